@@ -10,10 +10,10 @@ namespace EdgeBuild.Onnx.Graph;
 /// <example>
 /// <code>
 /// var model = new ModelBuilder(opset: 17)
-///     .Input("x", ElementType.Float, "N", 3, 8, 8)
-///     .Initializer(TensorData.FromFloats("w", weights, 4, 3, 3, 3))
+///     .Input("x", DType.Float, "N", 3, 8, 8)
+///     .Initializer(Tensors.FromFloats("w", weights, 4, 3, 3, 3))
 ///     .Node("Conv", ["x", "w"], ["y"], Attributes.Ints("pads", 1, 1, 1, 1))
-///     .Output("y", ElementType.Float, "N", 4, 8, 8)
+///     .Output("y", DType.Float, "N", 4, 8, 8)
 ///     .Build();
 /// </code>
 /// </example>
@@ -84,7 +84,7 @@ public sealed class ModelBuilder
     }
 
     public ModelBuilder Initializer(string name, float[] values, params long[] dims) =>
-        Initializer(TensorData.FromFloats(name, values, dims));
+        Initializer(Tensors.FromFloats(name, values, dims));
 
     public ModelBuilder Node(string opType, string[] inputs, string[] outputs, params AttributeProto[] attributes) =>
         Node(opType, inputs, outputs, name: null, domain: "", attributes);

@@ -10,10 +10,10 @@ public class ModelBuilderTests
     {
         var model = new ModelBuilder(opset: 13)
             .Opset("com.microsoft", 1)
-            .Input("x", ElementType.Float, "N", 3, Dim.Unknown)
+            .Input("x", DType.Float, "N", 3, Dim.Unknown)
             .Initializer("w", [1, 2, 3], 3)
             .Node("Conv", ["x", "w"], ["y"], Attributes.Ints("pads", 1, 1), Attributes.Int("group", 1), Attributes.String("auto_pad", "NOTSET"))
-            .Output("y", ElementType.Float, "N", 3, 7)
+            .Output("y", DType.Float, "N", 3, 7)
             .Build();
 
         var dims = model.Graph.Input[0].Type.TensorType.Shape.Dim;
@@ -34,12 +34,12 @@ public class ModelBuilderTests
     [Fact]
     public void Constant_nodes_carry_an_unnamed_value_tensor()
     {
-        var model = new ModelBuilder().Constant(TensorData.Scalar("c", 4f)).Output("c", ElementType.Float).Build();
+        var model = new ModelBuilder().Constant(Tensors.Scalar("c", 4f)).Output("c", DType.Float).Build();
 
         var node = model.Graph.Node[0];
         Assert.Equal("Constant", node.OpType);
         Assert.Equal(["c"], node.Output);
-        Assert.Equal([4f], TensorData.ToFloatArray(Attributes.Find(node, "value")!.T));
+        Assert.Equal([4f], Tensors.ToFloatArray(Attributes.Find(node, "value")!.T));
         Assert.False(Attributes.Find(node, "value")!.T.HasName);
     }
 
@@ -47,10 +47,10 @@ public class ModelBuilderTests
     public void Built_models_survive_a_serialization_round_trip()
     {
         var model = new ModelBuilder()
-            .Input("x", ElementType.Float, 2)
+            .Input("x", DType.Float, 2)
             .Initializer("w", [0.5f, 1], 2)
             .Node("Mul", ["x", "w"], ["y"])
-            .Output("y", ElementType.Float, 2)
+            .Output("y", DType.Float, 2)
             .Build();
 
         var copy = ModelProto.Parser.ParseFrom(Google.Protobuf.MessageExtensions.ToByteArray(model));
@@ -61,7 +61,7 @@ public class ModelBuilderTests
     [Fact]
     public void Each_build_returns_an_independent_model()
     {
-        var builder = new ModelBuilder().Input("x", ElementType.Float, 1).Node("Relu", ["x"], ["y"]).Output("y", ElementType.Float, 1);
+        var builder = new ModelBuilder().Input("x", DType.Float, 1).Node("Relu", ["x"], ["y"]).Output("y", DType.Float, 1);
 
         var first = builder.Build();
         first.Graph.Node.Clear();

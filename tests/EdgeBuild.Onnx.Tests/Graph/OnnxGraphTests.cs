@@ -7,13 +7,13 @@ public class OnnxGraphTests
 {
     // x -> Relu(a) -> Identity(b) -> Add(b, w) -> y ; plus a dead Neg on x.
     private static ModelProto Chain() => new ModelBuilder()
-        .Input("x", ElementType.Float, "N", 4)
+        .Input("x", DType.Float, "N", 4)
         .Initializer("w", [1, 2, 3, 4], 4)
         .Node("Relu", ["x"], ["a"], name: "relu")
         .Node("Identity", ["a"], ["b"], name: "id")
         .Node("Add", ["b", "w"], ["y"], name: "add")
         .Node("Neg", ["x"], ["dead"], name: "neg")
-        .Output("y", ElementType.Float, "N", 4)
+        .Output("y", DType.Float, "N", 4)
         .Build();
 
     [Fact]
@@ -31,8 +31,8 @@ public class OnnxGraphTests
         Assert.True(g.IsGraphOutput("y"));
         Assert.True(g.IsConstant("w"));
         Assert.False(g.IsConstant("x"));
-        Assert.Equal(ElementType.Float, g.ElementTypeOf("x"));
-        Assert.Equal(ElementType.Float, g.ElementTypeOf("w"));
+        Assert.Equal(DType.Float, g.ElementTypeOf("x"));
+        Assert.Equal(DType.Float, g.ElementTypeOf("w"));
     }
 
     [Fact]
@@ -55,10 +55,10 @@ public class OnnxGraphTests
     public void Topological_order_reports_a_cycle_by_node_name()
     {
         var model = new ModelBuilder()
-            .Input("x", ElementType.Float, 1)
+            .Input("x", DType.Float, 1)
             .Node("Add", ["x", "q"], ["p"], name: "first")
             .Node("Relu", ["p"], ["q"], name: "second")
-            .Output("q", ElementType.Float, 1)
+            .Output("q", DType.Float, 1)
             .Build();
 
         var e = Assert.Throws<InvalidOperationException>(() => new OnnxGraph(model.Graph).TopologicalOrder());
@@ -131,11 +131,11 @@ public class OnnxGraphTests
     public void Nodes_are_identified_by_reference_not_by_value()
     {
         var model = new ModelBuilder()
-            .Input("x", ElementType.Float, 1)
+            .Input("x", DType.Float, 1)
             .Node("Relu", ["x"], [""], name: "same")
             .Node("Relu", ["x"], [""], name: "same")
             .Node("Relu", ["x"], ["y"], name: "out")
-            .Output("y", ElementType.Float, 1)
+            .Output("y", DType.Float, 1)
             .Build();
         var g = new OnnxGraph(model.Graph);
         var second = model.Graph.Node[1];
@@ -152,18 +152,18 @@ public class OnnxGraphTests
     {
         var thenBranch = new ModelBuilder()
             .Node("Relu", ["outer"], ["t"], name: "inner_relu")
-            .Output("t", ElementType.Float, 2)
+            .Output("t", DType.Float, 2)
             .BuildGraph();
         var elseBranch = new ModelBuilder()
             .Node("Identity", ["outer"], ["e"], name: "inner_id")
-            .Output("e", ElementType.Float, 2)
+            .Output("e", DType.Float, 2)
             .BuildGraph();
         var model = new ModelBuilder()
-            .Input("cond", ElementType.Bool)
-            .Input("x", ElementType.Float, 2)
+            .Input("cond", DType.Bool)
+            .Input("x", DType.Float, 2)
             .Node("Neg", ["x"], ["outer"], name: "neg")
             .Node("If", ["cond"], ["y"], Attributes.Graph("then_branch", thenBranch), Attributes.Graph("else_branch", elseBranch))
-            .Output("y", ElementType.Float, 2)
+            .Output("y", DType.Float, 2)
             .Build();
         var g = new OnnxGraph(model.Graph);
 
@@ -179,17 +179,17 @@ public class OnnxGraphTests
     public void Initializers_can_be_added_and_removed_with_their_legacy_graph_input()
     {
         var model = Chain();
-        model.Graph.Input.Add(ModelBuilder.CreateValueInfo("w", ElementType.Float, [4]));
+        model.Graph.Input.Add(ModelBuilder.CreateValueInfo("w", DType.Float, [4]));
         var g = new OnnxGraph(model.Graph);
         Assert.False(g.IsConstant("w")); // an initializer listed as input is an overridable default
 
         g.RemoveInitializer("w");
-        g.AddInitializer(TensorData.Scalar("k", 2f));
+        g.AddInitializer(Tensors.Scalar("k", 2f));
 
         Assert.DoesNotContain(model.Graph.Input, i => i.Name == "w");
         Assert.Equal(["k"], model.Graph.Initializer.Select(t => t.Name));
         Assert.True(g.IsConstant("k"));
-        Assert.Throws<InvalidOperationException>(() => g.AddInitializer(TensorData.Scalar("a", 1f)));
+        Assert.Throws<InvalidOperationException>(() => g.AddInitializer(Tensors.Scalar("a", 1f)));
     }
 
     [Fact]
@@ -207,11 +207,11 @@ public class OnnxGraphTests
     public void Stale_value_info_is_dropped()
     {
         var model = new ModelBuilder()
-            .Input("x", ElementType.Float, 1)
+            .Input("x", DType.Float, 1)
             .Node("Relu", ["x"], ["y"])
-            .ValueInfo("gone", ElementType.Float, 1)
-            .ValueInfo("y", ElementType.Float, 1)
-            .Output("y", ElementType.Float, 1)
+            .ValueInfo("gone", DType.Float, 1)
+            .ValueInfo("y", DType.Float, 1)
+            .Output("y", DType.Float, 1)
             .Build();
         var g = new OnnxGraph(model.Graph);
 

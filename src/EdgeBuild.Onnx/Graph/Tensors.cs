@@ -11,7 +11,7 @@ namespace EdgeBuild.Onnx.Graph;
 /// scan multi-megabyte weights without copying them. The typed repeated fields are supported too,
 /// through copies.
 /// </summary>
-public static class TensorData
+public static class Tensors
 {
     /// <summary>Number of elements (product of dims; 1 for a scalar).</summary>
     public static long ElementCount(TensorProto tensor)
@@ -63,27 +63,27 @@ public static class TensorData
         var bytes = MemoryMarshal.AsBytes(result.AsSpan());
         switch (tensor.DataType)
         {
-            case ElementType.Float:
+            case DType.Float:
                 CopyTo(tensor.FloatData, MemoryMarshal.Cast<byte, float>(bytes));
                 break;
-            case ElementType.Double:
+            case DType.Double:
                 CopyTo(tensor.DoubleData, MemoryMarshal.Cast<byte, double>(bytes));
                 break;
-            case ElementType.Int64:
+            case DType.Int64:
                 CopyTo(tensor.Int64Data, MemoryMarshal.Cast<byte, long>(bytes));
                 break;
-            case ElementType.Uint64:
-            case ElementType.Uint32:
+            case DType.Uint64:
+            case DType.Uint32:
                 for (var i = 0; i < count; i++)
                 {
-                    if (tensor.DataType == ElementType.Uint64) BinaryPrimitives.WriteUInt64LittleEndian(bytes[(i * 8)..], tensor.Uint64Data[i]);
+                    if (tensor.DataType == DType.Uint64) BinaryPrimitives.WriteUInt64LittleEndian(bytes[(i * 8)..], tensor.Uint64Data[i]);
                     else BinaryPrimitives.WriteUInt32LittleEndian(bytes[(i * 4)..], (uint)tensor.Uint64Data[i]);
                 }
 
                 break;
             default:
                 // int32_data carries every narrower integer type, bool and the 16-bit floats, one per element.
-                var size = ElementType.SizeOf(tensor.DataType);
+                var size = DType.SizeOf(tensor.DataType);
                 for (var i = 0; i < count; i++)
                 {
                     var v = tensor.Int32Data[i];
@@ -92,7 +92,7 @@ public static class TensorData
                         case 1: bytes[i] = (byte)v; break;
                         case 2: BinaryPrimitives.WriteInt16LittleEndian(bytes[(i * 2)..], (short)v); break;
                         case 4: BinaryPrimitives.WriteInt32LittleEndian(bytes[(i * 4)..], v); break;
-                        default: throw new NotSupportedException($"Tensor '{tensor.Name}' has element type {ElementType.Name(tensor.DataType)}, which has no fixed byte size.");
+                        default: throw new NotSupportedException($"Tensor '{tensor.Name}' has element type {DType.Name(tensor.DataType)}, which has no fixed byte size.");
                     }
                 }
 
@@ -105,14 +105,14 @@ public static class TensorData
     /// <summary>The values as float whatever their numeric type (used by folding and calibration).</summary>
     public static float[] ToFloatArray(TensorProto tensor) => tensor.DataType switch
     {
-        ElementType.Float => ToArray<float>(tensor),
-        ElementType.Double => Array.ConvertAll(ToArray<double>(tensor), v => (float)v),
-        ElementType.Float16 => Array.ConvertAll(ToArray<Half>(tensor), v => (float)v),
-        ElementType.Int64 => Array.ConvertAll(ToArray<long>(tensor), v => (float)v),
-        ElementType.Int32 => Array.ConvertAll(ToArray<int>(tensor), v => (float)v),
-        ElementType.Int8 => Array.ConvertAll(ToArray<sbyte>(tensor), v => (float)v),
-        ElementType.Uint8 => Array.ConvertAll(ToArray<byte>(tensor), v => (float)v),
-        _ => throw new NotSupportedException($"Tensor '{tensor.Name}' has element type {ElementType.Name(tensor.DataType)}; cannot read it as float."),
+        DType.Float => ToArray<float>(tensor),
+        DType.Double => Array.ConvertAll(ToArray<double>(tensor), v => (float)v),
+        DType.Float16 => Array.ConvertAll(ToArray<Half>(tensor), v => (float)v),
+        DType.Int64 => Array.ConvertAll(ToArray<long>(tensor), v => (float)v),
+        DType.Int32 => Array.ConvertAll(ToArray<int>(tensor), v => (float)v),
+        DType.Int8 => Array.ConvertAll(ToArray<sbyte>(tensor), v => (float)v),
+        DType.Uint8 => Array.ConvertAll(ToArray<byte>(tensor), v => (float)v),
+        _ => throw new NotSupportedException($"Tensor '{tensor.Name}' has element type {DType.Name(tensor.DataType)}; cannot read it as float."),
     };
 
     /// <summary>A tensor whose values are stored as little-endian raw_data.</summary>
@@ -127,17 +127,17 @@ public static class TensorData
         return tensor;
     }
 
-    public static TensorProto FromFloats(string name, ReadOnlySpan<float> values, params long[] dims) => Create(name, ElementType.Float, values, dims);
+    public static TensorProto FromFloats(string name, ReadOnlySpan<float> values, params long[] dims) => Create(name, DType.Float, values, dims);
 
-    public static TensorProto FromInt64s(string name, ReadOnlySpan<long> values, params long[] dims) => Create(name, ElementType.Int64, values, dims);
+    public static TensorProto FromInt64s(string name, ReadOnlySpan<long> values, params long[] dims) => Create(name, DType.Int64, values, dims);
 
-    public static TensorProto FromInt32s(string name, ReadOnlySpan<int> values, params long[] dims) => Create(name, ElementType.Int32, values, dims);
+    public static TensorProto FromInt32s(string name, ReadOnlySpan<int> values, params long[] dims) => Create(name, DType.Int32, values, dims);
 
-    public static TensorProto FromInt8s(string name, ReadOnlySpan<sbyte> values, params long[] dims) => Create(name, ElementType.Int8, values, dims);
+    public static TensorProto FromInt8s(string name, ReadOnlySpan<sbyte> values, params long[] dims) => Create(name, DType.Int8, values, dims);
 
-    public static TensorProto FromUInt8s(string name, ReadOnlySpan<byte> values, params long[] dims) => Create(name, ElementType.Uint8, values, dims);
+    public static TensorProto FromUInt8s(string name, ReadOnlySpan<byte> values, params long[] dims) => Create(name, DType.Uint8, values, dims);
 
-    public static TensorProto FromHalfs(string name, ReadOnlySpan<Half> values, params long[] dims) => Create(name, ElementType.Float16, values, dims);
+    public static TensorProto FromHalfs(string name, ReadOnlySpan<Half> values, params long[] dims) => Create(name, DType.Float16, values, dims);
 
     public static TensorProto Scalar(string name, float value) => FromFloats(name, [value]);
 
@@ -150,8 +150,8 @@ public static class TensorData
 
     private static void CheckElementSize<T>(TensorProto tensor) where T : unmanaged
     {
-        var size = ElementType.SizeOf(tensor.DataType);
+        var size = DType.SizeOf(tensor.DataType);
         if (size != System.Runtime.CompilerServices.Unsafe.SizeOf<T>())
-            throw new InvalidOperationException($"Tensor '{tensor.Name}' has element type {ElementType.Name(tensor.DataType)} ({size} bytes), read as {typeof(T).Name}.");
+            throw new InvalidOperationException($"Tensor '{tensor.Name}' has element type {DType.Name(tensor.DataType)} ({size} bytes), read as {typeof(T).Name}.");
     }
 }

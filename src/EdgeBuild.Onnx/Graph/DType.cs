@@ -3,7 +3,7 @@ using EdgeBuild.Onnx.Protos;
 namespace EdgeBuild.Onnx.Graph;
 
 /// <summary>Facts about ONNX tensor element types (TensorProto.DataType) that passes and writers need.</summary>
-public static class ElementType
+public static class DType
 {
     public const int Float = (int)TensorProto.Types.DataType.Float;
     public const int Uint8 = (int)TensorProto.Types.DataType.Uint8;
