@@ -180,6 +180,19 @@ public sealed class OnnxGraph
     }
 
     /// <summary>
+    /// Sets output <paramref name="outputIndex"/> of <paramref name="node"/> ("" detaches it), keeping the
+    /// producer index right. Readers of the old name are not touched.
+    /// </summary>
+    public void SetOutput(NodeProto node, int outputIndex, string value)
+    {
+        if (value.Length > 0 && _producers.TryGetValue(value, out var existing) && !ReferenceEquals(existing, node))
+            throw new InvalidOperationException($"Value '{value}' already has a producer ('{existing.Name}').");
+        Unindex(node);
+        node.Output[outputIndex] = value;
+        Index(node);
+    }
+
+    /// <summary>
     /// Makes every reader of <paramref name="oldValue"/> (nodes and graph outputs) read <paramref name="newValue"/>
     /// instead. Used when removing a pass-through node such as Identity.
     /// </summary>
