@@ -4,7 +4,7 @@ namespace EdgeBuild.Optimization.Profiles;
 /// What a build target means, precisely: the device's CPU and memory, how to quantize for it,
 /// how to configure ONNX Runtime on it and what the optimized model must fit in.
 /// Built-in profiles come from embedded JSON (<see cref="ProfileCatalog"/>); custom ones are JSON
-/// files that may extend a built-in one (<c>CustomProfileLoader</c>).
+/// files that may extend a built-in one (<see cref="CustomProfileLoader"/>).
 /// A figure that is not known for a device is null and left out of the JSON, never guessed.
 /// </summary>
 public sealed record DeviceProfile

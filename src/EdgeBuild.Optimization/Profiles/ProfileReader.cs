@@ -54,8 +54,9 @@ public static partial class ProfileReader
         var missing = MissingRequired().Match(message);
         if (missing.Success)
         {
-            var fields = missing.Groups[1].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-            return new ProfileFieldError(Join(path, fields[0]), "is required");
+            var fields = missing.Groups[1].Value.TrimEnd('.').Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            return new ProfileFieldError(Join(path, fields[0].Trim('\'')), "is required"
+                + (fields.Length > 1 ? $" (so are: {string.Join(", ", fields.Skip(1).Select(f => f.Trim('\'')))})" : ""));
         }
 
         var conversion = ConversionTarget().Match(message);
@@ -95,7 +96,7 @@ public static partial class ProfileReader
     [GeneratedRegex("The JSON property '([^']+)' could not be mapped")]
     private static partial Regex UnmappedProperty();
 
-    [GeneratedRegex("missing required properties(?:,)? including the following: (.+)$")]
+    [GeneratedRegex("missing required properties,? including(?: the following)?: (.+)$")]
     private static partial Regex MissingRequired();
 
     [GeneratedRegex("could not be converted to ([^\\s.]+(?:\\.[^\\s.]+)*(?:`1\\[[^\\]]+\\])?)\\.")]
