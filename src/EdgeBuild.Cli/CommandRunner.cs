@@ -7,6 +7,7 @@ public static class CommandRunner
     public static IReadOnlyList<ICommand> Commands { get; } =
     [
         new Commands.OptimizeCommand(),
+        new Commands.ProfilesCommand(),
     ];
 
     /// <summary>Flags (options without a value) understood by any command.</summary>
