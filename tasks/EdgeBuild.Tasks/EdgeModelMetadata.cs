@@ -4,7 +4,8 @@ namespace EdgeBuild.Tasks;
 internal static class EdgeModelMetadata
 {
     // Declared by users (DESIGN.md).
-    public const string Target = "Target";
+    // Not "Target": MSBuild reserves that name (MSB4066), so the device id is TargetDevice.
+    public const string Target = "TargetDevice";
     public const string ClassName = "ClassName";
     public const string Namespace = "Namespace";
     public const string Precision = "Precision";

@@ -73,7 +73,7 @@ public sealed class ResolveEdgeModels : Task
 
         var target = Meta(model, EdgeModelMetadata.Target);
         if (target.Length == 0)
-            Error(EdgeBuildDiagnostics.TargetMissing, $"EdgeModel '{spec}' has no Target. Add Target=\"rpi5\" (or another id from `edgebuild profiles`) to the item");
+            Error(EdgeBuildDiagnostics.TargetMissing, $"EdgeModel '{spec}' has no TargetDevice. Add TargetDevice=\"rpi5\" (or another id from `edgebuild profiles`) to the item");
 
         var precision = Meta(model, EdgeModelMetadata.Precision).ToLowerInvariant();
         if (precision.Length == 0) precision = "auto";
