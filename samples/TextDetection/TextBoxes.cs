@@ -35,7 +35,7 @@ public static class TextBoxes
             if (grown.ShortSide < MinSide + 2) continue;
 
             var corners = grown.Corners()
-                .Select(p => new Vector2(Math.Clamp(MathF.Round(p.X / scale), 0, imageWidth), Math.Clamp(MathF.Round(p.Y / scale), 0, imageHeight)))
+                .Select(p => new Vector2(Math.Clamp(MathF.Round(p.X / scale, 1), 0, imageWidth), Math.Clamp(MathF.Round(p.Y / scale, 1), 0, imageHeight)))
                 .ToArray();
             boxes.Add(new TextBox(corners, meanScore));
         }
