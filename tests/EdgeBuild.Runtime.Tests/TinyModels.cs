@@ -10,7 +10,7 @@ namespace EdgeBuild.Runtime.Tests;
 /// </summary>
 internal static class TinyModels
 {
-    public static string Dir => Path.Combine(AppContext.BaseDirectory, "Models");
+    public static string Dir => AppContext.BaseDirectory;
 
     public static string SourceDir => Path.Combine(EdgeBuild.Tests.Shared.TestAssets.RepoRoot, "tests", "EdgeBuild.Runtime.Tests", "Models");
 
