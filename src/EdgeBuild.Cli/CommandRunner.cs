@@ -6,6 +6,7 @@ public static class CommandRunner
     /// <summary>Every verb, in the order `--help` lists them. Add a command here and nowhere else.</summary>
     public static IReadOnlyList<ICommand> Commands { get; } =
     [
+        new Commands.InspectCommand(),
     ];
 
     /// <summary>Flags (options without a value) understood by any command.</summary>
