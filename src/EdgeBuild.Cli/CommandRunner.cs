@@ -6,6 +6,7 @@ public static class CommandRunner
     /// <summary>Every verb, in the order `--help` lists them. Add a command here and nowhere else.</summary>
     public static IReadOnlyList<ICommand> Commands { get; } =
     [
+        new Commands.InspectCommand(),
         new Commands.OptimizeCommand(),
         new Commands.ProfilesCommand(),
     ];

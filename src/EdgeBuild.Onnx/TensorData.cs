@@ -43,7 +43,10 @@ public static class TensorData
         return MemoryMarshal.Cast<byte, T>(RawBytes(tensor));
     }
 
-    /// <summary>Bytes the tensor's values occupy, whichever field holds them (raw_data, typed fields or external data).</summary>
+    /// <summary>
+    /// Bytes the tensor's values occupy as raw data: raw_data's or the external range's length; for typed fields
+    /// (which widen bool or int8 to int32) the element type's size times the count; for strings the text bytes.
+    /// </summary>
     public static long StoredByteCount(TensorProto tensor)
     {
         if (tensor.HasRawData) return tensor.RawData.Length;
@@ -53,7 +56,7 @@ public static class TensorData
             if (length is not null && long.TryParse(length, out var n)) return n;
         }
 
-        return tensor.FloatData.Count * 4L + tensor.Int32Data.Count * 4L + tensor.Int64Data.Count * 8L
-            + tensor.DoubleData.Count * 8L + tensor.Uint64Data.Count * 8L + tensor.StringData.Sum(s => (long)s.Length);
+        if (tensor.DataType == (int)TensorProto.Types.DataType.String) return tensor.StringData.Sum(s => (long)s.Length);
+        return ElementTypes.RawByteCount(tensor.DataType, ElementCount(tensor)) ?? 0;
     }
 }

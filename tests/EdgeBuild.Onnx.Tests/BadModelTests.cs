@@ -75,6 +75,9 @@ public sealed class BadModelTests : IDisposable
         var model = IoTestModels.AddChain(4);
         model.Graph.Initializer[0].Dims.Add(long.MaxValue / 2);
         LoadFails(Write("dims.onnx", model.ToByteArray()), ModelProblemKind.InvalidModel, "overflows");
+        model.Graph.Initializer[0].Dims.Clear();
+        model.Graph.Initializer[0].Dims.Add(1L << 61); // fits in long, but not once multiplied by an element size
+        LoadFails(Write("huge.onnx", model.ToByteArray()), ModelProblemKind.InvalidModel, "overflows");
         model.Graph.Initializer[0].Dims[0] = -4;
         LoadFails(Write("neg.onnx", model.ToByteArray()), ModelProblemKind.InvalidModel, "negative");
     }

@@ -20,6 +20,14 @@ public static class ModelTensors
         return result;
     }
 
+    /// <summary>The graph followed by every graph nested in its nodes' attributes, depth first.</summary>
+    public static List<GraphProto> WithSubgraphs(GraphProto graph)
+    {
+        var result = new List<GraphProto>();
+        AddGraph(graph, result);
+        return result;
+    }
+
     /// <summary>Initializers of every graph (incl. sparse initializers' values and indices).</summary>
     public static IEnumerable<TensorProto> Initializers(ModelProto model)
     {

@@ -21,7 +21,8 @@ internal static class ModelValidator
 
             try
             {
-                TensorData.ElementCount(tensor);
+                // Room for the widest element (128-bit complex) keeps every later size computation in range.
+                checked { _ = TensorData.ElementCount(tensor) * 16; }
             }
             catch (OverflowException)
             {
