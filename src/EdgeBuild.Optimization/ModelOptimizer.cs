@@ -87,6 +87,7 @@ public static class ModelOptimizer
     {
         var fileName = Path.GetFileName(request.OutputPath);
         var className = request.ClassName ?? Identifiers.ToClassName(Path.GetFileNameWithoutExtension(request.OutputPath));
+        var inputs = SignatureReader.Inputs(model, request.Dims, target);
         return new SignatureManifest
         {
             ClassName = className,
@@ -98,8 +99,8 @@ public static class ModelOptimizer
             Target = target.Id,
             Precision = precision,
             Session = target.Session,
-            Inputs = SignatureReader.Inputs(model, request.Dims, target),
-            Outputs = SignatureReader.Outputs(model, request.Dims, target),
+            Inputs = inputs,
+            Outputs = SignatureReader.Outputs(model, inputs, request.Dims, target),
         };
     }
 }

@@ -17,8 +17,18 @@ public static class SignatureReader
         return model.Graph.Input.Where(i => !initializers.Contains(i.Name)).Select(i => Describe(i, dims, target)).ToList();
     }
 
-    public static IReadOnlyList<TensorSignature> Outputs(ModelProto model, IReadOnlyDictionary<string, long> dims, TargetSettings target) =>
-        model.Graph.Output.Select(o => Describe(o, dims, target)).ToList();
+    /// <summary>
+    /// Output shapes. Output dims are rarely named like input dims, so when every input shape is resolved
+    /// the model is run once on zeros to learn the concrete output shapes.
+    /// </summary>
+    public static IReadOnlyList<TensorSignature> Outputs(ModelProto model, IReadOnlyList<TensorSignature> inputs, IReadOnlyDictionary<string, long> dims, TargetSettings target)
+    {
+        var declared = model.Graph.Output.Select(o => Describe(o, dims, target)).ToList();
+        if (declared.All(o => o.Shape.All(d => d >= 0))) return declared;
+        var probed = OutputShapeProbe.TryRun(model, inputs);
+        if (probed is null) return declared;
+        return declared.Select(o => probed.TryGetValue(o.Name, out var shape) && shape.Length == o.Shape.Count ? o with { Shape = shape } : o).ToList();
+    }
 
     /// <summary>Parses "N=1;H=640;W=640" (also accepts ',' between entries).</summary>
     public static IReadOnlyDictionary<string, long> ParseDims(string? text)
@@ -34,6 +44,20 @@ public static class SignatureReader
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Exporters often name image axes "p2o.DynamicDimension.1" or "unk__12"; users think in N, H, W. For a
+    /// rank-4 image input (channels fixed at axis 1: NCHW, or at axis 3: NHWC) a dim the user's --dims does not
+    /// name is looked up under its axis letter too.
+    /// </summary>
+    private static string? AxisLetter(TypeProto.Types.Tensor? tensorType, int axis)
+    {
+        var d = tensorType?.Shape?.Dim;
+        if (d is null || d.Count != 4) return null;
+        if (d[1].HasDimValue && !d[3].HasDimValue) return axis switch { 0 => "N", 1 => "C", 2 => "H", _ => "W" };
+        if (d[3].HasDimValue && !d[1].HasDimValue) return axis switch { 0 => "N", 1 => "H", 2 => "W", _ => "C" };
+        return null;
     }
 
     private static TensorSignature Describe(ValueInfoProto value, IReadOnlyDictionary<string, long> dims, TargetSettings target)
@@ -54,7 +78,9 @@ public static class SignatureReader
             }
 
             var name = d.HasDimParam ? d.DimParam : null;
-            long? resolved = name is not null && dims.TryGetValue(name, out var given) ? given : target.ResolveDim(name ?? "", axis);
+            long? resolved = name is not null && dims.TryGetValue(name, out var given) ? given
+                : AxisLetter(tensorType, axis) is { } letter && dims.TryGetValue(letter, out var byLetter) ? byLetter
+                : target.ResolveDim(name ?? "", axis);
             shape.Add(resolved ?? -1);
             names.Add(name);
         }

@@ -101,6 +101,29 @@ public class ManifestTests
         Assert.Equal(expected, Identifiers.ToClassName(fileName));
 
     [Fact]
+    public void Detector_axes_resolve_by_letter_and_output_shapes_are_probed()
+    {
+        using var dir = new TempDir();
+        var manifest = dir.File("det.edgemodel.json");
+        ModelOptimizer.Optimize(new OptimizeRequest
+        {
+            ModelPath = EdgeBuild.Tests.Shared.TestAssets.Detector,
+            OutputPath = dir.File("TextDetector.onnx"),
+            TargetId = "rpi5",
+            Precision = "none",
+            ManifestPath = manifest,
+            Dims = SignatureReader.ParseDims("N=1;H=64;W=96"),
+        });
+
+        using var doc = JsonDocument.Parse(File.ReadAllBytes(manifest));
+        var input = doc.RootElement.GetProperty("inputs")[0];
+        var output = doc.RootElement.GetProperty("outputs")[0];
+        Assert.Equal([1L, 3, 64, 96], input.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()));
+        Assert.Equal("p2o.DynamicDimension.1", input.GetProperty("dimNames")[2].GetString());
+        Assert.Equal([1L, 1, 64, 96], output.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()));
+    }
+
+    [Fact]
     public void Target_defaults_resolve_the_batch_axis()
     {
         var target = BuiltInTargets.Get("rpi5");
