@@ -18,9 +18,15 @@ public sealed class CanonicalDiagnosticTests
     }
 
     [Theory]
-    [InlineData("edgebuild: error EDGE0002: unknown command 'x'.")]
-    [InlineData("edgebuild optimize: error EDGE0003: unknown target 'rpi9'.")]
-    public void The_tool_name_is_not_a_file(string line) => Assert.False(CanonicalDiagnostic.TryParse(line)!.HasFileOrigin);
+    [InlineData("edgebuild: error EDGE0002: unknown command 'x'.", false)]
+    [InlineData("edgebuild optimize: error EDGE0002: unknown option --taget.", false)]
+    [InlineData("rpi9: error EDGE0003: unknown target 'rpi9'. Use one of: rpi5.", true)]
+    public void Tool_names_and_subjects_are_not_files(string line, bool isSubject)
+    {
+        var d = CanonicalDiagnostic.TryParse(line)!;
+        Assert.False(d.HasFileOrigin);
+        Assert.Equal(isSubject, d.HasSubjectOrigin);
+    }
 
     [Theory]
     [InlineData("optimizing det.onnx (int8)")]
