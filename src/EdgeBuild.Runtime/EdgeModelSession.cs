@@ -109,6 +109,14 @@ public sealed class EdgeModelSession : IDisposable
         return new EdgeDynamicRun(Model, _session, _runOptions);
     }
 
+    /// <summary>Checks a caller's span length against its tensor's element count.</summary>
+    /// <exception cref="ArgumentException">The lengths differ.</exception>
+    public static void CheckLength(int actual, int expected, string parameterName)
+    {
+        if (actual != expected)
+            throw new ArgumentException($"Expected {expected} elements, got {actual}.", parameterName);
+    }
+
     /// <summary>Copies <paramref name="source"/> into an input buffer after checking its length.</summary>
     /// <exception cref="ArgumentException">The length differs from the input's.</exception>
     public static void CopyInput<T>(ReadOnlySpan<T> source, T[] destination, string parameterName) where T : unmanaged

@@ -36,6 +36,6 @@ internal static class TensorShapes
 
     public static string Format(ReadOnlySpan<long> shape)
     {
-        return Format(shape.ToArray());
+        return Format((IReadOnlyList<long>)shape.ToArray(), null);
     }
 }
