@@ -25,6 +25,12 @@ internal sealed record CanonicalDiagnostic(string Origin, int Line, int Column, 
             m.Groups["message"].Value.Trim());
     }
 
-    /// <summary>True when the origin is a path rather than the tool's own name (`edgebuild` or `edgebuild optimize`).</summary>
-    public bool HasFileOrigin => Origin.Length > 0 && Origin != "edgebuild" && !Origin.StartsWith("edgebuild ", System.StringComparison.Ordinal);
+    /// <summary>
+    /// True when the origin is a full path. The tool passes full paths for files (the task gives it full
+    /// paths); anything else is its own name (`edgebuild optimize`) or a subject such as a target id.
+    /// </summary>
+    public bool HasFileOrigin => Origin.Length > 0 && System.IO.Path.IsPathRooted(Origin);
+
+    /// <summary>True when the origin names something other than the tool itself, e.g. the unknown target id.</summary>
+    public bool HasSubjectOrigin => !HasFileOrigin && Origin.Length > 0 && Origin != "edgebuild" && !Origin.StartsWith("edgebuild ", System.StringComparison.Ordinal);
 }

@@ -144,15 +144,19 @@ public sealed class EdgeBuildOptimize : ToolTask
         var diagnostic = CanonicalDiagnostic.TryParse(singleLine);
         if (diagnostic is null)
         {
-            Log.LogMessage(messageImportance, singleLine);
+            Log.LogMessage(messageImportance, "{0}", singleLine);
             return;
         }
 
         // Diagnostics without a file (usage, unknown target) point at the project, where the item's metadata lives.
         var file = diagnostic.HasFileOrigin ? diagnostic.Origin : ProjectFile;
+        var message = diagnostic.HasSubjectOrigin && diagnostic.Message.IndexOf(diagnostic.Origin, StringComparison.Ordinal) < 0
+            ? $"{diagnostic.Origin}: {diagnostic.Message}"
+            : diagnostic.Message;
+        if (!diagnostic.HasFileOrigin) message = $"EdgeModel '{Meta(EdgeModelMetadata.SourcePath)}': {message}";
         var asError = diagnostic.IsError || (FailOnBudget && IsBudgetCode(diagnostic.Code));
-        if (asError) Log.LogError(null, diagnostic.Code, null, file, diagnostic.Line, diagnostic.Column, 0, 0, diagnostic.Message);
-        else Log.LogWarning(null, diagnostic.Code, null, file, diagnostic.Line, diagnostic.Column, 0, 0, diagnostic.Message);
+        if (asError) Log.LogError(null, diagnostic.Code, null, file, diagnostic.Line, diagnostic.Column, 0, 0, message);
+        else Log.LogWarning(null, diagnostic.Code, null, file, diagnostic.Line, diagnostic.Column, 0, 0, message);
     }
 
     private static bool IsBudgetCode(string code) =>
