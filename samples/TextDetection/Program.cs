@@ -11,9 +11,9 @@ using TextDetection;
 var options = SampleOptions.Parse(args);
 var image = ImageResult.FromMemory(File.ReadAllBytes(options.ImagePath), StbImageSharp.ColorComponents.RedGreenBlue);
 
-using var detector = TextDetector.Create();
-const int Height = TextDetector.InputHeight, Width = TextDetector.InputWidth;
-float scale = DetectorInput.Letterbox(image, detector.Inputs.X, Height, Width);
+using var detector = TextDetector.Create(); // device session settings, buffers preallocated for the declared Dims
+int height = (int)TextDetector.InputTensors.XShape[2], width = (int)TextDetector.InputTensors.XShape[3];
+float scale = DetectorInput.Letterbox(image, detector.Inputs.X, height, width);
 
 // The first run pays for ONNX Runtime's one-time setup; time the ones after it.
 detector.Run();
@@ -26,10 +26,10 @@ for (int i = 0; i < options.Runs; i++)
 }
 
 ReadOnlySpan<float> map = detector.Outputs.Sigmoid0Tmp0;
-var boxes = TextBoxes.Find(map, Height, Width, scale, image.Width, image.Height);
+var boxes = TextBoxes.Find(map, height, width, scale, image.Width, image.Height);
 
 double latencyMs = times.Order().ElementAt(times.Count / 2);
-long modelBytes = new FileInfo(Path.Combine(AppContext.BaseDirectory, "TextDetector.onnx")).Length;
+long modelBytes = new FileInfo(Path.Combine(AppContext.BaseDirectory, TextDetector.ModelFileName)).Length;
 if (options.DumpMapPath is { } dumpPath) File.WriteAllBytes(dumpPath, MemoryMarshal.AsBytes(map).ToArray());
 if (options.OutPath is { } outPath) BoxDrawing.SavePng(image, boxes, outPath);
 
@@ -42,6 +42,7 @@ if (options.Json)
         height = image.Height,
         latencyMs,
         modelBytes,
+        precision = TextDetector.ModelInfo.Precision,
         boxes = boxes.Select(b => new { score = b.Score, corners = b.Corners.Select(c => new[] { c.X, c.Y }) }),
     }));
     return;
@@ -54,5 +55,5 @@ foreach (var box in boxes)
 }
 
 Console.WriteLine($"latency: {latencyMs:F1} ms (median of {options.Runs} runs, {Environment.ProcessorCount} cores)");
-Console.WriteLine($"model: TextDetector.onnx, {modelBytes / 1024.0 / 1024.0:F2} MB");
+Console.WriteLine($"model: {TextDetector.ModelFileName}, {TextDetector.ModelInfo.Precision} for {TextDetector.ModelInfo.Target}, {modelBytes / 1024.0 / 1024.0:F2} MB");
 if (options.OutPath is not null) Console.WriteLine($"boxes drawn: {options.OutPath}");
