@@ -210,4 +210,24 @@ public sealed class ModelFileTests : IDisposable
         Assert.ThrowsAny<IOException>(() => ModelFile.Save(model, _temp.File("missing-dir/m.onnx")));
         Assert.Empty(Directory.EnumerateFileSystemEntries(_temp.Path));
     }
+
+    [Fact]
+    public void Large_models_load_through_the_memory_map_path_with_the_same_result_and_errors()
+    {
+        // 5 × 4 MB: above the 16 MB threshold where Load parses from a memory map instead of a buffer.
+        var model = IoTestModels.AddChain(1 << 20, 1 << 20, 1 << 20, 1 << 20, 1 << 20);
+        var path = _temp.File("large.onnx");
+        ModelFile.Save(model, path);
+        Assert.True(new FileInfo(path).Length > 16 << 20);
+        Assert.Equal(model, ModelFile.Load(path));
+
+        var copy = _temp.File("copy.onnx");
+        ModelFile.Save(ModelFile.Load(path), copy);
+        Assert.Equal(File.ReadAllBytes(path), File.ReadAllBytes(copy));
+
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(bytes.Length - 1000)]);
+        var e = Assert.Throws<ModelFormatException>(() => ModelFile.Load(path));
+        Assert.StartsWith(path + ": ", e.Message);
+    }
 }
