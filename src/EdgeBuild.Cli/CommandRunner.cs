@@ -7,10 +7,12 @@ public static class CommandRunner
     public static IReadOnlyList<ICommand> Commands { get; } =
     [
         new Commands.OptimizeCommand(),
+        new Commands.VerifyCommand(),
+        new Commands.BenchCommand(),
     ];
 
     /// <summary>Flags (options without a value) understood by any command.</summary>
-    private static readonly HashSet<string> FlagNames = ["json", "help", "explain", "force", "verbose", "embed"];
+    private static readonly HashSet<string> FlagNames = ["json", "help", "explain", "force", "verbose", "embed", "profile"];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
