@@ -9,10 +9,12 @@ public static class CommandRunner
         new Commands.InspectCommand(),
         new Commands.OptimizeCommand(),
         new Commands.ProfilesCommand(),
+        new Commands.VerifyCommand(),
+        new Commands.BenchCommand(),
     ];
 
     /// <summary>Flags (options without a value) understood by any command.</summary>
-    private static readonly HashSet<string> FlagNames = ["json", "help", "explain", "force", "verbose", "embed"];
+    private static readonly HashSet<string> FlagNames = ["json", "help", "explain", "force", "verbose", "embed", "profile"];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {

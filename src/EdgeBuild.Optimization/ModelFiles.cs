@@ -8,7 +8,7 @@ namespace EdgeBuild.Optimization;
 /// renamed over the target, so a crash never leaves a half-written model.
 /// </summary>
 /// <remarks>Seam: becomes a thin wrapper over EdgeBuild.Onnx.ModelFile (external data) once that lands.</remarks>
-internal static class ModelFiles
+public static class ModelFiles
 {
     public static ModelProto Load(string path)
     {

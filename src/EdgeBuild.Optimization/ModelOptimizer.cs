@@ -3,6 +3,7 @@ using EdgeBuild.Onnx.Graph;
 using EdgeBuild.Onnx.Protos;
 using EdgeBuild.Optimization.Manifest;
 using EdgeBuild.Optimization.Passes;
+using EdgeBuild.Optimization.Quantization;
 using EdgeBuild.Optimization.Targets;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
@@ -32,8 +33,19 @@ public static class ModelOptimizer
         var graph = new OnnxGraph(model.Graph);
         var rewrites = CleanupPipeline.Run(graph, context);
 
-        if (precision != "none")
-            throw new NotSupportedException($"precision '{precision}' is not implemented yet; use --precision none");
+        var source = model.Clone();
+        IReadOnlyList<Verification.OutputComparison> accuracy = [];
+        QuantizationSummary? quantization = null;
+        switch (precision)
+        {
+            case "none":
+                break;
+            case "int8" or "uint8":
+                (quantization, accuracy) = StaticInt8.Run(source, model, request, target, precision == "int8" ? target.Scheme.SignedActivations : false, context);
+                break;
+            default:
+                throw new NotSupportedException($"precision '{precision}' is not implemented yet; use --precision int8, uint8 or none");
+        }
 
         Stamp(model);
         var bytes = model.ToByteArray();
@@ -58,6 +70,8 @@ public static class ModelOptimizer
             OptimizedNodeCount = model.Graph.Node.Count,
             PassRewrites = rewrites,
             Notes = context.Notes,
+            QuantizedNodes = quantization?.QuantizedNodes.Count ?? 0,
+            Accuracy = accuracy.Select(a => new OutputAccuracy(a.Name, a.SqnrDb, a.WorstSampleSqnrDb, a.MaxAbsError, a.Cosine, a.Top1Agreement)).ToList(),
             ManifestPath = request.ManifestPath,
         };
     }

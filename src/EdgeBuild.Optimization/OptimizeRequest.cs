@@ -1,3 +1,5 @@
+using EdgeBuild.Optimization.Quantization;
+
 namespace EdgeBuild.Optimization;
 
 /// <summary>Everything `edgebuild optimize` was asked to do.</summary>
@@ -21,6 +23,11 @@ public sealed record OptimizeRequest
     public IReadOnlyDictionary<string, long> Dims { get; init; } = new Dictionary<string, long>();
     public bool Embed { get; init; }
     public string? ReportPath { get; init; }
+
+    /// <summary>Image preprocessing for calibration/validation images (see ImagePreprocessing.Parse).</summary>
+    public string? Preprocess { get; init; }
+
+    public CalibrationMethod CalibrationMethod { get; init; } = CalibrationMethod.MinMax;
 }
 
 /// <summary>What an optimization produced; the CLI prints it and writes it as the report.</summary>
@@ -37,6 +44,11 @@ public sealed record OptimizeResult
     public required IReadOnlyDictionary<string, int> PassRewrites { get; init; }
     public IReadOnlyList<string> Notes { get; init; } = [];
     public string? ManifestPath { get; init; }
+    public int QuantizedNodes { get; init; }
+    public IReadOnlyList<OutputAccuracy> Accuracy { get; init; } = [];
 
     public double SizeRatio => OriginalBytes == 0 ? 0 : (double)OptimizedBytes / OriginalBytes;
 }
+
+/// <summary>Accuracy of one output of the optimized model against the original on the validation samples.</summary>
+public sealed record OutputAccuracy(string Name, double SqnrDb, double WorstSampleSqnrDb, double MaxAbsError, double Cosine, double? Top1Agreement);

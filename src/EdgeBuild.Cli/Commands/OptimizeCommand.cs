@@ -18,6 +18,8 @@ public sealed class OptimizeCommand : ICommand
           --precision P          auto|int8|uint8|fp16|int4|none (default auto: the target's choice)
           --calibration-data G   samples to calibrate int8 activations (.npy, .pb, images; glob or folder)
           --validation-data G    held-out samples for the accuracy check (default: part of the calibration data)
+          --calibration-method M minmax|percentile|entropy (default minmax)
+          --preprocess SPEC      how images become inputs, e.g. "resize=fit:640:32;channels=bgr;mean=0.485,0.456,0.406;std=0.229,0.224,0.225"
           --min-sqnr DB          minimum SQNR per output in dB (default 30)
           --exclude-nodes A,B    node names to keep in float
           --report FILE          write the optimization report as JSON
@@ -46,6 +48,8 @@ public sealed class OptimizeCommand : ICommand
             ClassName = args.Option("class-name"),
             Namespace = args.Option("namespace"),
             Embed = args.Flag("embed"),
+            Preprocess = args.Option("preprocess"),
+            CalibrationMethod = ParseMethod(args.Option("calibration-method")),
         };
         var dimsText = args.Option("dims");
         var json = args.Flag("json");
@@ -71,6 +75,14 @@ public sealed class OptimizeCommand : ICommand
             return ExitCodes.Ok;
         });
     }
+
+    private static EdgeBuild.Optimization.Quantization.CalibrationMethod ParseMethod(string? text) => text switch
+    {
+        null or "minmax" => EdgeBuild.Optimization.Quantization.CalibrationMethod.MinMax,
+        "percentile" => EdgeBuild.Optimization.Quantization.CalibrationMethod.Percentile,
+        "entropy" => EdgeBuild.Optimization.Quantization.CalibrationMethod.Entropy,
+        _ => throw new UsageException($"--calibration-method takes minmax, percentile or entropy, got '{text}'"),
+    };
 
     internal static IReadOnlyList<string> SplitList(string? text) =>
         text is null ? [] : text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -7,7 +7,7 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 namespace EdgeBuild.Optimization.Runtime;
 
 /// <summary>Moves tensors between ONNX's TensorProto and ONNX Runtime's OrtValue (element type codes are the same).</summary>
-internal static class OrtTensors
+public static class OrtTensors
 {
     /// <summary>An OrtValue owning a copy of the tensor's values.</summary>
     public static OrtValue ToOrtValue(TensorProto tensor)
