@@ -1,0 +1,66 @@
+using System.Text.Json.Serialization;
+
+namespace EdgeBuild.Optimization.Profiles;
+
+/// <summary>How to quantize for the device when the item does not say otherwise.</summary>
+public sealed record PrecisionPlan
+{
+    /// <summary>What <c>Precision="auto"</c> resolves to on this device.</summary>
+    public required Precision DefaultPrecision { get; init; }
+
+    public QuantFormat Format { get; init; } = QuantFormat.Qdq;
+
+    /// <summary>Activation/weight signedness; must agree with <see cref="ActivationType"/> and <see cref="WeightType"/>.</summary>
+    public required QuantScheme Scheme { get; init; }
+
+    public required bool PerChannel { get; init; }
+
+    public required bool SymmetricWeights { get; init; }
+
+    public required bool SymmetricActivations { get; init; }
+
+    /// <summary>7-bit weights, to avoid VPMADDUBSW saturation on x64 without VNNI.</summary>
+    public required bool ReduceRange { get; init; }
+
+    public required QuantType ActivationType { get; init; }
+
+    public required QuantType WeightType { get; init; }
+
+    /// <summary>fp16 runs on accelerated kernels here (a GPU), not emulated with Casts (ARM CPU EP).</summary>
+    public required bool Fp16Accelerated { get; init; }
+}
+
+/// <summary>Precision of the optimized model, as in the item's <c>Precision</c> metadata.</summary>
+[JsonConverter(typeof(CamelCaseEnumConverter<Precision>))]
+public enum Precision
+{
+    Auto,
+    Int8,
+    Uint8,
+    Fp16,
+    Int4,
+    None,
+}
+
+[JsonConverter(typeof(CamelCaseEnumConverter<QuantFormat>))]
+public enum QuantFormat
+{
+    /// <summary>QuantizeLinear/DequantizeLinear pairs around float ops; ORT fuses them to QLinear kernels.</summary>
+    Qdq,
+}
+
+/// <summary>Activation type then weight type: S8S8 = int8 activations, int8 weights.</summary>
+[JsonConverter(typeof(ExactNameEnumConverter<QuantScheme>))]
+public enum QuantScheme
+{
+    S8S8,
+    U8S8,
+    U8U8,
+}
+
+[JsonConverter(typeof(CamelCaseEnumConverter<QuantType>))]
+public enum QuantType
+{
+    Int8,
+    Uint8,
+}
