@@ -64,7 +64,17 @@ internal sealed class ManifestParser
     public static ManifestResult Parse(string path, string? content, string? rootNamespace, CancellationToken cancellationToken)
     {
         var parser = new ManifestParser(path, SourceText.From(content ?? string.Empty));
-        var model = content is null ? parser.Fail(null, "the file could not be read") : parser.ParseDocument(content, rootNamespace, cancellationToken);
+        ModelSpec? model;
+        try
+        {
+            model = content is null ? parser.Fail(null, "the file could not be read") : parser.ParseDocument(content, rootNamespace, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A bug here must not take the whole compilation's generator down (CS8785 hides the cause); say where it happened.
+            model = parser.Fail(null, $"the generator failed reading it ({e.GetType().Name}: {e.Message}); please report this with the manifest attached");
+        }
+
         return new ManifestResult(path, parser._diagnostics.Count == 0 ? model : null, parser._diagnostics.ToImmutableEquatableArray());
     }
 
