@@ -29,8 +29,8 @@ public sealed class BadInputTests(PackageFeedFixture feed)
 
         Assert.NotEqual(0, result.ExitCode);
         var error = Assert.Single(result.Errors);
-        Assert.Contains($"error {code}:", error, StringComparison.Ordinal);
-        var file = error[..error.IndexOf(": error", StringComparison.Ordinal)];
+        var (file, actualCode) = BuildResult.ParseError(error);
+        Assert.Equal(code, actualCode);
         // A diagnostic about the item points at the project file; one about a file points at that file.
         Assert.Equal(code is "EDGE0101" ? Path.Combine(project.Directory, path) : project.ProjectFile, file);
         if (path.Length > 0) Assert.Contains(path.Replace('/', Path.DirectorySeparatorChar), error.Replace('/', Path.DirectorySeparatorChar), StringComparison.Ordinal);

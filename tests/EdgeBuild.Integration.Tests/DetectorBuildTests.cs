@@ -43,11 +43,12 @@ public sealed class DetectorBuildTests(PackageFeedFixture feed)
         Assert.Equal(1, retarget.ToolStarts);
         Assert.Contains("\"target\": \"x64-vnni\"", File.ReadAllText(manifest), StringComparison.Ordinal);
 
-        // 5. Changing the precision re-runs it.
-        project.ItemXml = Detector.Item("Precision=\"none\"");
-        var precision = project.Build().EnsureSuccess();
+        // 5. Changing the precision re-runs it (fp16 is not implemented by the tool yet: the run fails with its one error).
+        project.ItemXml = Detector.Item().Replace($"Precision=\"{Detector.Precision}\"", "Precision=\"fp16\"", StringComparison.Ordinal);
+        var precision = project.Build();
         Assert.Equal(1, precision.ToolStarts);
-        Assert.Contains("\"precision\": \"none\"", File.ReadAllText(manifest), StringComparison.Ordinal);
+        project.ItemXml = Detector.Item();
+        Assert.Equal(1, project.Build().EnsureSuccess().ToolStarts);
 
         // 6. `dotnet clean` removes what the build wrote.
         Dotnet.Run(project.Directory, ["clean", project.ProjectFile, "-nologo"], feed.Environment).EnsureSuccess("dotnet clean");
@@ -61,7 +62,7 @@ public sealed class DetectorBuildTests(PackageFeedFixture feed)
     {
         var project = new ConsumerProject(feed, "DesignTimeApp");
         project.CopyDetector();
-        project.ItemXml = Detector.Item("Precision=\"none\"").Replace("CalibrationData=\"calib/*.npy\"", "", StringComparison.Ordinal);
+        project.ItemXml = Detector.Item().Replace("CalibrationData=\"calib/*.npy\"", "", StringComparison.Ordinal);
         var manifest = Path.Combine(project.EdgeBuildObjDirectory, "TextDetector.edgemodel.json");
 
         // Before any real build: no tool run, and no missing manifest handed to the compiler.

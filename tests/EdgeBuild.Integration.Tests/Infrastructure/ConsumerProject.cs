@@ -78,7 +78,7 @@ internal sealed partial class ConsumerProject
     {
         WriteProject();
         var errorsLog = Path.Combine(Directory, $"errors-{Guid.NewGuid():N}.log");
-        string[] args = [verb, ProjectFile, "-nologo", "-v:n", "-clp:NoSummary", $"-flp1:LogFile={errorsLog};ErrorsOnly", .. extraArgs];
+        string[] args = [verb, ProjectFile, "-nologo", "-v:n", "-clp:NoSummary", $"-flp1:LogFile={errorsLog};ErrorsOnly;DisableMPLogging", .. extraArgs];
         var result = Dotnet.Run(Directory, args, _feed.Environment);
         var errors = File.Exists(errorsLog) ? File.ReadAllLines(errorsLog).Where(l => l.Length > 0).ToList() : [];
         return new BuildResult(result.ExitCode, result.Output, errors, result.Elapsed);
@@ -98,6 +98,17 @@ internal sealed partial record BuildResult(int ExitCode, string Output, IReadOnl
         if (ExitCode != 0) throw new Xunit.Sdk.XunitException($"build failed ({ExitCode}):\n{string.Join("\n", Errors)}\n{CommandResult.Tail(Output)}");
         return this;
     }
+
+    /// <summary>File and code of one line of the errors-only log (`  1:7>path(1,2): error CODE: message [project]`).</summary>
+    public static (string File, string Code) ParseError(string line)
+    {
+        var m = ErrorLine().Match(line);
+        if (!m.Success) throw new Xunit.Sdk.XunitException($"not an MSBuild error line: {line}");
+        return (m.Groups["file"].Value.Trim(), m.Groups["code"].Value);
+    }
+
+    [GeneratedRegex(@"^\s*(?:\d+(?::\d+)?>)?(?<file>.*?)(?:\(\d+(?:,\d+)?\))?\s*:\s*error\s+(?<code>[A-Za-z]+\d+)\s*:", RegexOptions.CultureInvariant)]
+    private static partial Regex ErrorLine();
 
     public override string ToString() => new StringBuilder().AppendLine($"exit {ExitCode}").AppendJoin('\n', Errors).AppendLine().Append(CommandResult.Tail(Output)).ToString();
 

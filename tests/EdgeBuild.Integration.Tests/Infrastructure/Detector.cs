@@ -6,7 +6,13 @@ internal static class Detector
     /// <summary>Small enough to keep calibration and the app's run quick on 2 cores.</summary>
     public const int Size = 320;
 
-    public const string Dims = "N=1;H=320;W=320";
+    /// <summary>
+    /// The detector's dims are named p2o.DynamicDimension.0..5 (N, H, W of the input, then of the output).
+    /// </summary>
+    public const string Dims = "p2o.DynamicDimension.0=1;p2o.DynamicDimension.1=320;p2o.DynamicDimension.2=320;p2o.DynamicDimension.3=1;p2o.DynamicDimension.4=320;p2o.DynamicDimension.5=320";
+
+    /// <summary>What `edgebuild optimize` implements today; quantization (the default, auto → int8 for rpi5) is not wired yet.</summary>
+    public const string Precision = "none";
 
     /// <summary>Writes the calibration samples and a Program.cs that feeds one of them to the generated wrapper.</summary>
     public static void AddCalibrationAndApp(ConsumerProject project, int samples = 3)
@@ -30,5 +36,5 @@ internal static class Detector
     }
 
     public static string Item(string extra = "") =>
-        $"""    <EdgeModel Include="models/det.onnx" TargetDevice="rpi5" ClassName="TextDetector" Dims="{Dims}" CalibrationData="calib/*.npy" {extra} />""";
+        $"""    <EdgeModel Include="models/det.onnx" TargetDevice="rpi5" ClassName="TextDetector" Dims="{Dims}" CalibrationData="calib/*.npy" Precision="{Precision}" {extra} />""";
 }
