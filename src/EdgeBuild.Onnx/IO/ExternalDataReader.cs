@@ -22,8 +22,6 @@ internal sealed class ExternalDataReader(string modelPath, string baseDirectory)
         {
             if (tensor.DataLocation == TensorProto.Types.DataLocation.External) Resolve(tensor);
         }
-
-        foreach (var (location, entry) in _files) Files.Add(entry.Summary);
     }
 
     private void Resolve(TensorProto tensor)
@@ -83,6 +81,7 @@ internal sealed class ExternalDataReader(string modelPath, string baseDirectory)
             var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
             open = (handle, RandomAccess.GetLength(handle), new ExternalDataFile(location));
             _files[location] = open;
+            Files.Add(open.Summary);
             return open;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

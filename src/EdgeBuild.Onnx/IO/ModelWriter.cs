@@ -22,7 +22,7 @@ internal static class ModelWriter
             if (NeedsExternalData(model, options))
             {
                 var fileName = options.ExternalDataFileName ?? Path.GetFileName(fullPath) + ".data";
-                if (ExternalDataPaths.CheckText(fileName) is { } problem || fileName.IndexOfAny(['/', '\\']) >= 0)
+                if (ExternalDataPaths.CheckText(fileName) is not null || fileName.IndexOfAny(['/', '\\']) >= 0)
                     throw new ArgumentException($"external data file name '{fileName}' must be a plain file name in the model's folder", nameof(options));
                 dataPath = Path.Combine(Path.GetDirectoryName(fullPath)!, fileName);
                 toWrite = model.Clone(); // never touch the caller's model: tensors change location
