@@ -27,15 +27,16 @@ internal static class AccuracyFallback
         QuantizationOptions options, TargetSettings target, OptimizeRequest request, PassContext context, Dictionary<string, TensorRange> ranges)
     {
         var ranking = RankByDamage(cleaned, firstAttempt, validation);
+        context.Notes.Add("largest quantization noise (dB relative to signal): " + string.Join(", ", ranking.Take(8).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Label} ({r.Kind}) {r.DropDb:F1}"))));
         var originalBytes = original.ToByteArray();
         var excluded = new HashSet<string>(options.ExcludeNodes, StringComparer.Ordinal);
-        var maxExcluded = Math.Max(1, ranking.Count / 2);
+        var maxExcluded = Math.Max(1, ranking.SelectMany(r => r.Nodes).Distinct(StringComparer.Ordinal).Count() / 2);
         IReadOnlyList<OutputComparison> accuracy = [];
         ModelProto attempt = firstAttempt;
         QuantizationSummary? summary = null;
         for (var batch = 1; ; batch *= 2)
         {
-            foreach (var node in ranking.Select(r => r.Node).Where(n => !excluded.Contains(n)).Take(batch).ToList()) excluded.Add(node);
+            foreach (var item in ranking.Where(r => !r.Nodes.All(excluded.Contains)).Take(batch).ToList()) excluded.UnionWith(item.Nodes);
             attempt = cleaned.Clone();
             summary = QdqQuantizer.Quantize(attempt, calibration, options with { ExcludeNodes = excluded }, ranges);
             accuracy = ModelVerifier.Compare(originalBytes, attempt.ToByteArray(), validation, target);
@@ -45,11 +46,11 @@ internal static class AccuracyFallback
                 return (attempt, summary, accuracy);
             }
 
-            if (excluded.Count - options.ExcludeNodes.Count >= maxExcluded || excluded.IsSupersetOf(ranking.Select(r => r.Node))) break;
+            if (excluded.Count - options.ExcludeNodes.Count >= maxExcluded || ranking.All(r => r.Nodes.All(excluded.Contains))) break;
         }
 
-        var details = new List<string> { "worst nodes (SQNR drop in dB when quantized):" };
-        details.AddRange(ranking.Take(10).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Node,-40} {r.OpType,-18} {r.DropDb,8:F2}")));
+        var details = new List<string> { "worst places (noise added by quantization, dB relative to signal):" };
+        details.AddRange(ranking.Take(10).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Label,-40} {r.Kind,-18} {r.DropDb,8:F2}")));
         var worst = accuracy.OrderBy(a => a.SqnrDb).First();
         throw new AccuracyBudgetException(request.ModelPath,
             string.Create(CultureInfo.InvariantCulture, $"output '{worst.Name}' reaches {worst.SqnrDb:F2} dB SQNR, below the {request.MinSqnrDb} dB budget, even with {excluded.Count} node(s) kept in float"),
@@ -57,64 +58,103 @@ internal static class AccuracyFallback
             details);
     }
 
-    /// <summary>Quantized nodes ordered by how much SQNR their quantization costs (largest first).</summary>
+    /// <summary>
+    /// What quantization costs where, largest first. Two kinds of damage: a node's (SQNR of its output minus the
+    /// worst SQNR of its dequantized inputs: its weights), and an activation's (SQNR of a tensor minus SQNR of its
+    /// dequantized copy: its Q/DQ pair). Keeping an activation in float means keeping its producer and readers in float.
+    /// </summary>
     /// <remarks>The reference is the float model the quantized one was made from (same tensor names).</remarks>
     public static IReadOnlyList<NodeDamage> RankByDamage(ModelProto reference, ModelProto quantized, SampleSource validation)
     {
-        var referenceValues = reference.Graph.Node.SelectMany(n => n.Output).Concat(reference.Graph.Input.Select(i => i.Name)).ToHashSet(StringComparer.Ordinal);
+        var referenceValues = reference.Graph.Node.SelectMany(n => n.Output).ToHashSet(StringComparer.Ordinal);
+        var graphInputs = reference.Graph.Input.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
         var producers = quantized.Graph.Node.SelectMany(n => n.Output.Select(o => (o, n))).Where(p => p.o.Length > 0).ToDictionary(p => p.o, p => p.n, StringComparer.Ordinal);
+        var consumers = quantized.Graph.Node.SelectMany(n => n.Input.Select(i => (i, n))).GroupBy(p => p.i, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(p => p.n).ToList(), StringComparer.Ordinal);
 
-        // The float tensor behind an input: DequantizeLinear(QuantizeLinear(T)) → T.
-        string? FloatSource(string input)
+        // Activation pairs: T → Q → DQ, with T a float value of the reference model.
+        var pairs = new List<(string Tensor, string Dequantized)>();
+        foreach (var dq in quantized.Graph.Node.Where(n => n.OpType == "DequantizeLinear"))
         {
-            if (!producers.TryGetValue(input, out var dq) || dq.OpType != "DequantizeLinear") return null;
-            if (!producers.TryGetValue(dq.Input[0], out var q) || q.OpType != "QuantizeLinear") return null;
-            return q.Input[0];
+            if (producers.TryGetValue(dq.Input[0], out var q) && q.OpType == "QuantizeLinear" && (referenceValues.Contains(q.Input[0]) || graphInputs.Contains(q.Input[0])))
+                pairs.Add((q.Input[0], dq.Output[0]));
         }
 
+        var dequantizedToTensor = pairs.ToDictionary(p => p.Dequantized, p => p.Tensor, StringComparer.Ordinal);
         var quantizedNodes = quantized.Graph.Node
             .Where(n => n.OpType is not ("QuantizeLinear" or "DequantizeLinear") && n.Output.Count > 0 && referenceValues.Contains(n.Output[0]))
             .Where(n => n.Input.Any(i => producers.TryGetValue(i, out var p) && p.OpType == "DequantizeLinear"))
             .ToList();
-        var inputsOf = new Dictionary<NodeProto, List<string>>(ReferenceEqualityComparer.Instance);
-        foreach (var n in quantizedNodes) inputsOf[n] = n.Input.Select(FloatSource).OfType<string>().Where(referenceValues.Contains).ToList();
-        var probed = quantizedNodes.Select(n => n.Output[0]).Concat(inputsOf.Values.SelectMany(v => v))
-            .Where(t => !reference.Graph.Input.Any(i => i.Name == t)).Distinct(StringComparer.Ordinal).ToList();
 
-        var sqnr = TensorSqnr(reference, quantized, probed, validation);
+        var probes = pairs.SelectMany(p => new[] { (Ref: p.Tensor, Cand: p.Tensor), (Ref: p.Tensor, Cand: p.Dequantized) })
+            .Concat(quantizedNodes.Select(n => (Ref: n.Output[0], Cand: n.Output[0])))
+            .Where(p => !graphInputs.Contains(p.Cand))
+            .Distinct().ToList();
+        var sqnr = TensorSqnr(reference, quantized, probes, validation);
+        double Sqnr(string refName, string candName) => graphInputs.Contains(candName) ? 100 : Math.Min(100, sqnr.GetValueOrDefault((refName, candName), 100));
+
         var ranking = new List<NodeDamage>();
-        foreach (var node in quantizedNodes)
+        foreach (var (tensor, dequantized) in pairs)
         {
-            // Graph inputs are exact in both models; their quantization error shows up in this node's output.
-            var inputSqnr = inputsOf[node].Select(i => sqnr.GetValueOrDefault(i, 100)).DefaultIfEmpty(100).Min();
-            var outputSqnr = Math.Min(100, sqnr.GetValueOrDefault(node.Output[0], 100));
-            ranking.Add(new NodeDamage(node.Name, node.OpType, Math.Min(100, inputSqnr) - outputSqnr));
+            var drop = AddedNoiseDb(Sqnr(tensor, tensor), Sqnr(tensor, dequantized));
+            var nodes = consumers.GetValueOrDefault(dequantized, []).Select(n => n.Name)
+                .Concat(producers.TryGetValue(tensor, out var p) ? [p.Name] : [])
+                .Where(n => n.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+            ranking.Add(new NodeDamage(tensor, "activation", drop, nodes));
         }
 
-        return ranking.OrderByDescending(r => r.DropDb).ThenBy(r => r.Node, StringComparer.Ordinal).ToList();
+        foreach (var node in quantizedNodes)
+        {
+            var inputSqnr = node.Input.Where(dequantizedToTensor.ContainsKey).Select(i => Sqnr(dequantizedToTensor[i], i)).DefaultIfEmpty(100).Min();
+            ranking.Add(new NodeDamage(node.Name, node.OpType, AddedNoiseDb(inputSqnr, Sqnr(node.Output[0], node.Output[0])), [node.Name]));
+        }
+
+        return ranking.OrderByDescending(r => r.DropDb).ThenBy(r => r.Label, StringComparer.Ordinal).ToList();
     }
 
-    private static Dictionary<string, double> TensorSqnr(ModelProto original, ModelProto quantized, List<string> tensors, SampleSource validation)
+    /// <summary>
+    /// Noise added between two points, as a power relative to the signal in dB (−47 means the noise added is
+    /// 47 dB below the signal). Noise-to-signal ratios add up along a chain, unlike SQNR differences, so
+    /// activations and weights rank on one scale.
+    /// </summary>
+    private static double AddedNoiseDb(double sqnrBefore, double sqnrAfter)
     {
+        var added = Math.Pow(10, -sqnrAfter / 10) - Math.Pow(10, -sqnrBefore / 10);
+        return added <= 0 ? -200 : 10 * Math.Log10(added);
+    }
+
+    private static Dictionary<(string, string), double> TensorSqnr(ModelProto reference, ModelProto quantized, List<(string Ref, string Cand)> probes, SampleSource validation)
+    {
+        var refNames = probes.Select(p => p.Ref).Distinct(StringComparer.Ordinal).ToList();
+        var candNames = probes.Select(p => p.Cand).Distinct(StringComparer.Ordinal).ToList();
         using var optionsA = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_BASIC };
-        using var optionsB = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_BASIC };
-        using var a = new InferenceSession(Calibrator.Augment(original, tensors).ToByteArray(), optionsA);
-        using var b = new InferenceSession(Calibrator.Augment(quantized, tensors).ToByteArray(), optionsB);
-        var comparisons = tensors.Select(t => new OutputComparison(t)).ToList();
+        using var optionsB = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL };
+        using var a = new InferenceSession(Calibrator.Augment(reference, refNames).ToByteArray(), optionsA);
+        using var b = new InferenceSession(Calibrator.Augment(quantized, candNames).ToByteArray(), optionsB);
+        var refIndex = refNames.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i, StringComparer.Ordinal);
+        var candIndex = candNames.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i, StringComparer.Ordinal);
+        var comparisons = probes.Select(p => new OutputComparison(p.Ref + " vs " + p.Cand)).ToList();
         foreach (var sample in validation.Read().Take(SensitivitySamples))
         {
-            using var ra = Sessions.Run(a, sample, tensors);
-            using var rb = Sessions.Run(b, sample, tensors);
-            for (var i = 0; i < tensors.Count; i++)
+            using var ra = Sessions.Run(a, sample, refNames);
+            using var rb = Sessions.Run(b, sample, candNames);
+            for (var i = 0; i < probes.Count; i++)
             {
-                if (ra[i].GetTensorTypeAndShape().ElementDataType != Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float) continue;
-                comparisons[i].Add(ra[i].GetTensorDataAsSpan<float>(), rb[i].GetTensorDataAsSpan<float>(), []);
+                var x = ra[refIndex[probes[i].Ref]];
+                var y = rb[candIndex[probes[i].Cand]];
+                if (x.GetTensorTypeAndShape().ElementDataType != Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float) continue;
+                comparisons[i].Add(x.GetTensorDataAsSpan<float>(), y.GetTensorDataAsSpan<float>(), []);
             }
         }
 
-        return comparisons.Where(c => c.Samples > 0).ToDictionary(c => c.Name, c => c.SqnrDb, StringComparer.Ordinal);
+        var result = new Dictionary<(string, string), double>();
+        for (var i = 0; i < probes.Count; i++)
+        {
+            if (comparisons[i].Samples > 0) result[(probes[i].Ref, probes[i].Cand)] = comparisons[i].SqnrDb;
+        }
+
+        return result;
     }
 }
 
-/// <summary>How many dB of SQNR quantizing one node costs.</summary>
-public sealed record NodeDamage(string Node, string OpType, double DropDb);
+/// <summary>How many dB of SQNR quantizing one node's weights or one activation costs, and the nodes to keep in float to avoid it.</summary>
+public sealed record NodeDamage(string Label, string Kind, double DropDb, IReadOnlyList<string> Nodes);

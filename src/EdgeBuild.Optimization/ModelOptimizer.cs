@@ -47,6 +47,7 @@ public static class ModelOptimizer
                 throw new NotSupportedException($"precision '{precision}' is not implemented yet; use --precision int8, uint8 or none");
         }
 
+        if (precision != "none") new CompactNamesPass().Run(new OnnxGraph(model.Graph), context);
         Stamp(model);
         var bytes = model.ToByteArray();
         CheckLoads(bytes, request.ModelPath);

@@ -40,7 +40,6 @@ internal static class StaticInt8
             ReduceRange = target.Scheme.ReduceRange,
             Calibration = request.CalibrationMethod,
             ExcludeNodes = request.ExcludeNodes.ToHashSet(StringComparer.Ordinal),
-            IncludeOpTypes = (Environment.GetEnvironmentVariable("EDGEBUILD_DEBUG_INCLUDE_OPS") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal),
         };
 
         var originalBytes = original.ToByteArray();
@@ -49,7 +48,7 @@ internal static class StaticInt8
         var summary = QdqQuantizer.Quantize(attempt, calibration, options, ranges);
         var accuracy = ModelVerifier.Compare(originalBytes, attempt.ToByteArray(), validation, target);
         var failing = accuracy.Where(a => !(a.SqnrDb >= request.MinSqnrDb)).ToList();
-        if (failing.Count > 0 && Environment.GetEnvironmentVariable("EDGEBUILD_DEBUG_NO_FALLBACK") is null)
+        if (failing.Count > 0)
         {
             (attempt, summary, accuracy) = AccuracyFallback.Run(original, model, attempt, calibration, validation, options, target, request, context, ranges);
         }

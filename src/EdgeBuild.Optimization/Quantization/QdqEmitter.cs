@@ -5,7 +5,11 @@ using EdgeBuild.Optimization.Quantization.Operators;
 
 namespace EdgeBuild.Optimization.Quantization;
 
-/// <summary>Computes quantization parameters from calibrated ranges and writes the Q/DQ nodes and int8 initializers.</summary>
+/// <summary>
+/// Computes quantization parameters from calibrated ranges and writes the Q/DQ nodes and int8 initializers.
+/// Q/DQ nodes are unnamed and new values get short suffixes (_q, _dq, _s, _z): in a small model the names of
+/// hundreds of Q/DQ nodes are a visible share of the file size.
+/// </summary>
 internal sealed class QdqEmitter(OnnxGraph graph, QuantizationOptions options, IReadOnlyDictionary<string, TensorRange> ranges)
 {
     private readonly Dictionary<string, QuantParams> _activations = new(StringComparer.Ordinal);
@@ -64,12 +68,12 @@ internal sealed class QdqEmitter(OnnxGraph graph, QuantizationOptions options, I
     private void InsertPair(string tensor, QuantParams p)
     {
         var (scale, zeroPoint) = AddScalarParams(tensor, p);
-        var quantized = graph.UniqueName(tensor + "_quantized");
-        var dequantized = graph.UniqueName(tensor + "_dequantized");
+        var quantized = graph.UniqueName(tensor + "_q");
+        var dequantized = graph.UniqueName(tensor + "_dq");
         var readers = graph.Consumers(tensor).ToList();
 
-        var q = new NodeProto { Name = graph.UniqueName(tensor + "_QuantizeLinear"), OpType = "QuantizeLinear", Input = { tensor, scale, zeroPoint }, Output = { quantized } };
-        var dq = new NodeProto { Name = graph.UniqueName(tensor + "_DequantizeLinear"), OpType = "DequantizeLinear", Input = { quantized, scale, zeroPoint }, Output = { dequantized } };
+        var q = new NodeProto { OpType = "QuantizeLinear", Input = { tensor, scale, zeroPoint }, Output = { quantized } };
+        var dq = new NodeProto { OpType = "DequantizeLinear", Input = { quantized, scale, zeroPoint }, Output = { dequantized } };
         graph.AddNode(q);
         graph.AddNode(dq);
         foreach (var reader in readers)
@@ -83,8 +87,8 @@ internal sealed class QdqEmitter(OnnxGraph graph, QuantizationOptions options, I
 
     private (string Scale, string ZeroPoint) AddScalarParams(string tensor, QuantParams p)
     {
-        var scale = graph.UniqueName(tensor + "_scale");
-        var zeroPoint = graph.UniqueName(tensor + "_zero_point");
+        var scale = graph.UniqueName(tensor + "_s");
+        var zeroPoint = graph.UniqueName(tensor + "_z");
         graph.AddInitializer(Tensors.FromFloats(scale, [p.Scale]));
         graph.AddInitializer(p.Signed ? Tensors.FromInt8s(zeroPoint, [(sbyte)p.ZeroPoint]) : Tensors.FromUInt8s(zeroPoint, [(byte)p.ZeroPoint]));
         return (scale, zeroPoint);
@@ -98,7 +102,7 @@ internal sealed class QdqEmitter(OnnxGraph graph, QuantizationOptions options, I
         var dims = graph.Initializer(name)!.Dims.ToArray();
         var p = QuantParams.ForRange(values.Min(), values.Max(), options.SignedActivations, symmetric: false);
         var (scale, zeroPoint) = AddScalarParams(name, p);
-        var q = graph.UniqueName(name + "_quantized");
+        var q = graph.UniqueName(name + "_q");
         graph.AddInitializer(Encode(q, values.Select(p.Quantize).ToArray(), p.Signed, dims));
         return _dequantizedWeights[name] = AddDequantize(name, q, scale, zeroPoint, axis: null);
     }
@@ -144,9 +148,9 @@ internal sealed class QdqEmitter(OnnxGraph graph, QuantizationOptions options, I
             quantized[i] = (int)Math.Clamp(Math.Round(values[i] / scales[c], MidpointRounding.ToEven) + zeroPoints[c], min, qmax);
         }
 
-        var q = graph.UniqueName(name + "_quantized");
-        var scaleName = graph.UniqueName(name + "_scale");
-        var zpName = graph.UniqueName(name + "_zero_point");
+        var q = graph.UniqueName(name + "_q");
+        var scaleName = graph.UniqueName(name + "_s");
+        var zpName = graph.UniqueName(name + "_z");
         graph.AddInitializer(Encode(q, quantized, signed, dims));
         long[] paramDims = perChannel ? [channels] : [];
         graph.AddInitializer(Tensors.FromFloats(scaleName, scales, paramDims));
@@ -171,19 +175,19 @@ internal sealed class QdqEmitter(OnnxGraph graph, QuantizationOptions options, I
             q[c] = (int)Math.Clamp(Math.Round(values[c] / scales[c]), int.MinValue, int.MaxValue);
         }
 
-        var qName = graph.UniqueName(name + "_quantized");
-        var scaleName = graph.UniqueName(name + "_scale");
-        var zpName = graph.UniqueName(name + "_zero_point");
+        var qName = graph.UniqueName(name + "_q");
+        var scaleName = graph.UniqueName(name + "_s");
         graph.AddInitializer(Tensors.FromInt32s(qName, q, values.Length));
         graph.AddInitializer(Tensors.FromFloats(scaleName, scales, values.Length));
-        graph.AddInitializer(Tensors.FromInt32s(zpName, new int[values.Length], values.Length));
-        return AddDequantize(name, qName, scaleName, zpName, axis: 0);
+        // No zero point: it defaults to 0, and an int32 per channel would cost as much as the bias itself.
+        return AddDequantize(name, qName, scaleName, zeroPoint: null, axis: 0);
     }
 
-    private string AddDequantize(string baseName, string quantized, string scale, string zeroPoint, int? axis)
+    private string AddDequantize(string baseName, string quantized, string scale, string? zeroPoint, int? axis)
     {
-        var output = graph.UniqueName(baseName + "_dequantized");
-        var dq = new NodeProto { Name = graph.UniqueName(baseName + "_DequantizeLinear"), OpType = "DequantizeLinear", Input = { quantized, scale, zeroPoint }, Output = { output } };
+        var output = graph.UniqueName(baseName + "_dq");
+        var dq = new NodeProto { OpType = "DequantizeLinear", Input = { quantized, scale }, Output = { output } };
+        if (zeroPoint is not null) dq.Input.Add(zeroPoint);
         if (axis is { } a) dq.Attribute.Add(Attributes.Int("axis", a));
         graph.AddNode(dq);
         return output;

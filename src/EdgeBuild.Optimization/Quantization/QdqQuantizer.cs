@@ -68,6 +68,8 @@ public static class QdqQuantizer
         {
             if (options.ExcludeNodes.Contains(node.Name) || options.ExcludeOpTypes.Contains(node.OpType)) continue;
             if (options.IncludeOpTypes.Count > 0 && !options.IncludeOpTypes.Contains(node.OpType)) continue;
+            // A node writing a graph output gets no Q after it, so ORT cannot fuse it: quantizing its inputs would only add error.
+            if (node.Output.Any(graph.IsGraphOutput)) continue;
             if (OperatorQuantizers.For(node.OpType, node.Domain)?.Plan(node, graph) is { } plan) plans[node] = plan;
         }
 
@@ -81,6 +83,17 @@ public static class QdqQuantizer
         if (plan.QuantizeOutput && node.Output.Count > 0) yield return node.Output[0];
         if (plan.FoldsIntoProducer) yield return node.Input[0];
     }
+
+    /// <summary>Ops whose integer kernel is worth a Q after them even when every reader stays float.</summary>
+    private static readonly HashSet<string> ComputeHeavy = ["Conv", "MatMul", "Gemm"];
+
+    /// <summary>
+    /// An output pair costs accuracy; it pays when a reader is quantized (the pair feeds its integer kernel) or the
+    /// producer is compute-heavy (the Q lets ORT fuse it into QLinearConv/QLinearMatMul).
+    /// </summary>
+    private static bool OutputPairPays(OnnxGraph graph, NodeProto node, Dictionary<NodeProto, NodeQuantization> plans) =>
+        ComputeHeavy.Contains(node.OpType)
+        || graph.Consumers(node.Output[0]).Any(c => plans.TryGetValue(c, out var p) && (p.ActivationInputs.Count > 0 || p.FoldsIntoProducer));
 
     private static bool IsFloat(OnnxGraph graph, IReadOnlyDictionary<string, TensorRange> ranges, string tensor) =>
         graph.Initializer(tensor) is { } init ? init.DataType == DType.Float : ranges.TryGetValue(tensor, out var r) && r.ElementType == DType.Float;
@@ -99,7 +112,7 @@ public static class QdqQuantizer
                 if (!graph.IsInitializer(node.Input[i])) tensors.Add(node.Input[i]);
             }
 
-            if (plan.QuantizeOutput && !graph.IsGraphOutput(node.Output[0])) tensors.Add(node.Output[0]);
+            if (plan.QuantizeOutput && !graph.IsGraphOutput(node.Output[0]) && OutputPairPays(graph, node, plans)) tensors.Add(node.Output[0]);
         }
 
         foreach (var (node, plan) in plans)
