@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: fetches the pinned test assets, builds, runs every test project.
+# The whole test suite: fetches the pinned test assets, builds, runs every test project, and prints
+# one closing line "N passed, N failed, N skipped" summed over all projects.
 # Long runs (overnight fuzzing, full benchmarks) are opt-in; see docs/testing.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -7,5 +8,13 @@ cd "$(dirname "$0")/.."
 export EDGEBUILD_ASSETS="${EDGEBUILD_ASSETS:-$HOME/.cache/edgebuild/assets}"
 bash scripts/fetch-assets.sh
 
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
+
 dotnet build EdgeBuild.sln -c Release -nologo -clp:NoSummary
-dotnet test EdgeBuild.sln -c Release --no-build -nologo "$@"
+status=0
+dotnet test EdgeBuild.sln -c Release --no-build -nologo \
+  --logger "trx" --results-directory "$results" "$@" || status=$?
+
+python3 scripts/summarize-trx.py "$results"
+exit $status

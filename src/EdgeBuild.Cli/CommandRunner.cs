@@ -6,11 +6,15 @@ public static class CommandRunner
     /// <summary>Every verb, in the order `--help` lists them. Add a command here and nowhere else.</summary>
     public static IReadOnlyList<ICommand> Commands { get; } =
     [
+        new Commands.InspectCommand(),
+        new Commands.OptimizeCommand(),
         new Commands.ProfilesCommand(),
+        new Commands.VerifyCommand(),
+        new Commands.BenchCommand(),
     ];
 
     /// <summary>Flags (options without a value) understood by any command.</summary>
-    private static readonly HashSet<string> FlagNames = ["json", "help", "explain", "force", "verbose"];
+    private static readonly HashSet<string> FlagNames = ["json", "help", "explain", "force", "verbose", "embed", "profile"];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {

@@ -1,0 +1,103 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace EdgeBuild.Generators;
+
+/// <summary>Turns ONNX tensor names and file names into C# identifiers.</summary>
+internal static class Identifiers
+{
+    /// <summary>
+    /// PascalCases the alphanumeric runs of <paramref name="name"/>: <c>sigmoid_0.tmp_0</c> → <c>Sigmoid0Tmp0</c>,
+    /// <c>onnx::Flatten_0</c> → <c>OnnxFlatten0</c>; a leading digit gets <paramref name="digitPrefix"/>
+    /// (<c>39</c> → <c>Value39</c>). Casing inside a run is kept: <c>PP-OCRv4</c> → <c>PPOCRv4</c>.
+    /// </summary>
+    public static string ToPascalCase(string name, string digitPrefix)
+    {
+        var result = new StringBuilder(name.Length);
+        var startOfRun = true;
+        foreach (var c in name)
+        {
+            if (!IsWordCharacter(c))
+            {
+                startOfRun = true;
+                continue;
+            }
+
+            result.Append(startOfRun ? char.ToUpperInvariant(c) : c);
+            startOfRun = false;
+        }
+
+        if (result.Length == 0) return digitPrefix;
+        if (char.IsDigit(result[0])) result.Insert(0, digitPrefix);
+        return result.ToString();
+    }
+
+    /// <summary>camelCase of a PascalCase identifier, escaped with <c>@</c> when it is a keyword.</summary>
+    public static string ToParameterName(string pascal)
+    {
+        var camel = char.ToLowerInvariant(pascal[0]) + pascal.Substring(1);
+        return IsKeyword(camel) ? "@" + camel : camel;
+    }
+
+    public static bool IsValidIdentifier(string name) => SyntaxFacts.IsValidIdentifier(name) && !IsKeyword(name);
+
+    public static bool IsValidNamespace(string name)
+    {
+        foreach (var part in name.Split('.'))
+        {
+            if (!IsValidIdentifier(part)) return false;
+        }
+
+        return true;
+    }
+
+    private static bool IsKeyword(string name) =>
+        SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(name) != SyntaxKind.None;
+
+    private static bool IsWordCharacter(char c)
+    {
+        if (c < 128) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        var category = CharUnicodeInfo.GetUnicodeCategory(c);
+        return category is UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
+            or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter or UnicodeCategory.DecimalDigitNumber;
+    }
+}
+
+/// <summary>
+/// Hands out unique identifiers within one scope. A name is taken together with the names derived from it
+/// (<c>X</c> claims <c>XLength</c>, <c>XShape</c>, <c>XName</c>), so a later tensor cannot collide with those;
+/// a collision gets the first free numeric suffix starting at 2 (<c>X</c>, <c>X2</c>).
+/// </summary>
+internal sealed class UniqueNames
+{
+    private readonly HashSet<string> _taken;
+    private readonly string[] _derivedSuffixes;
+
+    public UniqueNames(IEnumerable<string> reserved, params string[] derivedSuffixes)
+    {
+        _taken = new HashSet<string>(reserved, System.StringComparer.Ordinal);
+        _derivedSuffixes = derivedSuffixes;
+    }
+
+    public string Claim(string baseName)
+    {
+        var candidate = baseName;
+        for (var n = 2; !IsFree(candidate); n++) candidate = baseName + n.ToString(CultureInfo.InvariantCulture);
+        _taken.Add(candidate);
+        foreach (var suffix in _derivedSuffixes) _taken.Add(candidate + suffix);
+        return candidate;
+    }
+
+    private bool IsFree(string name)
+    {
+        if (_taken.Contains(name)) return false;
+        foreach (var suffix in _derivedSuffixes)
+        {
+            if (_taken.Contains(name + suffix)) return false;
+        }
+
+        return true;
+    }
+}

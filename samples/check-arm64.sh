@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Target check: the sample built for linux-arm64 runs on an emulated Raspberry Pi 5 CPU (qemu-user, Cortex-A76)
+# and finds the same text boxes as the x64 build on the same image, with a probability map within 30 dB SQNR.
+#
+#   samples/check-arm64.sh [IMAGE] [--out-dir DIR]
+#
+# Needs Debian's qemu-user-static libc6-arm64-cross libstdc++6-arm64-cross libgcc-s1-arm64-cross.
+# Writes x64.json, arm64.json, the two maps (*.bin) and comparison.json to DIR (default artifacts/check-arm64).
+# Exit code: 0 same results, 1 results differ, 2 missing prerequisite.
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(dirname "$here")"
+out="$repo/artifacts/check-arm64"
+image=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --out-dir) out="$2"; shift 2 ;;
+    *) image=("$1"); shift ;;
+  esac
+done
+
+if ! command -v qemu-aarch64-static >/dev/null || [ ! -e /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 ]; then
+  echo "check-arm64: needs qemu-aarch64-static and the arm64 C/C++ runtimes. Install them with:" >&2
+  echo "  apt-get install -y qemu-user-static libc6-arm64-cross libstdc++6-arm64-cross libgcc-s1-arm64-cross" >&2
+  exit 2
+fi
+
+bash "$here/prepare.sh"
+mkdir -p "$out"
+project="$here/TextDetection/TextDetection.csproj"
+for rid in linux-x64 linux-arm64; do
+  echo "check-arm64: publishing the sample for $rid" >&2
+  dotnet publish "$project" -c Release -r "$rid" --self-contained -o "$out/$rid" -nologo -v quiet >&2
+done
+
+echo "check-arm64: running x64" >&2
+"$out/linux-x64/TextDetection" "${image[@]}" --json --runs 3 --dump-map "$out/x64.bin" > "$out/x64.json"
+
+echo "check-arm64: running arm64 under qemu-aarch64-static -cpu cortex-a76 (slow: emulated, not a timing)" >&2
+start=$(date +%s)
+DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 qemu-aarch64-static -cpu cortex-a76 -L /usr/aarch64-linux-gnu \
+  "$out/linux-arm64/TextDetection" "${image[@]}" --json --runs 1 --dump-map "$out/arm64.bin" > "$out/arm64.json"
+echo "check-arm64: emulated run took $(( $(date +%s) - start )) s" >&2
+
+set +e
+dotnet run "$here/compare-detections.cs" -- "$out/x64.json" "$out/arm64.json" "$out/x64.bin" "$out/arm64.bin" \
+  --min-iou 0.9 --min-sqnr 30 | tee "$out/comparison.json"
+status=${PIPESTATUS[0]}
+set -e
+if [ "$status" -eq 0 ]; then echo "check-arm64: arm64 (Cortex-A76) matches x64" >&2; else echo "check-arm64: arm64 differs from x64" >&2; fi
+exit "$status"

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Gets everything the sample needs from a fresh clone: the pinned model and images (scripts/fetch-assets.sh)
+# and the EdgeBuild package packed from this checkout into artifacts/packages (the feed samples/NuGet.config reads).
+#
+#   samples/prepare.sh
+set -euo pipefail
+
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+bash "$repo/scripts/fetch-assets.sh" >&2
+
+echo "prepare: packing EdgeBuild into artifacts/packages" >&2
+bash "$repo/scripts/pack.sh" >&2
+
+# NuGet never re-extracts a version it already has in its global packages folder, so a package repacked from
+# changed sources under the same version would be ignored. Drop the cached copy when its hash differs.
+package="$(ls "$repo"/artifacts/packages/EdgeBuild.*.nupkg | grep -v '\.symbols\.' | sort -V | tail -1)"
+version="$(basename "$package" .nupkg)"; version="${version#EdgeBuild.}"
+cache="$(dotnet nuget locals global-packages --list | sed 's/^global-packages: //')edgebuild/$version"
+if [ -d "$cache" ] && [ "$(cat "$cache"/*.nupkg.sha512 2>/dev/null)" != "$(openssl dgst -sha512 -binary "$package" | base64 -w0)" ]; then
+  echo "prepare: dropping the stale cached EdgeBuild $version from $cache" >&2
+  rm -rf "$cache"
+fi

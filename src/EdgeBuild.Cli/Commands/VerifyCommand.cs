@@ -1,0 +1,73 @@
+using System.Globalization;
+using EdgeBuild.Optimization;
+using EdgeBuild.Optimization.Targets;
+using EdgeBuild.Optimization.Verification;
+using Google.Protobuf;
+
+namespace EdgeBuild.Cli.Commands;
+
+/// <summary>`edgebuild verify`: how far a candidate model's outputs are from the original's, per output.</summary>
+public sealed class VerifyCommand : ICommand
+{
+    public string Name => "verify";
+
+    public string Summary => "Compare a candidate model's outputs with the original's (SQNR, max error, cosine, top-1)";
+
+    public string Usage => """
+        Usage: edgebuild verify ORIGINAL CANDIDATE --data GLOB [options]
+
+          --data GLOB            samples (.npy, .pb, images; glob or folder)
+          --target ID            run the candidate with the target's ORT settings
+          --min-sqnr DB          fail (exit code 1) when an output's SQNR is below this
+        """ + SampleOptions.Usage + """
+          --json                 print the result as JSON on stdout
+        """;
+
+    public int Run(CommandArguments args, TextWriter stdout, TextWriter stderr)
+    {
+        var originalPath = args.Positional(0, "ORIGINAL");
+        var candidatePath = args.Positional(1, "CANDIDATE");
+        var data = args.RequiredOption("data");
+        var targetId = args.Option("target");
+        var minSqnr = args.DoubleOption("min-sqnr");
+        var preprocess = args.Option("preprocess");
+        var json = args.Flag("json");
+        args.ThrowOnUnused(expectedPositionals: 2);
+
+        return OptimizationErrors.Run(candidatePath, stderr, () =>
+        {
+            var target = targetId is null ? null : BuiltInTargets.Get(targetId);
+            var original = ModelFiles.Load(originalPath);
+            var candidate = ModelFiles.Load(candidatePath);
+            var samples = SampleOptions.Open(data, preprocess, original);
+            var results = ModelVerifier.Compare(original.ToByteArray(), candidate.ToByteArray(), samples, target);
+            var failing = minSqnr is { } min ? results.Where(r => !(r.SqnrDb >= min)).ToList() : [];
+
+            if (json)
+            {
+                stdout.WriteLine(ResultJson.Serialize(new
+                {
+                    samples = samples.Count,
+                    outputs = results.Select(r => new { name = r.Name, sqnrDb = Finite(r.SqnrDb), worstSampleSqnrDb = Finite(r.WorstSampleSqnrDb), maxAbsError = r.MaxAbsError, cosine = r.Cosine, top1Agreement = r.Top1Agreement }),
+                    passed = failing.Count == 0,
+                }));
+            }
+            else
+            {
+                stdout.WriteLine($"{samples.Count} samples from {data}");
+                foreach (var r in results)
+                {
+                    var top1 = r.Top1Agreement is { } t ? string.Create(CultureInfo.InvariantCulture, $", top-1 agreement {t:P1}") : "";
+                    stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {r.Name}: SQNR {r.SqnrDb:F2} dB (worst sample {r.WorstSampleSqnrDb:F2}), max |error| {r.MaxAbsError:G4}, cosine {r.Cosine:F6}{top1}"));
+                }
+            }
+
+            foreach (var r in failing)
+                stderr.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{candidatePath}: error EDGE0201: output '{r.Name}' has SQNR {r.SqnrDb:F2} dB, below the required {minSqnr} dB. Re-optimize with more calibration data or exclude the most sensitive nodes (--exclude-nodes)."));
+            return failing.Count == 0 ? ExitCodes.Ok : ExitCodes.FailedCheck;
+        });
+    }
+
+    /// <summary>JSON has no Infinity: an exact match reports null.</summary>
+    internal static double? Finite(double value) => double.IsFinite(value) ? value : null;
+}

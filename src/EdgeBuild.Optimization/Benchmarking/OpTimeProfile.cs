@@ -1,0 +1,71 @@
+using System.Text.Json;
+using Microsoft.ML.OnnxRuntime;
+
+namespace EdgeBuild.Optimization.Benchmarking;
+
+/// <summary>
+/// Where a model spends its time, per operator type, from ONNX Runtime's own profiler
+/// (SessionOptions.EnableProfiling). A DequantizeLinear or float Conv left in a quantized model's
+/// profile is a QDQ fusion that failed; this is how we find them.
+/// </summary>
+public sealed record OpTimeProfile(IReadOnlyList<OpTime> ByOpType, long TotalMicroseconds, int Runs)
+{
+    /// <summary>Runs the model <paramref name="runs"/> times on <paramref name="feed"/> after one warm-up run and aggregates kernel times.</summary>
+    public static OpTimeProfile Measure(byte[] model, Func<SessionOptions> options, IReadOnlyList<(string Name, OrtValue Value)> feed, int runs)
+    {
+        var prefix = Path.Combine(Path.GetTempPath(), $"edgebuild-profile-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        string file;
+        using (var so = options())
+        {
+            so.EnableProfiling = true;
+            so.ProfileOutputPathPrefix = prefix;
+            using var session = new InferenceSession(model, so);
+            using var runOptions = new RunOptions();
+            var names = feed.Select(f => f.Name).ToList();
+            var values = feed.Select(f => f.Value).ToList();
+            var outputs = session.OutputMetadata.Keys.ToList();
+            for (var i = 0; i <= runs; i++)
+            {
+                using var _ = session.Run(runOptions, names, values, outputs);
+            }
+
+            file = session.EndProfiling();
+        }
+
+        try
+        {
+            return Parse(File.ReadAllBytes(file), runs);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>Aggregates "Node" events of an ORT profile (warm-up excluded by taking the last <paramref name="runs"/> runs' share).</summary>
+    public static OpTimeProfile Parse(byte[] json, int runs)
+    {
+        using var doc = JsonDocument.Parse(json);
+        var totals = new Dictionary<string, (long Us, int Count)>(StringComparer.Ordinal);
+        foreach (var e in doc.RootElement.EnumerateArray())
+        {
+            if (!e.TryGetProperty("cat", out var cat) || cat.GetString() != "Node") continue;
+            if (!e.TryGetProperty("args", out var args) || !args.TryGetProperty("op_name", out var op)) continue;
+            var name = e.GetProperty("name").GetString() ?? "";
+            if (!name.EndsWith("_kernel_time", StringComparison.Ordinal)) continue;
+            var key = op.GetString() ?? "?";
+            var dur = e.GetProperty("dur").GetInt64();
+            totals[key] = totals.TryGetValue(key, out var t) ? (t.Us + dur, t.Count + 1) : (dur, 1);
+        }
+
+        var sum = totals.Values.Sum(v => v.Us);
+        var ops = totals
+            .OrderByDescending(kv => kv.Value.Us).ThenBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => new OpTime(kv.Key, kv.Value.Us, kv.Value.Count, sum == 0 ? 0 : (double)kv.Value.Us / sum))
+            .ToList();
+        return new OpTimeProfile(ops, sum, runs);
+    }
+}
+
+/// <summary>Kernel time of one operator type summed over all its nodes and runs.</summary>
+public sealed record OpTime(string OpType, long Microseconds, int Calls, double Share);

@@ -1,0 +1,98 @@
+using EdgeBuild.Onnx.Protos;
+using EdgeBuild.Optimization.Data;
+using EdgeBuild.Optimization.Quantization;
+using EdgeBuild.Optimization.Runtime;
+using Google.Protobuf;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace EdgeBuild.Optimization.Calibration;
+
+/// <summary>
+/// Measures activation ranges by running an augmented copy of the model (the tensors of interest added as
+/// graph outputs) in ONNX Runtime, one sample at a time. Only running statistics are kept (min/max, then a
+/// fixed-size histogram for Percentile/Entropy), so memory does not depend on the number of samples.
+/// </summary>
+public static class Calibrator
+{
+    public static IReadOnlyDictionary<string, TensorRange> Collect(ModelProto model, IReadOnlyCollection<string> tensors, SampleSource samples, QuantizationOptions options)
+    {
+        var augmented = Augment(model, tensors);
+        using var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_BASIC };
+        using var session = new InferenceSession(augmented.ToByteArray(), sessionOptions);
+        var names = tensors.ToList();
+
+        var min = new Dictionary<string, float>(StringComparer.Ordinal);
+        var max = new Dictionary<string, float>(StringComparer.Ordinal);
+        var types = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var sample in samples.Read())
+        {
+            using var outputs = Sessions.Run(session, sample, names);
+            for (var i = 0; i < names.Count; i++)
+            {
+                var info = outputs[i].GetTensorTypeAndShape();
+                types[names[i]] = (int)info.ElementDataType;
+                if (info.ElementDataType != TensorElementType.Float) continue;
+                var (lo, hi) = MinMax(outputs[i].GetTensorDataAsSpan<float>());
+                min[names[i]] = min.TryGetValue(names[i], out var m) ? Math.Min(m, lo) : lo;
+                max[names[i]] = max.TryGetValue(names[i], out var x) ? Math.Max(x, hi) : hi;
+            }
+        }
+
+        if (options.Calibration != CalibrationMethod.MinMax) NarrowWithHistograms(session, names, samples, options, min, max);
+
+        return names.Where(types.ContainsKey).ToDictionary(
+            n => n,
+            n => new TensorRange(n, types[n], min.GetValueOrDefault(n), max.GetValueOrDefault(n)),
+            StringComparer.Ordinal);
+    }
+
+    /// <summary>A second streamed pass: histograms of |x| up to each tensor's observed max, then a clipping threshold.</summary>
+    private static void NarrowWithHistograms(InferenceSession session, List<string> names, SampleSource samples, QuantizationOptions options, Dictionary<string, float> min, Dictionary<string, float> max)
+    {
+        var histograms = names.Where(min.ContainsKey)
+            .ToDictionary(n => n, n => new Histogram(Math.Max(Math.Abs(min[n]), Math.Abs(max[n]))), StringComparer.Ordinal);
+        foreach (var sample in samples.Read())
+        {
+            using var outputs = Sessions.Run(session, sample, names);
+            for (var i = 0; i < names.Count; i++)
+            {
+                if (histograms.TryGetValue(names[i], out var h)) h.Add(outputs[i].GetTensorDataAsSpan<float>());
+            }
+        }
+
+        foreach (var (name, h) in histograms)
+        {
+            var t = options.Calibration == CalibrationMethod.Percentile ? h.PercentileThreshold(options.Percentile) : h.EntropyThreshold();
+            min[name] = Math.Max(min[name], -t);
+            max[name] = Math.Min(max[name], t);
+        }
+    }
+
+    /// <summary>A copy of the model that also outputs <paramref name="tensors"/> (ORT infers their types).</summary>
+    public static ModelProto Augment(ModelProto model, IEnumerable<string> tensors)
+    {
+        var copy = model.Clone();
+        var existing = copy.Graph.Output.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var t in tensors)
+        {
+            if (existing.Add(t)) copy.Graph.Output.Add(new ValueInfoProto { Name = t });
+        }
+
+        return copy;
+    }
+
+    private static (float Min, float Max) MinMax(ReadOnlySpan<float> values)
+    {
+        if (values.IsEmpty) return (0, 0);
+        var lo = float.PositiveInfinity;
+        var hi = float.NegativeInfinity;
+        foreach (var v in values)
+        {
+            if (v < lo) lo = v;
+            if (v > hi) hi = v;
+        }
+
+        return (lo, hi);
+    }
+}

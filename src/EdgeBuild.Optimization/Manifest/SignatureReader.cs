@@ -1,0 +1,90 @@
+using System.Globalization;
+using EdgeBuild.Onnx.Graph;
+using EdgeBuild.Onnx.Protos;
+using EdgeBuild.Optimization.Targets;
+
+namespace EdgeBuild.Optimization.Manifest;
+
+/// <summary>
+/// Reads a model's public signature (graph inputs that are not initializers, graph outputs) and resolves
+/// symbolic dims from the user's --dims first, then the target's defaults; what stays unresolved is -1.
+/// </summary>
+public static class SignatureReader
+{
+    public static IReadOnlyList<TensorSignature> Inputs(ModelProto model, IReadOnlyDictionary<string, long> dims, TargetSettings target)
+    {
+        var initializers = model.Graph.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        return model.Graph.Input.Where(i => !initializers.Contains(i.Name)).Select(i => Describe(i, dims, target)).ToList();
+    }
+
+    /// <summary>
+    /// Output shapes. Output dims are rarely named like input dims, so when every input shape is resolved
+    /// the model is run once on zeros to learn the concrete output shapes.
+    /// </summary>
+    public static IReadOnlyList<TensorSignature> Outputs(ModelProto model, IReadOnlyList<TensorSignature> inputs, IReadOnlyDictionary<string, long> dims, TargetSettings target)
+    {
+        var declared = model.Graph.Output.Select(o => Describe(o, dims, target)).ToList();
+        if (declared.All(o => o.Shape.All(d => d >= 0))) return declared;
+        var probed = OutputShapeProbe.TryRun(model, inputs);
+        if (probed is null) return declared;
+        return declared.Select(o => probed.TryGetValue(o.Name, out var shape) && shape.Length == o.Shape.Count ? o with { Shape = shape } : o).ToList();
+    }
+
+    /// <summary>Parses "N=1;H=640;W=640" (also accepts ',' between entries).</summary>
+    public static IReadOnlyDictionary<string, long> ParseDims(string? text)
+    {
+        var result = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (string.IsNullOrWhiteSpace(text)) return result;
+        foreach (var entry in text.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var eq = entry.IndexOf('=');
+            if (eq <= 0 || !long.TryParse(entry[(eq + 1)..].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value <= 0)
+                throw new OptimizationInputException("EDGE0002", "--dims", $"'{entry}' is not NAME=positive integer", "Write dims as \"N=1;H=640;W=640\"");
+            result[entry[..eq].Trim()] = value;
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Exporters often name image axes "p2o.DynamicDimension.1" or "unk__12"; users think in N, H, W. For a
+    /// rank-4 image input (channels fixed at axis 1: NCHW, or at axis 3: NHWC) a dim the user's --dims does not
+    /// name is looked up under its axis letter too.
+    /// </summary>
+    private static string? AxisLetter(TypeProto.Types.Tensor? tensorType, int axis)
+    {
+        var d = tensorType?.Shape?.Dim;
+        if (d is null || d.Count != 4) return null;
+        if (d[1].HasDimValue && !d[3].HasDimValue) return axis switch { 0 => "N", 1 => "C", 2 => "H", _ => "W" };
+        if (d[3].HasDimValue && !d[1].HasDimValue) return axis switch { 0 => "N", 1 => "H", 2 => "W", _ => "C" };
+        return null;
+    }
+
+    private static TensorSignature Describe(ValueInfoProto value, IReadOnlyDictionary<string, long> dims, TargetSettings target)
+    {
+        var tensorType = value.Type?.TensorType;
+        var elementType = tensorType is null ? "undefined" : DType.Name(tensorType.ElemType);
+        var shape = new List<long>();
+        var names = new List<string?>();
+        var axes = tensorType?.Shape?.Dim ?? [];
+        for (var axis = 0; axis < axes.Count; axis++)
+        {
+            var d = axes[axis];
+            if (d.HasDimValue)
+            {
+                shape.Add(d.DimValue);
+                names.Add(null);
+                continue;
+            }
+
+            var name = d.HasDimParam ? d.DimParam : null;
+            long? resolved = name is not null && dims.TryGetValue(name, out var given) ? given
+                : AxisLetter(tensorType, axis) is { } letter && dims.TryGetValue(letter, out var byLetter) ? byLetter
+                : target.ResolveDim(name ?? "", axis);
+            shape.Add(resolved ?? -1);
+            names.Add(name);
+        }
+
+        return new TensorSignature(value.Name, elementType, shape, names);
+    }
+}

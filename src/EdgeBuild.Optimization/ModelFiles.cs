@@ -1,0 +1,53 @@
+using EdgeBuild.Onnx.Protos;
+using Google.Protobuf;
+
+namespace EdgeBuild.Optimization;
+
+/// <summary>
+/// The one place this library reads and writes .onnx files. Writes go to a temporary file that is
+/// renamed over the target, so a crash never leaves a half-written model.
+/// </summary>
+/// <remarks>Seam: becomes a thin wrapper over EdgeBuild.Onnx.ModelFile (external data) once that lands.</remarks>
+public static class ModelFiles
+{
+    public static ModelProto Load(string path)
+    {
+        if (!File.Exists(path))
+            throw new OptimizationInputException("EDGE0101", path, "the model file does not exist", "Check the path");
+        try
+        {
+            using var stream = File.OpenRead(path);
+            var model = ModelProto.Parser.ParseFrom(stream);
+            if (model.Graph is null)
+                throw new OptimizationInputException("EDGE0101", path, "the file is not an ONNX model (no graph)", "Pass an .onnx file exported by a framework");
+            return model;
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new OptimizationInputException("EDGE0101", path, $"the file is not a valid ONNX model ({e.Message})", "Re-export the model or check the file is not truncated", e);
+        }
+    }
+
+    public static void Save(ModelProto model, string path) => WriteAtomically(path, model.ToByteArray());
+
+    public static void WriteAtomically(string path, ReadOnlySpan<byte> bytes)
+    {
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var temp = full + $".{Environment.ProcessId}.tmp";
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                stream.Write(bytes);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+}

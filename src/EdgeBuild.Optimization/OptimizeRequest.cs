@@ -1,0 +1,54 @@
+using EdgeBuild.Optimization.Quantization;
+
+namespace EdgeBuild.Optimization;
+
+/// <summary>Everything `edgebuild optimize` was asked to do.</summary>
+public sealed record OptimizeRequest
+{
+    public required string ModelPath { get; init; }
+    public required string OutputPath { get; init; }
+    public required string TargetId { get; init; }
+
+    /// <summary>auto | int8 | uint8 | fp16 | int4 | none.</summary>
+    public string Precision { get; init; } = "auto";
+
+    public string? CalibrationData { get; init; }
+    public string? ValidationData { get; init; }
+    public double MinSqnrDb { get; init; } = 30;
+    public IReadOnlyList<string> ExcludeNodes { get; init; } = [];
+
+    public string? ManifestPath { get; init; }
+    public string? ClassName { get; init; }
+    public string? Namespace { get; init; }
+    public IReadOnlyDictionary<string, long> Dims { get; init; } = new Dictionary<string, long>();
+    public bool Embed { get; init; }
+    public string? ReportPath { get; init; }
+
+    /// <summary>Image preprocessing for calibration/validation images (see ImagePreprocessing.Parse).</summary>
+    public string? Preprocess { get; init; }
+
+    public CalibrationMethod CalibrationMethod { get; init; } = CalibrationMethod.MinMax;
+}
+
+/// <summary>What an optimization produced; the CLI prints it and writes it as the report.</summary>
+public sealed record OptimizeResult
+{
+    public required string OutputPath { get; init; }
+    public required string Target { get; init; }
+    public required string Precision { get; init; }
+    public required long OriginalBytes { get; init; }
+    public required long OptimizedBytes { get; init; }
+    public required string Sha256 { get; init; }
+    public required int OriginalNodeCount { get; init; }
+    public required int OptimizedNodeCount { get; init; }
+    public required IReadOnlyDictionary<string, int> PassRewrites { get; init; }
+    public IReadOnlyList<string> Notes { get; init; } = [];
+    public string? ManifestPath { get; init; }
+    public int QuantizedNodes { get; init; }
+    public IReadOnlyList<OutputAccuracy> Accuracy { get; init; } = [];
+
+    public double SizeRatio => OriginalBytes == 0 ? 0 : (double)OptimizedBytes / OriginalBytes;
+}
+
+/// <summary>Accuracy of one output of the optimized model against the original on the validation samples.</summary>
+public sealed record OutputAccuracy(string Name, double SqnrDb, double WorstSampleSqnrDb, double MaxAbsError, double Cosine, double? Top1Agreement);

@@ -1,0 +1,210 @@
+using EdgeBuild.Onnx.Graph;
+using EdgeBuild.Onnx.Protos;
+using EdgeBuild.Optimization.Calibration;
+using EdgeBuild.Optimization.Quantization.Operators;
+
+namespace EdgeBuild.Optimization.Quantization;
+
+/// <summary>Computes quantization parameters from calibrated ranges and writes the Q/DQ nodes and int8 initializers.</summary>
+internal sealed class QdqEmitter(OnnxGraph graph, QuantizationOptions options, IReadOnlyDictionary<string, TensorRange> ranges)
+{
+    private readonly Dictionary<string, QuantParams> _activations = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _dequantizedWeights = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, float[]> _weightScales = new(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, QuantParams> QuantizedTensors => _activations;
+
+    /// <summary>Decides the parameters of the node's activation tensors (called in topological order).</summary>
+    public void Prepare(NodeProto node, NodeQuantization plan, HashSet<string> selected)
+    {
+        foreach (var i in plan.ActivationInputs)
+        {
+            var t = node.Input[i];
+            if (selected.Contains(t) && !_activations.ContainsKey(t)) _activations[t] = FromRange(t);
+        }
+
+        var output = node.Output[0];
+        if (!plan.QuantizeOutput || !selected.Contains(output) || _activations.ContainsKey(output)) return;
+        _activations[output] = plan.OutputSharesInputParams && _activations.TryGetValue(node.Input[0], out var shared) ? shared : FromRange(output);
+    }
+
+    public void Emit(IReadOnlyDictionary<NodeProto, NodeQuantization> plans)
+    {
+        foreach (var (node, plan) in plans)
+        {
+            foreach (var (input, axis) in plan.Weights) graph.SetInput(node, input, QuantizeWeight(node.Input[input], axis));
+            foreach (var i in plan.ActivationInputs)
+            {
+                var name = node.Input[i];
+                if (graph.IsInitializer(name)) graph.SetInput(node, i, QuantizeConstant(name));
+            }
+        }
+
+        // Biases need the final activation and weight scales, so they come after the weights.
+        foreach (var (node, plan) in plans)
+        {
+            if (plan.Bias is not { } bias) continue;
+            var activation = node.Input[bias.ActivationInput];
+            if (!_activations.TryGetValue(activation, out var xParams)) continue;
+            var weightName = node.Input[bias.WeightInput];
+            if (!_weightScales.TryGetValue(weightName, out var wScales)) continue;
+            graph.SetInput(node, bias.Input, QuantizeBias(node.Input[bias.Input], xParams.Scale, wScales));
+        }
+
+        foreach (var (tensor, p) in _activations.OrderBy(kv => kv.Key, StringComparer.Ordinal)) InsertPair(tensor, p);
+    }
+
+    private QuantParams FromRange(string tensor)
+    {
+        var r = ranges[tensor];
+        return QuantParams.ForRange(r.Min, r.Max, options.SignedActivations, options.SymmetricActivations);
+    }
+
+    /// <summary>T → QuantizeLinear → DequantizeLinear → every former reader of T.</summary>
+    private void InsertPair(string tensor, QuantParams p)
+    {
+        var (scale, zeroPoint) = AddScalarParams(tensor, p);
+        var quantized = graph.UniqueName(tensor + "_quantized");
+        var dequantized = graph.UniqueName(tensor + "_dequantized");
+        var readers = graph.Consumers(tensor).ToList();
+
+        var q = new NodeProto { Name = graph.UniqueName(tensor + "_QuantizeLinear"), OpType = "QuantizeLinear", Input = { tensor, scale, zeroPoint }, Output = { quantized } };
+        var dq = new NodeProto { Name = graph.UniqueName(tensor + "_DequantizeLinear"), OpType = "DequantizeLinear", Input = { quantized, scale, zeroPoint }, Output = { dequantized } };
+        graph.AddNode(q);
+        graph.AddNode(dq);
+        foreach (var reader in readers)
+        {
+            for (var i = 0; i < reader.Input.Count; i++)
+            {
+                if (reader.Input[i] == tensor) graph.SetInput(reader, i, dequantized);
+            }
+        }
+    }
+
+    private (string Scale, string ZeroPoint) AddScalarParams(string tensor, QuantParams p)
+    {
+        var scale = graph.UniqueName(tensor + "_scale");
+        var zeroPoint = graph.UniqueName(tensor + "_zero_point");
+        graph.AddInitializer(Tensors.FromFloats(scale, [p.Scale]));
+        graph.AddInitializer(p.Signed ? Tensors.FromInt8s(zeroPoint, [(sbyte)p.ZeroPoint]) : Tensors.FromUInt8s(zeroPoint, [(byte)p.ZeroPoint]));
+        return (scale, zeroPoint);
+    }
+
+    /// <summary>A constant input of an elementwise op: per-tensor, activation encoding, range from its values.</summary>
+    private string QuantizeConstant(string name)
+    {
+        if (_dequantizedWeights.TryGetValue(name, out var done)) return done;
+        var values = Tensors.ToFloatArray(graph.Initializer(name)!);
+        var dims = graph.Initializer(name)!.Dims.ToArray();
+        var p = QuantParams.ForRange(values.Min(), values.Max(), options.SignedActivations, symmetric: false);
+        var (scale, zeroPoint) = AddScalarParams(name, p);
+        var q = graph.UniqueName(name + "_quantized");
+        graph.AddInitializer(Encode(q, values.Select(p.Quantize).ToArray(), p.Signed, dims));
+        return _dequantizedWeights[name] = AddDequantize(name, q, scale, zeroPoint, axis: null);
+    }
+
+    /// <summary>Weights: symmetric (int8) or asymmetric (uint8) per channel along <paramref name="axis"/>, or per tensor.</summary>
+    private string QuantizeWeight(string name, int axis)
+    {
+        if (_dequantizedWeights.TryGetValue(name, out var done)) return done;
+        var tensor = graph.Initializer(name)!;
+        var values = Tensors.ToFloatArray(tensor);
+        var dims = tensor.Dims.ToArray();
+        var perChannel = options.PerChannel && dims.Length > axis;
+        var channels = perChannel ? (int)dims[axis] : 1;
+        long inner = 1;
+        for (var d = axis + 1; d < dims.Length; d++) inner *= dims[d];
+        if (!perChannel) inner = values.Length;
+
+        var signed = options.SignedWeights;
+        var qmax = options.ReduceRange ? (signed ? 63 : 127) : (signed ? 127 : 255);
+        var scales = new float[channels];
+        var zeroPoints = new int[channels];
+        for (var c = 0; c < channels; c++)
+        {
+            float lo = 0, hi = 0;
+            ForEachInChannel(values.Length, channels, inner, c, perChannel, i => { lo = Math.Min(lo, values[i]); hi = Math.Max(hi, values[i]); });
+            if (signed)
+            {
+                var absMax = Math.Max(-lo, hi);
+                scales[c] = absMax == 0 ? 1f : absMax / qmax;
+            }
+            else
+            {
+                scales[c] = hi == lo ? 1f : (hi - lo) / qmax;
+                zeroPoints[c] = Math.Clamp((int)Math.Round(-lo / scales[c]), 0, qmax);
+            }
+        }
+
+        var quantized = new int[values.Length];
+        var min = signed ? -qmax : 0;
+        for (var i = 0; i < values.Length; i++)
+        {
+            var c = perChannel ? (int)(i / inner % channels) : 0;
+            quantized[i] = (int)Math.Clamp(Math.Round(values[i] / scales[c], MidpointRounding.ToEven) + zeroPoints[c], min, qmax);
+        }
+
+        var q = graph.UniqueName(name + "_quantized");
+        var scaleName = graph.UniqueName(name + "_scale");
+        var zpName = graph.UniqueName(name + "_zero_point");
+        graph.AddInitializer(Encode(q, quantized, signed, dims));
+        long[] paramDims = perChannel ? [channels] : [];
+        graph.AddInitializer(Tensors.FromFloats(scaleName, scales, paramDims));
+        graph.AddInitializer(signed
+            ? Tensors.FromInt8s(zpName, zeroPoints.Select(z => (sbyte)z).ToArray(), paramDims)
+            : Tensors.FromUInt8s(zpName, zeroPoints.Select(z => (byte)z).ToArray(), paramDims));
+        _weightScales[name] = perChannel ? scales : [scales[0]];
+        var dequantized = AddDequantize(name, q, scaleName, zpName, perChannel ? axis : null);
+        _weightScales[dequantized] = _weightScales[name];
+        return _dequantizedWeights[name] = dequantized;
+    }
+
+    /// <summary>int32 bias with scale s_x·s_w[c] and zero point 0: what QLinearConv/QGemm expect, so the fusion succeeds.</summary>
+    private string QuantizeBias(string name, float inputScale, float[] weightScales)
+    {
+        var values = Tensors.ToFloatArray(graph.Initializer(name)!);
+        var scales = new float[values.Length];
+        var q = new int[values.Length];
+        for (var c = 0; c < values.Length; c++)
+        {
+            scales[c] = inputScale * weightScales[weightScales.Length == 1 ? 0 : c];
+            q[c] = (int)Math.Clamp(Math.Round(values[c] / scales[c]), int.MinValue, int.MaxValue);
+        }
+
+        var qName = graph.UniqueName(name + "_quantized");
+        var scaleName = graph.UniqueName(name + "_scale");
+        var zpName = graph.UniqueName(name + "_zero_point");
+        graph.AddInitializer(Tensors.FromInt32s(qName, q, values.Length));
+        graph.AddInitializer(Tensors.FromFloats(scaleName, scales, values.Length));
+        graph.AddInitializer(Tensors.FromInt32s(zpName, new int[values.Length], values.Length));
+        return AddDequantize(name, qName, scaleName, zpName, axis: 0);
+    }
+
+    private string AddDequantize(string baseName, string quantized, string scale, string zeroPoint, int? axis)
+    {
+        var output = graph.UniqueName(baseName + "_dequantized");
+        var dq = new NodeProto { Name = graph.UniqueName(baseName + "_DequantizeLinear"), OpType = "DequantizeLinear", Input = { quantized, scale, zeroPoint }, Output = { output } };
+        if (axis is { } a) dq.Attribute.Add(Attributes.Int("axis", a));
+        graph.AddNode(dq);
+        return output;
+    }
+
+    private static TensorProto Encode(string name, int[] values, bool signed, long[] dims) =>
+        signed ? Tensors.FromInt8s(name, values.Select(v => (sbyte)v).ToArray(), dims) : Tensors.FromUInt8s(name, values.Select(v => (byte)v).ToArray(), dims);
+
+    private static void ForEachInChannel(int length, int channels, long inner, int channel, bool perChannel, Action<int> action)
+    {
+        if (!perChannel)
+        {
+            for (var i = 0; i < length; i++) action(i);
+            return;
+        }
+
+        var outer = length / (channels * inner);
+        for (long o = 0; o < outer; o++)
+        {
+            var start = (o * channels + channel) * inner;
+            for (long k = 0; k < inner; k++) action((int)(start + k));
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using EdgeBuild.Onnx.Graph;
+using EdgeBuild.Onnx.Protos;
+using EdgeBuild.Optimization.Calibration;
+using EdgeBuild.Optimization.Data;
+using EdgeBuild.Optimization.Passes;
+using EdgeBuild.Optimization.Quantization.Operators;
+
+namespace EdgeBuild.Optimization.Quantization;
+
+/// <summary>
+/// Static int8 quantization in QDQ format. The driver walks the graph, asks <see cref="OperatorQuantizers"/>
+/// how each node is quantized, calibrates the activations those plans need, and inserts one shared
+/// QuantizeLinear→DequantizeLinear pair per activation tensor (on the inputs AND outputs of quantized nodes, so
+/// ONNX Runtime can fuse DQ→op→Q into QLinearConv/QLinearMatMul/QLinearAdd ...), int8 weights with a
+/// DequantizeLinear, and int32 biases with scale s_input·s_weight.
+/// </summary>
+public static class QdqQuantizer
+{
+    public static QuantizationSummary Quantize(ModelProto model, SampleSource calibration, QuantizationOptions options) =>
+        Quantize(model, calibration, options, new Dictionary<string, TensorRange>(StringComparer.Ordinal));
+
+    /// <summary>
+    /// Quantizes <paramref name="model"/> in place. <paramref name="rangeCache"/> holds ranges already measured
+    /// for this model (the accuracy fallback re-quantizes with fewer nodes without calibrating again); new
+    /// measurements are added to it.
+    /// </summary>
+    public static QuantizationSummary Quantize(ModelProto model, SampleSource calibration, QuantizationOptions options, Dictionary<string, TensorRange> rangeCache)
+    {
+        var graph = new OnnxGraph(model.Graph);
+        var context = new PassContext(model);
+        OpsetUpgrade.To13(model, graph);
+        new DivisionByConstantPass().Run(graph, context);
+        CleanupPipeline.Run(graph, context);
+
+        var plans = PlanNodes(graph, options);
+        var candidates = plans.SelectMany(p => TensorsOf(p.Key, p.Value)).Where(t => !graph.IsInitializer(t)).Distinct(StringComparer.Ordinal).ToList();
+        var missing = candidates.Where(c => !rangeCache.ContainsKey(c)).ToList();
+        if (missing.Count > 0)
+        {
+            foreach (var (name, range) in Calibrator.Collect(model, missing, calibration, options)) rangeCache[name] = range;
+        }
+
+        var ranges = rangeCache;
+
+        // Drop plans whose activations turned out not to be float (shape arithmetic on int64, for example).
+        foreach (var (node, plan) in plans.ToList())
+        {
+            if (TensorsOf(node, plan).Any(t => !IsFloat(graph, ranges, t))) plans.Remove(node);
+        }
+
+        var emitter = new QdqEmitter(graph, options, ranges);
+        var quantizedTensors = SelectActivationTensors(graph, plans);
+        foreach (var node in graph.TopologicalOrder())
+        {
+            if (!plans.TryGetValue(node, out var plan)) continue;
+            emitter.Prepare(node, plan, quantizedTensors);
+        }
+
+        emitter.Emit(plans);
+        CleanupPipeline.Run(graph, context);
+        return new QuantizationSummary(plans.Keys.Select(n => n.Name).Order(StringComparer.Ordinal).ToList(), emitter.QuantizedTensors);
+    }
+
+    private static Dictionary<NodeProto, NodeQuantization> PlanNodes(OnnxGraph graph, QuantizationOptions options)
+    {
+        var plans = new Dictionary<NodeProto, NodeQuantization>(ReferenceEqualityComparer.Instance);
+        foreach (var node in graph.TopologicalOrder())
+        {
+            if (options.ExcludeNodes.Contains(node.Name) || options.ExcludeOpTypes.Contains(node.OpType)) continue;
+            if (options.IncludeOpTypes.Count > 0 && !options.IncludeOpTypes.Contains(node.OpType)) continue;
+            if (OperatorQuantizers.For(node.OpType, node.Domain)?.Plan(node, graph) is { } plan) plans[node] = plan;
+        }
+
+        return plans;
+    }
+
+    /// <summary>Activation tensors a plan touches (inputs and, when quantized, the output).</summary>
+    private static IEnumerable<string> TensorsOf(NodeProto node, NodeQuantization plan)
+    {
+        foreach (var i in plan.ActivationInputs) yield return node.Input[i];
+        if (plan.QuantizeOutput && node.Output.Count > 0) yield return node.Output[0];
+        if (plan.FoldsIntoProducer) yield return node.Input[0];
+    }
+
+    private static bool IsFloat(OnnxGraph graph, IReadOnlyDictionary<string, TensorRange> ranges, string tensor) =>
+        graph.Initializer(tensor) is { } init ? init.DataType == DType.Float : ranges.TryGetValue(tensor, out var r) && r.ElementType == DType.Float;
+
+    /// <summary>
+    /// Tensors that get a Q→DQ pair: inputs and outputs of quantized nodes, except a producer's output that a
+    /// folding Relu/Clip consumes (the pair goes after the clamp) and graph outputs' producers' outputs stay float.
+    /// </summary>
+    private static HashSet<string> SelectActivationTensors(OnnxGraph graph, Dictionary<NodeProto, NodeQuantization> plans)
+    {
+        var tensors = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (node, plan) in plans)
+        {
+            foreach (var i in plan.ActivationInputs)
+            {
+                if (!graph.IsInitializer(node.Input[i])) tensors.Add(node.Input[i]);
+            }
+
+            if (plan.QuantizeOutput && !graph.IsGraphOutput(node.Output[0])) tensors.Add(node.Output[0]);
+        }
+
+        foreach (var (node, plan) in plans)
+        {
+            if (plan.FoldsIntoProducer) tensors.Remove(node.Input[0]);
+        }
+
+        return tensors;
+    }
+}
+
+/// <summary>Which nodes were quantized and the parameters of every quantized activation.</summary>
+public sealed record QuantizationSummary(IReadOnlyList<string> QuantizedNodes, IReadOnlyDictionary<string, QuantParams> Activations);

@@ -1,0 +1,37 @@
+namespace EdgeBuild.Optimization.Quantization;
+
+/// <summary>How static int8 QDQ quantization encodes tensors and which nodes it touches.</summary>
+public sealed record QuantizationOptions
+{
+    /// <summary>int8 activations (S8S8) or uint8 (U8S8/U8U8).</summary>
+    public bool SignedActivations { get; init; } = true;
+
+    /// <summary>int8 weights, or uint8 (U8U8, for x64 without VNNI).</summary>
+    public bool SignedWeights { get; init; } = true;
+
+    public bool PerChannel { get; init; } = true;
+
+    public bool SymmetricActivations { get; init; }
+
+    /// <summary>7-bit weights (x64 without VNNI: VPMADDUBSW saturation).</summary>
+    public bool ReduceRange { get; init; }
+
+    public CalibrationMethod Calibration { get; init; } = CalibrationMethod.MinMax;
+
+    /// <summary>Share of |values| kept inside the range by <see cref="CalibrationMethod.Percentile"/>.</summary>
+    public double Percentile { get; init; } = 99.999;
+
+    public IReadOnlySet<string> ExcludeNodes { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    public IReadOnlySet<string> ExcludeOpTypes { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>When not empty, only these op types are quantized.</summary>
+    public IReadOnlySet<string> IncludeOpTypes { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+}
+
+public enum CalibrationMethod
+{
+    MinMax,
+    Percentile,
+    Entropy,
+}

@@ -1,0 +1,42 @@
+using EdgeBuild.Optimization.Data;
+using EdgeBuild.Optimization.Targets;
+using Microsoft.ML.OnnxRuntime;
+
+namespace EdgeBuild.Optimization.Runtime;
+
+/// <summary>ONNX Runtime sessions as the optimizer, verifier and benchmark create them.</summary>
+public static class Sessions
+{
+    /// <summary>
+    /// Session options for running a model the way its target will. ORT fuses int8-activation QDQ into
+    /// integer kernels by default only on ARM; for targets with signed (S8S8) activations we ask for the
+    /// same fusion on any host ("session.qdqisint8allowed"), so what we measure here is what the device runs.
+    /// </summary>
+    public static SessionOptions Options(TargetSettings? target, int? intraOpThreads = null)
+    {
+        var options = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            IntraOpNumThreads = intraOpThreads ?? 0,
+            InterOpNumThreads = 1,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+        };
+        if (target is not null && target.Scheme.SignedActivations) options.AddSessionConfigEntry("session.qdqisint8allowed", "1");
+        return options;
+    }
+
+    /// <summary>Feeds one sample (copies its tensors into ORT-owned buffers) and returns the output values.</summary>
+    public static IDisposableReadOnlyCollection<OrtValue> Run(InferenceSession session, Sample sample, IReadOnlyList<string> outputs)
+    {
+        var values = sample.Inputs.Select(i => OrtTensors.ToOrtValue(i.Tensor)).ToList();
+        try
+        {
+            using var runOptions = new RunOptions();
+            return session.Run(runOptions, sample.Inputs.Select(i => i.Name).ToList(), values, outputs);
+        }
+        finally
+        {
+            foreach (var v in values) v.Dispose();
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using EdgeBuild.Onnx.Protos;
+using EdgeBuild.Optimization.Data;
+using EdgeBuild.Optimization.Passes;
+using EdgeBuild.Optimization.Quantization;
+using EdgeBuild.Optimization.Targets;
+using EdgeBuild.Optimization.Verification;
+using Google.Protobuf;
+
+namespace EdgeBuild.Optimization;
+
+/// <summary>
+/// The int8 step of `optimize`: calibrate and quantize, then check every float output against the original on
+/// validation samples; while an output misses the SQNR budget, keep the most damaging quantized nodes in float.
+/// </summary>
+internal static class StaticInt8
+{
+    public static (QuantizationSummary Summary, IReadOnlyList<OutputComparison> Accuracy) Run(
+        ModelProto original, ModelProto model, OptimizeRequest request, TargetSettings target, bool signedActivations, PassContext context)
+    {
+        if (request.CalibrationData is null)
+            throw new OptimizationInputException("EDGE0110", request.ModelPath, "int8 quantization needs calibration samples", "Pass --calibration-data with representative inputs (.npy, .pb or images)");
+
+        var inputs = SampleSource.InputsOf(original);
+        var preprocessing = request.Preprocess is null ? null : ImagePreprocessing.Parse(request.Preprocess);
+        var calibration = SampleSource.Open(request.CalibrationData, inputs, preprocessing);
+        SampleSource validation;
+        if (request.ValidationData is not null) validation = SampleSource.Open(request.ValidationData, inputs, preprocessing);
+        else
+        {
+            (calibration, validation) = calibration.SplitForValidation();
+            context.Notes.Add($"no --validation-data: {validation.Count} of {calibration.Count + validation.Count} samples held out for validation (every 4th in sorted order)");
+        }
+
+        var options = new QuantizationOptions
+        {
+            SignedActivations = signedActivations,
+            SignedWeights = target.Scheme.SignedWeights,
+            PerChannel = target.Scheme.PerChannel,
+            SymmetricActivations = target.Scheme.SymmetricActivations,
+            ReduceRange = target.Scheme.ReduceRange,
+            Calibration = request.CalibrationMethod,
+            ExcludeNodes = request.ExcludeNodes.ToHashSet(StringComparer.Ordinal),
+            IncludeOpTypes = (Environment.GetEnvironmentVariable("EDGEBUILD_DEBUG_INCLUDE_OPS") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal),
+        };
+
+        var originalBytes = original.ToByteArray();
+        var attempt = model.Clone();
+        var ranges = new Dictionary<string, Calibration.TensorRange>(StringComparer.Ordinal);
+        var summary = QdqQuantizer.Quantize(attempt, calibration, options, ranges);
+        var accuracy = ModelVerifier.Compare(originalBytes, attempt.ToByteArray(), validation, target);
+        var failing = accuracy.Where(a => !(a.SqnrDb >= request.MinSqnrDb)).ToList();
+        if (failing.Count > 0 && Environment.GetEnvironmentVariable("EDGEBUILD_DEBUG_NO_FALLBACK") is null)
+        {
+            (attempt, summary, accuracy) = AccuracyFallback.Run(original, model, attempt, calibration, validation, options, target, request, context, ranges);
+        }
+
+        model.Graph = attempt.Graph;
+        model.OpsetImport.Clear();
+        model.OpsetImport.AddRange(attempt.OpsetImport);
+        model.IrVersion = attempt.IrVersion;
+        return (summary, accuracy);
+    }
+}

@@ -1,0 +1,31 @@
+namespace EdgeBuild.Tasks;
+
+/// <summary>Names of the EdgeModel item's metadata (user-facing) and of what <see cref="ResolveEdgeModels"/> adds.</summary>
+internal static class EdgeModelMetadata
+{
+    // Declared by users (DESIGN.md).
+    // Not "Target": MSBuild reserves that name (MSB4066), so the device id is TargetDevice.
+    public const string Target = "TargetDevice";
+    public const string ClassName = "ClassName";
+    public const string Namespace = "Namespace";
+    public const string Precision = "Precision";
+    public const string Dims = "Dims";
+    public const string CalibrationData = "CalibrationData";
+    public const string ValidationData = "ValidationData";
+    public const string MinSqnrDb = "MinSqnrDb";
+    public const string ExcludeNodes = "ExcludeNodes";
+    public const string Embed = "Embed";
+    public const string Profile = "Profile";
+
+    // Computed by ResolveEdgeModels for the later targets.
+    public const string SourcePath = "SourcePath";
+    public const string ProfilePath = "ProfilePath";
+    public const string OptimizedModel = "OptimizedModel";
+    public const string Manifest = "Manifest";
+    public const string Report = "Report";
+    public const string ReportHtml = "ReportHtml";
+    public const string OptionsStamp = "OptionsStamp";
+    public const string Inputs = "EdgeBuildInputs";
+    public const string OutputFileName = "OutputFileName";
+    public const string ResourceName = "ResourceName";
+}

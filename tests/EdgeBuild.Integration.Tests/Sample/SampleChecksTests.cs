@@ -1,0 +1,55 @@
+using EdgeBuild.Tests.Shared;
+
+namespace EdgeBuild.Integration.Tests.Sample;
+
+/// <summary>
+/// The TextDetection sample end to end, through its scripts, as a user runs them: packs EdgeBuild, builds the sample
+/// against the package (which quantizes the real PP-OCRv4 detector for rpi5), runs it on a real scanned page.
+/// One class so the two checks, which build the same sample, never run at the same time.
+/// </summary>
+public sealed class SampleChecksTests : IDisposable
+{
+    private readonly string _outDir = Path.Combine(Path.GetTempPath(), "edgebuild-sample-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public void Arm64_build_on_an_emulated_cortex_a76_finds_the_same_boxes_as_x64()
+    {
+        var (exitCode, log) = SampleScript.Run("check-arm64.sh", _outDir, TimeSpan.FromMinutes(20));
+
+        Assert.True(exitCode == 0, $"samples/check-arm64.sh exited with {exitCode}:\n{log}");
+        var comparison = SampleScript.ReadComparison(_outDir);
+        Assert.True(comparison.ReferenceBoxes > 0, "the x64 run found no text on the default page");
+        Assert.Equal(comparison.ReferenceBoxes, comparison.CandidateBoxes);
+        Assert.InRange(comparison.WorstIou, 0.9, 1.0);
+        Assert.NotNull(comparison.SqnrDb);
+        Assert.True(comparison.SqnrDb >= 30, $"arm64 map SQNR vs x64 is {comparison.SqnrDb} dB, below 30 dB");
+
+        // The emulated run ran the quantized detector, and really used the arm64 build (an AArch64 ONNX Runtime).
+        long originalBytes = new FileInfo(TestAssets.Detector).Length;
+        Assert.True(SampleScript.ModelBytes(Path.Combine(_outDir, "arm64.json")) < originalBytes / 2, "arm64 run did not use the int8 detector");
+        Assert.Equal(183, SampleScript.ElfMachine(Path.Combine(_outDir, "linux-arm64", "libonnxruntime.so")));
+        Assert.Equal(62, SampleScript.ElfMachine(Path.Combine(_outDir, "linux-x64", "libonnxruntime.so")));
+    }
+
+    [Fact]
+    public void Int8_sample_finds_the_same_boxes_as_the_float32_model()
+    {
+        var (exitCode, log) = SampleScript.Run("check-int8.sh", _outDir, TimeSpan.FromMinutes(20));
+
+        Assert.True(exitCode == 0, $"samples/check-int8.sh exited with {exitCode}:\n{log}");
+        var comparison = SampleScript.ReadComparison(_outDir);
+        Assert.True(comparison.ReferenceBoxes > 0, "the float32 run found no text on the default page");
+        Assert.Equal(comparison.ReferenceBoxes, comparison.CandidateBoxes);
+        Assert.InRange(comparison.WorstIou, 0.9, 1.0);
+
+        // The comparison really is int8 against float32: the quantized detector is a fraction of the float one.
+        long floatBytes = SampleScript.ModelBytes(Path.Combine(_outDir, "float32.json"));
+        long int8Bytes = SampleScript.ModelBytes(Path.Combine(_outDir, "int8.json"));
+        Assert.True(int8Bytes < floatBytes / 2, $"int8 model is {int8Bytes} bytes, float32 {floatBytes}: not quantized");
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_outDir)) Directory.Delete(_outDir, recursive: true);
+    }
+}

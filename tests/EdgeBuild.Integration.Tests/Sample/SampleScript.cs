@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using System.Text.Json;
+using EdgeBuild.Tests.Shared;
+
+namespace EdgeBuild.Integration.Tests.Sample;
+
+/// <summary>Runs one of the sample's check scripts (samples/check-*.sh) and reads the comparison it writes.</summary>
+internal static class SampleScript
+{
+    public static (int ExitCode, string Log) Run(string script, string outDir, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo("bash", [Path.Combine(TestAssets.RepoRoot, "samples", script), "--out-dir", outDir])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = TestAssets.RepoRoot,
+        };
+        start.Environment["EDGEBUILD_ASSETS"] = TestAssets.Root;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"samples/{script} did not finish within {timeout}.");
+        }
+
+        return (process.ExitCode, $"{stderr.Result}\n{stdout.Result}");
+    }
+
+    public static Comparison ReadComparison(string outDir) =>
+        JsonSerializer.Deserialize<Comparison>(File.ReadAllText(Path.Combine(outDir, "comparison.json")), JsonSerializerOptions.Web)!;
+
+    /// <summary>The size of the model the sample ran, from its --json output.</summary>
+    public static long ModelBytes(string detectionJson)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(detectionJson));
+        return doc.RootElement.GetProperty("modelBytes").GetInt64();
+    }
+
+    /// <summary>The ELF e_machine of a native file: 62 for x86-64, 183 for AArch64.</summary>
+    public static int ElfMachine(string path)
+    {
+        var header = File.ReadAllBytes(path).AsSpan(0, 20);
+        Assert.True(header[..4].SequenceEqual("\u007fELF"u8), $"{path} is not an ELF file.");
+        return BitConverter.ToUInt16(header[18..20]);
+    }
+
+    public sealed record Comparison(bool Ok, int ReferenceBoxes, int CandidateBoxes, double WorstIou, double? SqnrDb);
+}

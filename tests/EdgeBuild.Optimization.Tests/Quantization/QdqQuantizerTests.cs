@@ -1,0 +1,82 @@
+using EdgeBuild.Onnx.Graph;
+using EdgeBuild.Onnx.Protos;
+using EdgeBuild.Optimization.Data;
+using EdgeBuild.Optimization.Quantization;
+using EdgeBuild.Optimization.Tests.Support;
+using EdgeBuild.Optimization.Verification;
+using Google.Protobuf;
+
+namespace EdgeBuild.Optimization.Tests.Quantization;
+
+public class QdqQuantizerTests
+{
+    private static (ModelProto Quantized, IReadOnlyList<OutputComparison> Accuracy) Quantize(ModelProto model, long[] inputShape, QuantizationOptions? options = null)
+    {
+        using var dir = new TempDir();
+        var samples = SampleSource.Open(Npy.RandomSamples(dir, "cal", 8, inputShape), SampleSource.InputsOf(model), null);
+        var quantized = model.Clone();
+        QdqQuantizer.Quantize(quantized, samples, options ?? new QuantizationOptions());
+        var validation = SampleSource.Open(Npy.RandomSamples(dir, "val", 4, inputShape, seed: 900), SampleSource.InputsOf(model), null);
+        return (quantized, ModelVerifier.Compare(model.ToByteArray(), quantized.ToByteArray(), validation));
+    }
+
+    private static ModelProto ConvRelu() => new ModelBuilder()
+        .Input("x", DType.Float, 1, 3, 8, 8)
+        .Initializer("w", OrtRun.Random(4 * 3 * 3 * 3, 1), 4, 3, 3, 3)
+        .Initializer("b", OrtRun.Random(4, 2), 4)
+        .Node("Conv", ["x", "w", "b"], ["c"], Attributes.Ints("pads", 1, 1, 1, 1))
+        .Node("Relu", ["c"], ["r"])
+        .Initializer("w2", OrtRun.Random(2 * 4, 3), 2, 4, 1, 1)
+        .Node("Conv", ["r", "w2"], ["y"])
+        .Output("y", DType.Float, 1, 2, 8, 8)
+        .Build();
+
+    [Fact]
+    public void Conv_relu_chain_gets_int8_weights_int32_bias_and_stays_accurate()
+    {
+        var (q, accuracy) = Quantize(ConvRelu(), [1, 3, 8, 8]);
+
+        Assert.True(accuracy[0].SqnrDb > 30, $"SQNR {accuracy[0].SqnrDb:F1} dB");
+        Assert.Contains(q.Graph.Initializer, t => t.DataType == DType.Int8 && t.Dims.SequenceEqual([4L, 3, 3, 3]));
+        Assert.Contains(q.Graph.Initializer, t => t.DataType == DType.Int32 && t.Dims.SequenceEqual([4L]));
+        Assert.Equal(13, q.OpsetImport.Single(o => o.Domain == "").Version);
+        // The Relu output carries the pair; the first Conv's raw output has none (the clamp folds into it).
+        var g = new OnnxGraph(q.Graph);
+        Assert.Equal(["Relu"], g.Consumers("c").Select(n => n.OpType));
+        Assert.Equal(["QuantizeLinear"], g.Consumers("r").Select(n => n.OpType));
+    }
+
+    [Fact]
+    public void Elementwise_and_concat_are_quantized_on_both_sides()
+    {
+        var model = new ModelBuilder()
+            .Input("x", DType.Float, 1, 4, 4, 4)
+            .Initializer("k", [3f], 1)
+            .Node("Add", ["x", "k"], ["a"])
+            .Node("Mul", ["a", "x"], ["m"])
+            .Node("GlobalAveragePool", ["m"], ["p"])
+            .Node("Concat", ["m", "x"], ["y"], Attributes.Int("axis", 1))
+            .Output("y", DType.Float, 1, 8, 4, 4)
+            .Output("p", DType.Float, 1, 4, 1, 1)
+            .Build();
+
+        var (q, accuracy) = Quantize(model, [1, 4, 4, 4]);
+
+        Assert.All(accuracy, a => Assert.True(a.SqnrDb > 30, $"{a.Name}: SQNR {a.SqnrDb:F1} dB"));
+        var g = new OnnxGraph(q.Graph);
+        Assert.Equal("DequantizeLinear", g.Producer(g.Nodes.Single(n => n.OpType == "Add").Input[1])!.OpType);
+        Assert.Equal(["QuantizeLinear"], g.Consumers("m").Select(n => n.OpType));
+    }
+
+    [Fact]
+    public void Excluded_nodes_stay_float()
+    {
+        var model = ConvRelu();
+        var name = model.Graph.Node[2].Name;
+
+        var (q, _) = Quantize(model, [1, 3, 8, 8], new QuantizationOptions { ExcludeNodes = new HashSet<string> { name } });
+
+        var conv = q.Graph.Node.Single(n => n.Name == name);
+        Assert.Equal("w2", conv.Input[1]);
+    }
+}
