@@ -84,7 +84,15 @@ public sealed class OptimizationCache
         {
             var entry = EntryPath(_roots[i], key);
             if (!IsValid(entry, outputs.Keys)) continue;
-            foreach (var (role, destination) in outputs) CopyAtomically(Path.Combine(entry, FileName(role)), destination);
+            try
+            {
+                foreach (var (role, destination) in outputs) CopyAtomically(Path.Combine(entry, FileName(role)), destination);
+            }
+            catch (IOException)
+            {
+                continue; // replaced under us by a build that found it damaged: treat as a miss here
+            }
+
             // A hit in the shared folder also fills the local one, so the next build needs no shared access.
             for (var j = 0; j < i; j++) TryStoreEntry(_roots[j], key, outputs);
             root = _roots[i];
@@ -125,7 +133,7 @@ public sealed class OptimizationCache
             }
 
             File.WriteAllText(Path.Combine(temp, EntryFile), manifest.ToJsonString());
-            if (Directory.Exists(final)) Directory.Delete(final, recursive: true); // invalid entry: replace it
+            if (Directory.Exists(final) && !IsValid(final, outputs.Keys)) MoveAsideAndDelete(final);
             Directory.Move(temp, final);
             return true;
         }
@@ -137,6 +145,22 @@ public sealed class OptimizationCache
         {
             if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
         }
+    }
+
+    /// <summary>A damaged entry is renamed away first (atomic), so no reader ever sees it half-deleted.</summary>
+    private static void MoveAsideAndDelete(string entry)
+    {
+        var trash = $"{entry}.trash-{Guid.NewGuid():N}";
+        try
+        {
+            Directory.Move(entry, trash);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return; // another build moved or replaced it first
+        }
+
+        Directory.Delete(trash, recursive: true);
     }
 
     private static bool IsValid(string entry, IEnumerable<string> roles)

@@ -68,7 +68,7 @@ public class ProfilesCommandTests
         File.WriteAllText(path, """{ "extends": "rpi5", "session": { "intraOpThreds": 2 } }""");
         try
         {
-            var (exit, _, err) = Run("profiles", "show", "--profile", path);
+            var (exit, _, err) = Run("profiles", "show", "--profile=" + path);
             Assert.Equal(2, exit);
             Assert.Contains($"{path}: error EDGE0004: field 'session.intraOpThreds'", err);
         }
@@ -85,7 +85,7 @@ public class ProfilesCommandTests
         File.WriteAllText(path, """{ "id": "board", "extends": "rpi4", "session": { "intraOpThreads": 3 } }""");
         try
         {
-            var (exit, output, _) = Run("profiles", "show", "--profile", path, "--json");
+            var (exit, output, _) = Run("profiles", "show", "--profile=" + path, "--json");
             Assert.Equal(0, exit);
             var node = JsonNode.Parse(output)!;
             Assert.Equal("board", (string)node["id"]!);
