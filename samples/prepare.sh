@@ -3,7 +3,10 @@
 # and the EdgeBuild package packed from this checkout into artifacts/packages (the feed samples/NuGet.config reads).
 #
 #   samples/prepare.sh
+#
+# EDGEBUILD_SAMPLE_PREPARED=1 skips it (the tests prepare once, then run several check scripts).
 set -euo pipefail
+if [ "${EDGEBUILD_SAMPLE_PREPARED:-}" = 1 ]; then exit 0; fi
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 bash "$repo/scripts/fetch-assets.sh" >&2
