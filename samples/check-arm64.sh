@@ -4,7 +4,8 @@
 #
 #   samples/check-arm64.sh [IMAGE] [--out-dir DIR]
 #
-# Needs Debian's qemu-user-static libc6-arm64-cross libstdc++6-arm64-cross libgcc-s1-arm64-cross.
+# Needs Debian's qemu-user-static libc6-arm64-cross libstdc++6-arm64-cross libgcc-s1-arm64-cross, and arm64
+# package lists (dpkg --add-architecture arm64) to fetch libssl3:arm64 without installing it.
 # Writes x64.json, arm64.json, the two maps (*.bin) and comparison.json to DIR (default artifacts/check-arm64).
 # Exit code: 0 same results, 1 results differ, 2 missing prerequisite.
 set -euo pipefail
@@ -26,21 +27,40 @@ if ! command -v qemu-aarch64-static >/dev/null || [ ! -e /usr/aarch64-linux-gnu/
   exit 2
 fi
 
+# The app's runtime verifies the model's SHA-256 through OpenSSL, as on Raspberry Pi OS, but the cross packages
+# ship no arm64 libssl. Unpack Debian's libssl3:arm64 into a private folder for the emulated process: installing
+# it multiarch would also install libc6:arm64, which the cross loader then mixes with its own libc and hangs.
+arm64_libs() {
+  local dir="${EDGEBUILD_ASSETS:-$HOME/.cache/edgebuild/assets}/arm64-libs"
+  if [ -e "$dir/libssl.so.3" ]; then echo "$dir"; return; fi
+  local work; work="$(mktemp -d)"
+  if ! (cd "$work" && apt-get download libssl3:arm64 >/dev/null 2>&1); then
+    echo "check-arm64: cannot download libssl3:arm64. Enable arm64 package lists once with:" >&2
+    echo "  dpkg --add-architecture arm64 && apt-get update" >&2
+    rm -rf "$work"; return 2
+  fi
+  dpkg-deb -x "$work"/libssl3_*_arm64.deb "$work/deb"
+  mkdir -p "$dir.tmp.$$" && cp "$work"/deb/usr/lib/aarch64-linux-gnu/lib{ssl,crypto}.so.3 "$dir.tmp.$$/"
+  rm -rf "$dir" && mv "$dir.tmp.$$" "$dir" && rm -rf "$work"
+  echo "$dir"
+}
+libs="$(arm64_libs)" || exit 2
+
 bash "$here/prepare.sh"
 mkdir -p "$out"
 project="$here/TextDetection/TextDetection.csproj"
 for rid in linux-x64 linux-arm64; do
   echo "check-arm64: publishing the sample for $rid" >&2
-  dotnet publish "$project" -c Release -r "$rid" --self-contained -o "$out/$rid" -nologo -v quiet >&2
+  dotnet publish "$project" -c Release -r "$rid" --self-contained --force -o "$out/$rid" -nologo -v quiet >&2
 done
 
 echo "check-arm64: running x64" >&2
-"$out/linux-x64/TextDetection" "${image[@]}" --json --runs 3 --dump-map "$out/x64.bin" > "$out/x64.json"
+"$out/linux-x64/TextDetection" "${image[@]}" --json --runs 3 --threads 2 --dump-map "$out/x64.bin" > "$out/x64.json"
 
 echo "check-arm64: running arm64 under qemu-aarch64-static -cpu cortex-a76 (slow: emulated, not a timing)" >&2
 start=$(date +%s)
-DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 qemu-aarch64-static -cpu cortex-a76 -L /usr/aarch64-linux-gnu \
-  "$out/linux-arm64/TextDetection" "${image[@]}" --json --runs 1 --dump-map "$out/arm64.bin" > "$out/arm64.json"
+DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 LD_LIBRARY_PATH="$libs" qemu-aarch64-static -cpu cortex-a76 -L /usr/aarch64-linux-gnu \
+  "$out/linux-arm64/TextDetection" "${image[@]}" --json --runs 1 --threads 2 --dump-map "$out/arm64.bin" > "$out/arm64.json"
 echo "check-arm64: emulated run took $(( $(date +%s) - start )) s" >&2
 
 set +e

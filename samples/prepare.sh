@@ -3,7 +3,10 @@
 # and the EdgeBuild package packed from this checkout into artifacts/packages (the feed samples/NuGet.config reads).
 #
 #   samples/prepare.sh
+#
+# EDGEBUILD_SAMPLE_PREPARED=1 skips it (the tests prepare once, then run several check scripts).
 set -euo pipefail
+if [ "${EDGEBUILD_SAMPLE_PREPARED:-}" = 1 ]; then exit 0; fi
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 bash "$repo/scripts/fetch-assets.sh" >&2
@@ -12,7 +15,8 @@ echo "prepare: packing EdgeBuild into artifacts/packages" >&2
 bash "$repo/scripts/pack.sh" >&2
 
 # NuGet never re-extracts a version it already has in its global packages folder, so a package repacked from
-# changed sources under the same version would be ignored. Drop the cached copy when its hash differs.
+# changed sources under the same version would be ignored. Drop the cached copy when its hash differs; the
+# scripts then build with --force so restore extracts the new one even when the project itself is unchanged.
 package="$(ls "$repo"/artifacts/packages/EdgeBuild.*.nupkg | grep -v '\.symbols\.' | sort -V | tail -1)"
 version="$(basename "$package" .nupkg)"; version="${version#EdgeBuild.}"
 cache="$(dotnet nuget locals global-packages --list | sed 's/^global-packages: //')edgebuild/$version"

@@ -8,5 +8,5 @@ set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 bash "$here/prepare.sh"
-dotnet build "$here/TextDetection/TextDetection.csproj" -c Release -nologo -v quiet >&2
+dotnet build "$here/TextDetection/TextDetection.csproj" -c Release --force -nologo -v quiet >&2
 dotnet run --project "$here/TextDetection/TextDetection.csproj" -c Release --no-build -- "$@"

@@ -13,6 +13,19 @@ public static class DetectorInput
     private static readonly float[] Mean = [0.485f, 0.456f, 0.406f];
     private static readonly float[] Std = [0.229f, 0.224f, 0.225f];
 
+    /// <summary>Decodes a PNG, JPEG, BMP, TGA, PSD or GIF file to 8-bit RGB.</summary>
+    public static ImageResult LoadRgb(string path)
+    {
+        try
+        {
+            return ImageResult.FromMemory(File.ReadAllBytes(path), ColorComponents.RedGreenBlue);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidDataException($"'{path}' is not an image StbImageSharp can decode (PNG, JPEG, BMP, TGA, PSD, GIF): {e.Message}.", e);
+        }
+    }
+
     /// <summary>
     /// Resizes <paramref name="image"/> (RGB) to fit <paramref name="width"/> × <paramref name="height"/> keeping its
     /// aspect ratio, writes it top-left into <paramref name="chw"/> (1 × 3 × height × width) and pads the rest with

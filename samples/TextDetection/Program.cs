@@ -1,17 +1,34 @@
 // Finds text in an image with the PP-OCRv4 text detector. The <EdgeModel> item in TextDetection.csproj quantizes
 // the detector for the Raspberry Pi 5 at build time and generates the TextDetector class used here.
 //
-//   dotnet run -c Release -- [image.png] [--out boxes.png] [--json] [--dump-map map.bin] [--runs N]
+//   dotnet run -c Release -- [image.png] [--out boxes.png] [--json] [--dump-map map.bin] [--runs N] [--threads N] [--model other.onnx]
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using EdgeBuild.Runtime;
 using StbImageSharp;
 using TextDetection;
 
-var options = SampleOptions.Parse(args);
-var image = ImageResult.FromMemory(File.ReadAllBytes(options.ImagePath), StbImageSharp.ColorComponents.RedGreenBlue);
+SampleOptions options;
+ImageResult image;
+try
+{
+    options = SampleOptions.Parse(args);
+    image = DetectorInput.LoadRgb(options.ImagePath);
+}
+catch (Exception e) when (e is ArgumentException or IOException)
+{
+    Console.Error.WriteLine($"error: {e.Message}\n{SampleOptions.Usage}");
+    return 2;
+}
 
-using var detector = TextDetector.Create(); // device session settings, buffers preallocated for the declared Dims
+// Session settings come from the rpi5 profile (threads, spinning, ...); override what differs on the host at hand.
+// --model runs another file with the same inputs and outputs through the same class, e.g. the original float32
+// detector to compare with: only then is the check that the file is the one built with the app turned off.
+var sessionOptions = new EdgeSessionOptions { IntraOpThreads = options.Threads, VerifyModelHash = options.ModelPath is null };
+using var detector = options.ModelPath is null
+    ? TextDetector.Create(sessionOptions) // TextDetector.onnx next to the app; buffers preallocated for the declared Dims
+    : TextDetector.Create(options.ModelPath, sessionOptions);
 int height = (int)TextDetector.InputTensors.XShape[2], width = (int)TextDetector.InputTensors.XShape[3];
 float scale = DetectorInput.Letterbox(image, detector.Inputs.X, height, width);
 
@@ -29,7 +46,7 @@ ReadOnlySpan<float> map = detector.Outputs.Sigmoid0Tmp0;
 var boxes = TextBoxes.Find(map, height, width, scale, image.Width, image.Height);
 
 double latencyMs = times.Order().ElementAt(times.Count / 2);
-long modelBytes = new FileInfo(Path.Combine(AppContext.BaseDirectory, TextDetector.ModelFileName)).Length;
+long modelBytes = new FileInfo(options.ModelPath ?? Path.Combine(AppContext.BaseDirectory, TextDetector.ModelFileName)).Length;
 if (options.DumpMapPath is { } dumpPath) File.WriteAllBytes(dumpPath, MemoryMarshal.AsBytes(map).ToArray());
 if (options.OutPath is { } outPath) BoxDrawing.SavePng(image, boxes, outPath);
 
@@ -42,10 +59,10 @@ if (options.Json)
         height = image.Height,
         latencyMs,
         modelBytes,
-        precision = TextDetector.ModelInfo.Precision,
+        model = options.ModelPath ?? TextDetector.ModelFileName,
         boxes = boxes.Select(b => new { score = b.Score, corners = b.Corners.Select(c => new[] { c.X, c.Y }) }),
     }));
-    return;
+    return 0;
 }
 
 Console.WriteLine($"{Path.GetFileName(options.ImagePath)} ({image.Width}×{image.Height}): {boxes.Count} text boxes");
@@ -54,6 +71,9 @@ foreach (var box in boxes)
     Console.WriteLine($"  {string.Join(" ", box.Corners.Select(c => $"({c.X},{c.Y})"))}  score {box.Score:F2}");
 }
 
-Console.WriteLine($"latency: {latencyMs:F1} ms (median of {options.Runs} runs, {Environment.ProcessorCount} cores)");
-Console.WriteLine($"model: {TextDetector.ModelFileName}, {TextDetector.ModelInfo.Precision} for {TextDetector.ModelInfo.Target}, {modelBytes / 1024.0 / 1024.0:F2} MB");
+Console.WriteLine($"latency: {latencyMs:F1} ms (median of {options.Runs} runs on this machine, {Environment.ProcessorCount} cores)");
+Console.WriteLine(options.ModelPath is null
+    ? $"model: {TextDetector.ModelFileName}, {TextDetector.ModelInfo.Precision} for {TextDetector.ModelInfo.Target}, {modelBytes / 1024.0 / 1024.0:F2} MB"
+    : $"model: {options.ModelPath}, {modelBytes / 1024.0 / 1024.0:F2} MB");
 if (options.OutPath is not null) Console.WriteLine($"boxes drawn: {options.OutPath}");
+return 0;

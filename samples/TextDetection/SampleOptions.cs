@@ -1,14 +1,17 @@
 namespace TextDetection;
 
-/// <summary>Command line: <c>TextDetection [image] [--out boxes.png] [--json] [--dump-map map.bin] [--runs N]</c>.</summary>
-public sealed record SampleOptions(string ImagePath, string? OutPath, bool Json, string? DumpMapPath, int Runs)
+/// <summary>The sample's command line; see <see cref="Usage"/>.</summary>
+public sealed record SampleOptions(string ImagePath, string? OutPath, bool Json, string? DumpMapPath, int Runs, int? Threads, string? ModelPath)
 {
+    public const string Usage =
+        "Usage: TextDetection [image] [--out boxes.png] [--json] [--dump-map map.bin] [--runs N] [--threads N] [--model other.onnx]";
+
     /// <summary>The image used when none is given: a scanned book page copied next to the app at build time.</summary>
     public static string DefaultImage => Path.Combine(AppContext.BaseDirectory, "page.png");
 
     public static SampleOptions Parse(string[] args)
     {
-        var options = new SampleOptions(DefaultImage, null, false, null, 10);
+        var options = new SampleOptions(DefaultImage, null, false, null, Runs: 10, Threads: null, ModelPath: null);
         for (int i = 0; i < args.Length; i++)
         {
             options = args[i] switch
@@ -17,14 +20,19 @@ public sealed record SampleOptions(string ImagePath, string? OutPath, bool Json,
                 "--json" => options with { Json = true },
                 "--dump-map" => options with { DumpMapPath = Value(args, ++i) },
                 "--runs" => options with { Runs = PositiveNumber(Value(args, ++i)) },
+                "--threads" => options with { Threads = PositiveNumber(Value(args, ++i)) },
+                "--model" => options with { ModelPath = ExistingFile(Value(args, ++i)) },
                 var arg when !arg.StartsWith("--", StringComparison.Ordinal) => options with { ImagePath = arg },
-                var arg => throw new ArgumentException($"Unknown option '{arg}'. Usage: TextDetection [image] [--out boxes.png] [--json] [--dump-map map.bin] [--runs N]"),
+                var arg => throw new ArgumentException($"Unknown option '{arg}'."),
             };
         }
 
-        if (!File.Exists(options.ImagePath)) throw new FileNotFoundException($"Image '{options.ImagePath}' not found.", options.ImagePath);
+        ExistingFile(options.ImagePath);
         return options;
     }
+
+    private static string ExistingFile(string path) =>
+        File.Exists(path) ? path : throw new FileNotFoundException($"File '{path}' not found.", path);
 
     private static int PositiveNumber(string text) =>
         int.TryParse(text, out int n) && n > 0 ? n : throw new ArgumentException($"'{text}' is not a positive number.");

@@ -7,15 +7,17 @@ namespace EdgeBuild.Integration.Tests.Sample;
 /// <summary>Runs one of the sample's check scripts (samples/check-*.sh) and reads the comparison it writes.</summary>
 internal static class SampleScript
 {
-    public static (int ExitCode, string Log) Run(string script, string outDir, TimeSpan timeout)
+    /// <summary>Runs samples/<paramref name="script"/> with <paramref name="args"/>; returns its exit code and output.</summary>
+    public static (int ExitCode, string Log) Run(string script, IEnumerable<string> args, TimeSpan timeout, bool prepared = true)
     {
-        var start = new ProcessStartInfo("bash", [Path.Combine(TestAssets.RepoRoot, "samples", script), "--out-dir", outDir])
+        var start = new ProcessStartInfo("bash", [Path.Combine(TestAssets.RepoRoot, "samples", script), .. args])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = TestAssets.RepoRoot,
         };
         start.Environment["EDGEBUILD_ASSETS"] = TestAssets.Root;
+        if (prepared) start.Environment["EDGEBUILD_SAMPLE_PREPARED"] = "1";
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
