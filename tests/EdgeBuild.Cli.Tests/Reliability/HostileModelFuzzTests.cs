@@ -5,7 +5,7 @@ namespace EdgeBuild.Cli.Tests.Reliability;
 
 /// <summary>
 /// Hostile models against `edgebuild inspect` and `optimize --precision none`, in process under a watchdog.
-/// Default: full structural coverage plus about a minute of random mutations with a fixed seed.
+/// Default: full structural coverage plus 30 s of random mutations with a fixed seed.
 /// Long mode: EDGEBUILD_FUZZ_MINUTES=N (random seed unless EDGEBUILD_FUZZ_SEED), findings saved to
 /// EDGEBUILD_FUZZ_FINDINGS (default: temp folder's edgebuild-fuzz-findings/); see docs/reliability.md.
 /// </summary>
@@ -30,7 +30,7 @@ public sealed class HostileModelFuzzTests(ITestOutputHelper output) : IDisposabl
     public void Hostile_models_get_only_documented_errors_no_hangs_no_corrupt_outputs()
     {
         var minutes = Env("EDGEBUILD_FUZZ_MINUTES");
-        var budget = minutes is { } m ? TimeSpan.FromMinutes(m) : TimeSpan.FromSeconds(Env("EDGEBUILD_FUZZ_SECONDS") ?? 45);
+        var budget = minutes is { } m ? TimeSpan.FromMinutes(m) : TimeSpan.FromSeconds(Env("EDGEBUILD_FUZZ_SECONDS") ?? 30);
         var seed = (int?)Env("EDGEBUILD_FUZZ_SEED") ?? (minutes is null ? 20261123 : Environment.TickCount);
         var findings = Environment.GetEnvironmentVariable("EDGEBUILD_FUZZ_FINDINGS") is { Length: > 0 } f
             ? f

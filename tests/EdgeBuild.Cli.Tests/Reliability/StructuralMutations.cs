@@ -161,7 +161,10 @@ internal static class StructuralMutations
         return $"'{name}' twice";
     });
 
-    /// <summary>Wraps the main graph's nodes in <paramref name="depth"/> nested If nodes (both branches the same body).</summary>
+    /// <summary>
+    /// Wraps the main graph's nodes in <paramref name="depth"/> nested If nodes. The else branches are empty graphs
+    /// with the outputs declared (invalid, on purpose): sharing the body would double the model per level.
+    /// </summary>
     public static string Nest(ModelProto m, int depth)
     {
         var outputs = m.Graph.Output.Select(o => o.Clone()).ToList();
@@ -176,7 +179,9 @@ internal static class StructuralMutations
             node.Input.Add(cond);
             node.Output.AddRange(outputs.Select(o => o.Name));
             node.Attribute.Add(Attributes.Graph("then_branch", body));
-            node.Attribute.Add(Attributes.Graph("else_branch", body.Clone()));
+            var empty = new GraphProto { Name = $"else{level}" };
+            empty.Output.AddRange(outputs.Select(o => o.Clone()));
+            node.Attribute.Add(Attributes.Graph("else_branch", empty));
             wrapper.Node.Add(node);
             wrapper.Output.AddRange(outputs.Select(o => o.Clone()));
             body = wrapper;
