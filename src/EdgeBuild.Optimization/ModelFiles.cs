@@ -1,3 +1,4 @@
+using EdgeBuild.Onnx;
 using EdgeBuild.Onnx.Protos;
 using Google.Protobuf;
 
@@ -14,18 +15,20 @@ public static class ModelFiles
     {
         if (!File.Exists(path))
             throw new OptimizationInputException("EDGE0101", path, "the model file does not exist", "Check the path");
+        ModelProto model;
         try
         {
-            using var stream = File.OpenRead(path);
-            var model = ModelProto.Parser.ParseFrom(stream);
-            if (model.Graph is null)
-                throw new OptimizationInputException("EDGE0101", path, "the file is not an ONNX model (no graph)", "Pass an .onnx file exported by a framework");
-            return model;
+            // The trust boundary (validation, external data confined to the model's folder) lives in EdgeBuild.Onnx.
+            model = ModelFile.Load(path);
         }
-        catch (InvalidProtocolBufferException e)
+        catch (ModelFormatException e)
         {
-            throw new OptimizationInputException("EDGE0101", path, $"the file is not a valid ONNX model ({e.Message})", "Re-export the model or check the file is not truncated", e);
+            var code = e.Kind == ModelProblemKind.ExternalData ? "EDGE0102" : "EDGE0101";
+            throw new OptimizationInputException(code, e.FilePath, e.Problem, e.Fix, e);
         }
+
+        SourceModelCheck.EnsureRuntimeAccepts(model, path);
+        return model;
     }
 
     public static void Save(ModelProto model, string path) => WriteAtomically(path, model.ToByteArray());

@@ -63,7 +63,7 @@ public sealed class OptimizeCommand : ICommand
 
             var result = ModelOptimizer.Optimize(request);
             var reportJson = ResultJson.Serialize(result);
-            if (request.ReportPath is not null) File.WriteAllText(request.ReportPath, reportJson + "\n");
+            if (request.ReportPath is not null) ReportFile.Write(request.ReportPath, reportJson + "\n");
             if (json) stdout.WriteLine(reportJson);
             else
             {

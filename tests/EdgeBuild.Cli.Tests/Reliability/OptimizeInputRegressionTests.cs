@@ -1,0 +1,89 @@
+using EdgeBuild.Onnx;
+using EdgeBuild.Onnx.Protos;
+using Google.Protobuf;
+
+namespace EdgeBuild.Cli.Tests.Reliability;
+
+/// <summary>
+/// Bugs the fuzzer found in `optimize` (it parsed models itself, without EdgeBuild.Onnx's checks or external data,
+/// and let ORT's refusal of an invalid source escape as InvalidOperationException). Each pins the fix.
+/// </summary>
+[Collection(ReliabilityCollection.Name)]
+public sealed class OptimizeInputRegressionTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("edgebuild-regress-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private (int Code, string Err) Optimize(ModelProto model)
+    {
+        var path = Path.Combine(_dir, "model.onnx");
+        File.WriteAllBytes(path, model.ToByteArray());
+        var (code, _, err) = CliRuns.InProcess(CliRuns.OptimizeArgs(path, Path.Combine(_dir, "out")));
+        return (code, err);
+    }
+
+    [Fact]
+    public void A_model_with_external_data_optimizes_to_a_self_contained_model()
+    {
+        var path = Path.Combine(_dir, "ext.onnx");
+        ModelFile.Save(SeedModels.ConvBatchNormRelu(), path, new ModelSaveOptions { ExternalData = ExternalDataPolicy.Always, ExternalDataThreshold = 0 });
+
+        var (code, _, err) = CliRuns.InProcess(CliRuns.OptimizeArgs(path, Path.Combine(_dir, "out")));
+
+        Assert.True(code == ExitCodes.Ok, err);
+        var output = ModelFile.Load(Path.Combine(_dir, "out", "Model.onnx"));
+        Assert.DoesNotContain(output.Graph.Initializer, t => t.DataLocation == TensorProto.Types.DataLocation.External);
+    }
+
+    [Fact]
+    public void A_cyclic_graph_is_EDGE0101_not_a_stack_trace()
+    {
+        var model = SeedModels.ConvBatchNormRelu();
+        model.Graph.Node.Single(n => n.OpType == "Conv").Input[0] = model.Graph.Node[^1].Output[0];
+
+        var (code, err) = Optimize(model);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Null(Diagnostics.CheckSingleCanonicalError(err, _dir));
+        Assert.Contains("error EDGE0101: ONNX Runtime cannot load the model", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Overflowing_dims_are_EDGE0101_before_anything_is_allocated()
+    {
+        var model = SeedModels.ConvBatchNormRelu();
+        var w = model.Graph.Initializer.Single(t => t.Name == "w");
+        w.Dims.Clear();
+        w.Dims.AddRange([long.MaxValue / 2, 3, 5]);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+
+        var (code, err) = Optimize(model);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("overflows", err, StringComparison.Ordinal);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 64 << 20);
+    }
+
+    [Fact]
+    public void A_graph_without_outputs_is_EDGE0101()
+    {
+        var model = SeedModels.ConvBatchNormRelu();
+        model.Graph.Output.Clear();
+
+        var (code, err) = Optimize(model);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("error EDGE0101: the graph declares no outputs", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_report_is_written_atomically_with_no_temp_file_left()
+    {
+        var (code, _, err) = CliRuns.InProcess(CliRuns.OptimizeArgs(CliRuns.Classifier, Path.Combine(_dir, "out")));
+
+        Assert.True(code == ExitCodes.Ok, err);
+        Assert.StartsWith("{", File.ReadAllText(Path.Combine(_dir, "out", "Model.report.json")), StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(Path.Combine(_dir, "out"), "*.tmp"));
+    }
+}
