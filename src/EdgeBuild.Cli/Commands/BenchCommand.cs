@@ -22,7 +22,7 @@ public sealed class BenchCommand : ICommand
           --threads N            intra-op threads for both (default: ORT's choice)
           --iterations N         timed rounds over the samples (default 20)
           --samples N            how many samples to time (default 4)
-          --profile              also print per-operator-type time of A and B from ORT's profiler
+          --op-profile           also print per-operator-type time of A and B from ORT's profiler
         """ + SampleOptions.Usage + """
           --json                 print the result as JSON on stdout
         """;
@@ -37,7 +37,7 @@ public sealed class BenchCommand : ICommand
         var iterations = (int?)args.DoubleOption("iterations") ?? 20;
         var sampleCount = (int?)args.DoubleOption("samples") ?? 4;
         var preprocess = args.Option("preprocess");
-        var profile = args.Flag("profile");
+        var profile = args.Flag("op-profile");
         var json = args.Flag("json");
         args.ThrowOnUnused(expectedPositionals: 2);
 
