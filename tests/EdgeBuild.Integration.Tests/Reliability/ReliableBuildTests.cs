@@ -20,7 +20,7 @@ public sealed class ReliableBuildTests(PackageFeedFixture feed, ITestOutputHelpe
     {
         var project = new ConsumerProject(feed, name, Path.Combine(feed.Work, parent));
         var model = project.CopyFile(TestAssets.Classifier, "models/cls.onnx");
-        project.ItemXml = $"""    <EdgeModel Include="models/cls.onnx" TargetDevice="rpi5" Precision="none" ClassName="{ClassName}" />""";
+        project.ItemXml = $"""    <EdgeModel Include="models/cls.onnx" TargetDevice="rpi5" Precision="none" ClassName="{ClassName}" Dims="N=1;H=48;W=192" />""";
         // Generated sources on disk so they can be compared; the generator itself never writes files.
         project.PropertiesXml = "    <EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles>";
         if (readOnlyModels)
