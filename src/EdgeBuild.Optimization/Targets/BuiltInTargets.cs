@@ -1,60 +1,51 @@
+using EdgeBuild.Optimization.Profiles;
+
 namespace EdgeBuild.Optimization.Targets;
 
 /// <summary>
-/// Interim target table (rpi5, x64-vnni) from DESIGN.md's device facts, used until the profile catalog
-/// (Profiles/) is on main; then <see cref="Get"/> reads the catalog instead and this table goes.
+/// The optimizer's view of a built-in device profile: <see cref="TargetSettings"/> filled from the embedded
+/// profile catalog (Profiles/Catalog), so device facts live in one place.
 /// </summary>
 public static class BuiltInTargets
 {
-    private static readonly SessionConfig CpuSession = new()
-    {
-        IntraOpThreads = 4,
-        InterOpThreads = 1,
-        AllowSpinning = true,
-        EnableCpuMemArena = true,
-        EnableMemoryPattern = true,
-        GraphOptimizationLevel = "all",
-        ExecutionMode = "sequential",
-        ExecutionProviders = ["cpu"],
-    };
+    public static IReadOnlyList<string> Ids => ProfileCatalog.Ids;
 
-    private static readonly QuantizationScheme S8S8 = new()
+    public static TargetSettings Get(string id)
     {
-        SignedActivations = true,
-        SignedWeights = true,
-        PerChannel = true,
-        SymmetricActivations = false,
-        ReduceRange = false,
-    };
+        if (ProfileCatalog.TryGet(id, out var profile)) return FromProfile(profile);
+        var suggestion = ClosestMatch.Find(id, Ids);
+        var problem = suggestion is null ? $"unknown target '{id}'" : $"unknown target '{id}' (did you mean '{suggestion}'?)";
+        throw new OptimizationInputException("EDGE0003", id, problem, $"Use one of: {string.Join(", ", Ids)}");
+    }
 
-    private static readonly Dictionary<string, TargetSettings> Table = new(StringComparer.Ordinal)
+    public static TargetSettings FromProfile(DeviceProfile profile) => new()
     {
-        ["rpi5"] = new()
+        Id = profile.Id,
+        Session = new SessionConfig
         {
-            Id = "rpi5",
-            Session = CpuSession,
-            DefaultPrecision = "int8",
-            Scheme = S8S8,
-            MaxOfflineOptimizationLevel = "extended",
-            DimDefaults = new Dictionary<string, long> { ["N"] = 1, ["batch"] = 1, ["batch_size"] = 1 },
-            LeadingAxisDefault = 1,
+            IntraOpThreads = profile.Session.IntraOpThreads,
+            InterOpThreads = profile.Session.InterOpThreads,
+            AllowSpinning = profile.Session.AllowSpinning,
+            EnableCpuMemArena = profile.Session.EnableCpuMemArena,
+            EnableMemoryPattern = profile.Session.EnableMemoryPattern,
+            GraphOptimizationLevel = LowerName(profile.Session.GraphOptimizationLevel),
+            ExecutionMode = LowerName(profile.Session.ExecutionMode),
+            ExecutionProviders = profile.Session.ExecutionProviders,
         },
-        ["x64-vnni"] = new()
+        DefaultPrecision = LowerName(profile.Precision.DefaultPrecision),
+        Scheme = new QuantizationScheme
         {
-            Id = "x64-vnni",
-            Session = CpuSession with { IntraOpThreads = 0 },
-            DefaultPrecision = "int8",
-            Scheme = S8S8,
-            MaxOfflineOptimizationLevel = "extended",
-            DimDefaults = new Dictionary<string, long> { ["N"] = 1, ["batch"] = 1, ["batch_size"] = 1 },
-            LeadingAxisDefault = 1,
+            SignedActivations = profile.Precision.ActivationType == QuantType.Int8,
+            SignedWeights = profile.Precision.WeightType == QuantType.Int8,
+            PerChannel = profile.Precision.PerChannel,
+            SymmetricActivations = profile.Precision.SymmetricActivations,
+            ReduceRange = profile.Precision.ReduceRange,
         },
+        MaxOfflineOptimizationLevel = LowerName(profile.MaxOfflineOptimizationLevel),
+        DimDefaults = profile.DimDefaults.ByName,
+        LeadingAxisDefault = profile.DimDefaults.LeadingAxis,
     };
 
-    public static IReadOnlyList<string> Ids => [.. Table.Keys.Order(StringComparer.Ordinal)];
-
-    public static TargetSettings Get(string id) =>
-        Table.TryGetValue(id, out var target)
-            ? target
-            : throw new OptimizationInputException("EDGE0003", id, $"unknown target '{id}'", $"Use one of: {string.Join(", ", Ids)}");
+    // The manifest and the optimizer spell these enums in lower case ("all", "sequential", "int8").
+    private static string LowerName<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
 }
