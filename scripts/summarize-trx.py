@@ -1,15 +1,23 @@
-"""Sums the outcome counters of every .trx file under a folder into one closing line."""
+"""Counts the test outcomes of every .trx file under a folder into one closing line.
+
+Counts the individual results rather than the summary counters: vstest's counters leave xunit's skipped
+tests out of "notExecuted", so they would print 0 skipped.
+"""
 import pathlib
 import sys
 import xml.etree.ElementTree as ET
 
 NS = "{http://microsoft.com/schemas/VisualStudio/TeamTest/2010}"
+FAILED = {"Failed", "Error", "Timeout", "Aborted"}
+SKIPPED = {"NotExecuted", "Inconclusive"}
 totals = {"passed": 0, "failed": 0, "skipped": 0}
 for trx in pathlib.Path(sys.argv[1]).rglob("*.trx"):
-    counters = ET.parse(trx).getroot().find(f"{NS}ResultSummary/{NS}Counters")
-    if counters is None:
-        continue
-    totals["passed"] += int(counters.get("passed", 0))
-    totals["failed"] += int(counters.get("failed", 0)) + int(counters.get("error", 0)) + int(counters.get("timeout", 0))
-    totals["skipped"] += int(counters.get("notExecuted", 0))
+    for result in ET.parse(trx).getroot().iter(f"{NS}UnitTestResult"):
+        outcome = result.get("outcome", "")
+        if outcome == "Passed":
+            totals["passed"] += 1
+        elif outcome in SKIPPED:
+            totals["skipped"] += 1
+        elif outcome in FAILED:
+            totals["failed"] += 1
 print(f"{totals['passed']} passed, {totals['failed']} failed, {totals['skipped']} skipped")

@@ -8,32 +8,6 @@ namespace EdgeBuild.Generators;
 /// <summary>Turns ONNX tensor names and file names into C# identifiers.</summary>
 internal static class Identifiers
 {
-    /// <summary>
-    /// PascalCases the alphanumeric runs of <paramref name="name"/>: <c>sigmoid_0.tmp_0</c> → <c>Sigmoid0Tmp0</c>,
-    /// <c>onnx::Flatten_0</c> → <c>OnnxFlatten0</c>; a leading digit gets <paramref name="digitPrefix"/>
-    /// (<c>39</c> → <c>Value39</c>). Casing inside a run is kept: <c>PP-OCRv4</c> → <c>PPOCRv4</c>.
-    /// </summary>
-    public static string ToPascalCase(string name, string digitPrefix)
-    {
-        var result = new StringBuilder(name.Length);
-        var startOfRun = true;
-        foreach (var c in name)
-        {
-            if (!IsWordCharacter(c))
-            {
-                startOfRun = true;
-                continue;
-            }
-
-            result.Append(startOfRun ? char.ToUpperInvariant(c) : c);
-            startOfRun = false;
-        }
-
-        if (result.Length == 0) return digitPrefix;
-        if (char.IsDigit(result[0])) result.Insert(0, digitPrefix);
-        return result.ToString();
-    }
-
     /// <summary>camelCase of a PascalCase identifier, escaped with <c>@</c> when it is a keyword.</summary>
     public static string ToParameterName(string pascal)
     {
@@ -55,14 +29,6 @@ internal static class Identifiers
 
     private static bool IsKeyword(string name) =>
         SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(name) != SyntaxKind.None;
-
-    private static bool IsWordCharacter(char c)
-    {
-        if (c < 128) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-        var category = CharUnicodeInfo.GetUnicodeCategory(c);
-        return category is UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
-            or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter or UnicodeCategory.DecimalDigitNumber;
-    }
 }
 
 /// <summary>

@@ -132,7 +132,7 @@ internal sealed class ManifestParser
     private string DefaultClassName()
     {
         var stem = _fileName.Substring(0, Math.Max(0, _fileName.Length - FileSuffix.Length));
-        return Identifiers.ToPascalCase(stem, "Model");
+        return PascalCase.ClassNameForFile(stem);
     }
 
     private SessionSpec ParseSession(JsonNode? node)
@@ -204,7 +204,7 @@ internal sealed class ManifestParser
                 continue;
             }
 
-            var spec = ParseTensor(tensor, kind, name, properties.Claim(Identifiers.ToPascalCase(name, "Value")));
+            var spec = ParseTensor(tensor, kind, name, properties.Claim(PascalCase.From(name, "Value")));
             if (spec is not null) tensors.Add(spec);
         }
 

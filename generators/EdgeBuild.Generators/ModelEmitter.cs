@@ -115,7 +115,7 @@ internal static class ModelEmitter
         foreach (var t in tensors)
         {
             w.WriteLine($"new {Runtime}EdgeTensorInfo({Literal(t.OnnxName)}, {Ort}Tensors.TensorElementType.{t.ElementType.OrtMember}, " +
-                        $"new long[] {{ {string.Join(", ", t.Shape.Select(Number))} }}, " +
+                        $"{LongArray(t.Shape)}, " +
                         $"new string?[] {{ {string.Join(", ", t.DimNames.Select(NullableLiteral))} }}),");
         }
 
@@ -270,9 +270,9 @@ internal static class ModelEmitter
             w.WriteLine($"public const int {p}Length = {Number(t.Length)};");
             w.WriteLine();
             w.WriteLine($"/// <summary>The dims of <see cref=\"{p}\"/>: {ShapeText(t)}.</summary>");
-            w.WriteLine($"public static global::System.ReadOnlySpan<long> {p}Shape => new long[] {{ {string.Join(", ", t.Shape.Select(Number))} }};");
+            w.WriteLine($"public static global::System.ReadOnlySpan<long> {p}Shape => {LongArray(t.Shape)};");
             w.WriteLine();
-            w.WriteLine($"/// <summary>{kind} {Describe(t)}, {Number(t.Length)} elements, row-major.</summary>");
+            w.WriteLine($"/// <summary>{kind} {Describe(t)}, {Elements(t.Length)}, row-major.</summary>");
             if (isInput)
             {
                 w.WriteLine($"public global::System.Span<{t.ElementType.CSharpType}> {p} => _owner._input{i};");
@@ -329,6 +329,15 @@ internal static class ModelEmitter
     }
 
     private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Elements(long count) => count == 1 ? "1 element" : $"{Number(count)} elements";
+
+    /// <summary>A shape as an array expression; a scalar's empty shape reads as <c>new long[0]</c>, not <c>{  }</c>.</summary>
+    private static string LongArray(IEnumerable<long> dims)
+    {
+        var list = dims.Select(Number).ToList();
+        return list.Count == 0 ? "new long[0]" : $"new long[] {{ {string.Join(", ", list)} }}";
+    }
 
     private static string Bool(bool value) => value ? "true" : "false";
 

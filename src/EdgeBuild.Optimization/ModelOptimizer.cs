@@ -101,7 +101,7 @@ public static class ModelOptimizer
     private static SignatureManifest BuildManifest(OptimizeRequest request, TargetSettings target, string precision, ModelProto model, string sha)
     {
         var fileName = Path.GetFileName(request.OutputPath);
-        var className = request.ClassName ?? Identifiers.ToClassName(Path.GetFileNameWithoutExtension(request.OutputPath));
+        var className = request.ClassName ?? PascalCase.ClassNameForFile(Path.GetFileNameWithoutExtension(request.OutputPath));
         var inputs = SignatureReader.Inputs(model, request.Dims, target);
         return new SignatureManifest
         {

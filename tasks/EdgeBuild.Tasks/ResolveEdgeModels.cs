@@ -81,7 +81,7 @@ public sealed class ResolveEdgeModels : Task
             Error(EdgeBuildDiagnostics.BadPrecision, $"EdgeModel '{spec}' has Precision=\"{Meta(model, EdgeModelMetadata.Precision)}\", which is not one of {EdgeBuildDiagnostics.PrecisionList}. Use one of those values");
 
         var className = Meta(model, EdgeModelMetadata.ClassName);
-        if (className.Length == 0) className = Identifiers.PascalCase(Path.GetFileNameWithoutExtension(spec));
+        if (className.Length == 0) className = PascalCase.ClassNameForFile(Path.GetFileNameWithoutExtension(spec));
         else if (!Identifiers.IsIdentifier(className))
             BadValue(spec, EdgeModelMetadata.ClassName, className, "a C# identifier such as TextDetector");
 

@@ -12,7 +12,7 @@ public sealed class IdentifierTests
     [InlineData("input.1", "Input1")]
     [InlineData("été", "Été")]
     public void Tensor_names_are_PascalCased_by_alphanumeric_runs(string onnxName, string expected) =>
-        Assert.Equal(expected, Identifiers.ToPascalCase(onnxName, "Value"));
+        Assert.Equal(expected, PascalCase.From(onnxName, "Value"));
 
     [Fact]
     public void Collisions_get_numeric_suffixes_and_derived_names_are_claimed_too()

@@ -280,7 +280,7 @@ namespace Consumer.App
             /// <summary>The dims of <see cref="Value39"/>: [1].</summary>
             public static global::System.ReadOnlySpan<long> Value39Shape => new long[] { 1 };
 
-            /// <summary>Input <c>39</c> (int64 [1]), 1 elements, row-major.</summary>
+            /// <summary>Input <c>39</c> (int64 [1]), 1 element, row-major.</summary>
             public global::System.Span<long> Value39 => _owner._input3;
 
             /// <summary>The ONNX name of <see cref="Int"/>: <c>int</c>.</summary>
@@ -292,7 +292,7 @@ namespace Consumer.App
             /// <summary>The dims of <see cref="Int"/>: [1].</summary>
             public static global::System.ReadOnlySpan<long> IntShape => new long[] { 1 };
 
-            /// <summary>Input <c>int</c> (int32 [1]), 1 elements, row-major.</summary>
+            /// <summary>Input <c>int</c> (int32 [1]), 1 element, row-major.</summary>
             public global::System.Span<int> Int => _owner._input4;
 
             /// <summary>The ONNX name of <see cref="XLength2"/>: <c>x_length</c>.</summary>
@@ -304,7 +304,7 @@ namespace Consumer.App
             /// <summary>The dims of <see cref="XLength2"/>: [1].</summary>
             public static global::System.ReadOnlySpan<long> XLength2Shape => new long[] { 1 };
 
-            /// <summary>Input <c>x_length</c> (float32 [1]), 1 elements, row-major.</summary>
+            /// <summary>Input <c>x_length</c> (float32 [1]), 1 element, row-major.</summary>
             public global::System.Span<float> XLength2 => _owner._input5;
         }
 
@@ -336,7 +336,7 @@ namespace Consumer.App
             /// <summary>The dims of <see cref="ToString2"/>: [1].</summary>
             public static global::System.ReadOnlySpan<long> ToString2Shape => new long[] { 1 };
 
-            /// <summary>Output <c>ToString</c> (float32 [1]), 1 elements, row-major.</summary>
+            /// <summary>Output <c>ToString</c> (float32 [1]), 1 element, row-major.</summary>
             public global::System.ReadOnlySpan<float> ToString2 => _owner._output1;
 
             /// <summary>The ONNX name of <see cref="Value"/>: <c>::</c>.</summary>
@@ -348,7 +348,7 @@ namespace Consumer.App
             /// <summary>The dims of <see cref="Value"/>: [1].</summary>
             public static global::System.ReadOnlySpan<long> ValueShape => new long[] { 1 };
 
-            /// <summary>Output <c>::</c> (float32 [1]), 1 elements, row-major.</summary>
+            /// <summary>Output <c>::</c> (float32 [1]), 1 element, row-major.</summary>
             public global::System.ReadOnlySpan<float> Value => _owner._output2;
 
             /// <summary>The ONNX name of <see cref="X"/>: <c>x</c>.</summary>
@@ -360,7 +360,7 @@ namespace Consumer.App
             /// <summary>The dims of <see cref="X"/>: [1].</summary>
             public static global::System.ReadOnlySpan<long> XShape => new long[] { 1 };
 
-            /// <summary>Output <c>x</c> (float32 [1]), 1 elements, row-major.</summary>
+            /// <summary>Output <c>x</c> (float32 [1]), 1 element, row-major.</summary>
             public global::System.ReadOnlySpan<float> X => _owner._output3;
 
             /// <summary>The ONNX name of <see cref="TagQ"/>: <c>&lt;tag&gt;&amp;&quot;q&quot;</c>.</summary>
@@ -372,7 +372,7 @@ namespace Consumer.App
             /// <summary>The dims of <see cref="TagQ"/>: [1].</summary>
             public static global::System.ReadOnlySpan<long> TagQShape => new long[] { 1 };
 
-            /// <summary>Output <c>&lt;tag&gt;&amp;&quot;q&quot;</c> (float32 [1]), 1 elements, row-major.</summary>
+            /// <summary>Output <c>&lt;tag&gt;&amp;&quot;q&quot;</c> (float32 [1]), 1 element, row-major.</summary>
             public global::System.ReadOnlySpan<float> TagQ => _owner._output4;
         }
 

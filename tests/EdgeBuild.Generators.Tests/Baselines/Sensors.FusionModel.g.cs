@@ -60,7 +60,7 @@ namespace Sensors
                 new global::EdgeBuild.Runtime.EdgeTensorInfo("image", global::Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float16, new long[] { 1, 3, 8, 8 }, new string?[] { null, null, null, null }),
                 new global::EdgeBuild.Runtime.EdgeTensorInfo("mask", global::Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Bool, new long[] { 1, 8, 8 }, new string?[] { null, null, null }),
                 new global::EdgeBuild.Runtime.EdgeTensorInfo("token_ids", global::Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Int64, new long[] { 2, 4 }, new string?[] { null, null }),
-                new global::EdgeBuild.Runtime.EdgeTensorInfo("gain", global::Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Double, new long[] {  }, new string?[] {  }),
+                new global::EdgeBuild.Runtime.EdgeTensorInfo("gain", global::Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Double, new long[0], new string?[] {  }),
             },
             outputs: new global::EdgeBuild.Runtime.EdgeTensorInfo[]
             {
@@ -265,9 +265,9 @@ namespace Sensors
             public const int GainLength = 1;
 
             /// <summary>The dims of <see cref="Gain"/>: [].</summary>
-            public static global::System.ReadOnlySpan<long> GainShape => new long[] {  };
+            public static global::System.ReadOnlySpan<long> GainShape => new long[0];
 
-            /// <summary>Input <c>gain</c> (float64 []), 1 elements, row-major.</summary>
+            /// <summary>Input <c>gain</c> (float64 []), 1 element, row-major.</summary>
             public global::System.Span<double> Gain => _owner._input3;
         }
 

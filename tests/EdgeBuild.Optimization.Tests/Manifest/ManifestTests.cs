@@ -98,7 +98,7 @@ public class ManifestTests
     [InlineData("1st model", "Model1stModel")]
     [InlineData("---", "Model")]
     public void Class_names_come_from_file_names(string fileName, string expected) =>
-        Assert.Equal(expected, Identifiers.ToClassName(fileName));
+        Assert.Equal(expected, PascalCase.ClassNameForFile(fileName));
 
     [Fact]
     public void Detector_axes_resolve_by_letter_and_output_shapes_are_probed()
