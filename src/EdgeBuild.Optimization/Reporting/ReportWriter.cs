@@ -17,8 +17,27 @@ public static class ReportWriter
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    public static string ToJson(OptimizationReport report) =>
-        JsonSerializer.Serialize(report, JsonOptions).ReplaceLineEndings("\n") + "\n";
+    public static string ToJson<T>(T value) =>
+        JsonSerializer.Serialize(value, JsonOptions).ReplaceLineEndings("\n") + "\n";
+
+    /// <summary>
+    /// Writes the JSON report to <paramref name="jsonPath"/> (`--report`) and the HTML next to it:
+    /// obj/Det.report.json → obj/Det.report.html, out/r.json → out/r.report.html.
+    /// </summary>
+    public static (string Json, string Html) WriteNextTo(OptimizationReport report, string jsonPath)
+    {
+        var html = HtmlPathFor(jsonPath);
+        WriteAtomically(jsonPath, ToJson(report));
+        WriteAtomically(html, ReportHtml.Render(report));
+        return (jsonPath, html);
+    }
+
+    public static string HtmlPathFor(string jsonPath)
+    {
+        var basePath = jsonPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? jsonPath[..^".json".Length] : jsonPath;
+        if (basePath.EndsWith(".report", StringComparison.OrdinalIgnoreCase)) basePath = basePath[..^".report".Length];
+        return basePath + ".report.html";
+    }
 
     /// <summary>Writes both files; <paramref name="basePath"/> is e.g. obj/det (→ obj/det.report.json, obj/det.report.html).</summary>
     public static (string Json, string Html) Write(OptimizationReport report, string basePath)
