@@ -30,7 +30,7 @@ public static class ModelOptimizer
         var profile = Profiles.ProfileSelection.Resolve(request.TargetId, request.ProfilePath);
         var target = BuiltInTargets.FromProfile(profile);
         var precision = request.Precision == "auto" ? target.DefaultPrecision : request.Precision;
-        var plan = OptimizationPlanner.Plan(profile, PlanOptions.From(request));
+        var plan = PipelineCoverage.Annotate(OptimizationPlanner.Plan(profile, PlanOptions.From(request)));
 
         var model = ModelFiles.Load(request.ModelPath);
         var originalBytes = new FileInfo(request.ModelPath).Length;
