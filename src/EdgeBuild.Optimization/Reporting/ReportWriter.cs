@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 
 namespace EdgeBuild.Optimization.Reporting;
 
-/// <summary>Writes NAME.report.json and NAME.report.html next to each other, each atomically (temp + rename).</summary>
+/// <summary>Writes NAME.report.json and NAME.report.html next to each other, each atomically (temp + rename); also the JSON form of results.</summary>
 public static class ReportWriter
 {
     public static JsonSerializerOptions JsonOptions { get; } = new()
@@ -37,16 +37,6 @@ public static class ReportWriter
         var basePath = jsonPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? jsonPath[..^".json".Length] : jsonPath;
         if (basePath.EndsWith(".report", StringComparison.OrdinalIgnoreCase)) basePath = basePath[..^".report".Length];
         return basePath + ".report.html";
-    }
-
-    /// <summary>Writes both files; <paramref name="basePath"/> is e.g. obj/det (→ obj/det.report.json, obj/det.report.html).</summary>
-    public static (string Json, string Html) Write(OptimizationReport report, string basePath)
-    {
-        var json = basePath + ".report.json";
-        var html = basePath + ".report.html";
-        WriteAtomically(json, ToJson(report));
-        WriteAtomically(html, ReportHtml.Render(report));
-        return (json, html);
     }
 
     private static void WriteAtomically(string path, string text)
