@@ -1,9 +1,12 @@
 using System.Security.Cryptography;
 using EdgeBuild.Onnx.Graph;
 using EdgeBuild.Onnx.Protos;
+using EdgeBuild.Optimization.Budgets;
 using EdgeBuild.Optimization.Manifest;
 using EdgeBuild.Optimization.Passes;
+using EdgeBuild.Optimization.Planning;
 using EdgeBuild.Optimization.Quantization;
+using EdgeBuild.Optimization.Reporting;
 using EdgeBuild.Optimization.Targets;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
@@ -12,7 +15,8 @@ namespace EdgeBuild.Optimization;
 
 /// <summary>
 /// The optimize pipeline: load, clean up, compress for the requested precision, check the result loads
-/// in ONNX Runtime, write model (and manifest) atomically. The source model is only read.
+/// in ONNX Runtime, write model (and manifest) atomically, check budgets and assemble the report.
+/// The source model is only read. Caching wraps this (Caching/CachedOptimizer).
 /// </summary>
 public static class ModelOptimizer
 {
@@ -22,16 +26,21 @@ public static class ModelOptimizer
     {
         if (!Precisions.Contains(request.Precision))
             throw new OptimizationInputException("EDGE0002", "--precision", $"unknown precision '{request.Precision}'", $"Use one of: {string.Join(", ", Precisions)}");
-        var target = BuiltInTargets.Get(request.TargetId);
+        var clock = new StageClock();
+        var profile = Profiles.ProfileSelection.Resolve(request.TargetId, request.ProfilePath);
+        var target = BuiltInTargets.FromProfile(profile);
         var precision = request.Precision == "auto" ? target.DefaultPrecision : request.Precision;
+        var plan = PipelineCoverage.Annotate(OptimizationPlanner.Plan(profile, PlanOptions.From(request)));
 
         var model = ModelFiles.Load(request.ModelPath);
         var originalBytes = new FileInfo(request.ModelPath).Length;
         var originalNodes = model.Graph.Node.Count;
+        clock.Mark("load and check the source");
 
         var context = new PassContext(model);
         var graph = new OnnxGraph(model.Graph);
         var rewrites = CleanupPipeline.Run(graph, context);
+        clock.Mark("cleanup");
 
         var source = model.Clone();
         IReadOnlyList<Verification.OutputComparison> accuracy = [];
@@ -47,6 +56,13 @@ public static class ModelOptimizer
                 throw new NotSupportedException($"precision '{precision}' is not implemented yet; use --precision int8, uint8 or none");
         }
 
+        clock.Mark(precision == "none" ? "no compression" : $"{precision}: compress and verify");
+
+        var quantizedNodes = quantization?.QuantizedNodes ?? [];
+        var (layers, layerNote) = LayerErrorStep.Measure(source, model, quantizedNodes, request);
+        if (layerNote is not null) context.Notes.Add(layerNote);
+        clock.Mark("per-layer error");
+
         if (precision != "none") new CompactNamesPass().Run(new OnnxGraph(model.Graph), context);
         Stamp(model);
         var bytes = model.ToByteArray();
@@ -59,7 +75,13 @@ public static class ModelOptimizer
             ManifestWriter.Write(BuildManifest(request, target, precision, model, sha), request.ManifestPath);
         }
 
-        return new OptimizeResult
+        clock.Mark("write model and manifest");
+
+        var budget = BudgetReview.Run(profile, model, request.OutputPath, bytes.LongLength, request.Dims, request.FailOnBudget);
+        if (budget.Note is not null) context.Notes.Add(budget.Note);
+        clock.Mark("estimate memory, check budgets");
+
+        var result = new OptimizeResult
         {
             OutputPath = request.OutputPath,
             Target = target.Id,
@@ -74,7 +96,9 @@ public static class ModelOptimizer
             QuantizedNodes = quantization?.QuantizedNodes.Count ?? 0,
             Accuracy = accuracy.Select(a => new OutputAccuracy(a.Name, a.SqnrDb, a.WorstSampleSqnrDb, a.MaxAbsError, a.Cosine, a.Top1Agreement)).ToList(),
             ManifestPath = request.ManifestPath,
+            BudgetFindings = budget.Findings,
         };
+        return result with { Report = ReportAssembler.Build(result, request, profile, plan, model, quantizedNodes, layers, budget, clock.Stages) };
     }
 
     /// <summary>Records who wrote the model; no timestamps, so identical inputs give identical bytes.</summary>

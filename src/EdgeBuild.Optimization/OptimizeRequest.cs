@@ -1,4 +1,6 @@
+using EdgeBuild.Optimization.Budgets;
 using EdgeBuild.Optimization.Quantization;
+using EdgeBuild.Optimization.Reporting;
 
 namespace EdgeBuild.Optimization;
 
@@ -7,7 +9,14 @@ public sealed record OptimizeRequest
 {
     public required string ModelPath { get; init; }
     public required string OutputPath { get; init; }
-    public required string TargetId { get; init; }
+    /// <summary>A built-in profile id; may be null when <see cref="ProfilePath"/> names a profile that extends one.</summary>
+    public required string? TargetId { get; init; }
+
+    /// <summary>A custom profile JSON (--profile FILE / Profile=), resolved through ProfileResolver.</summary>
+    public string? ProfilePath { get; init; }
+
+    /// <summary>Over-budget size or peak memory is an error (exit 1) instead of a warning.</summary>
+    public bool FailOnBudget { get; init; }
 
     /// <summary>auto | int8 | uint8 | fp16 | int4 | none.</summary>
     public string Precision { get; init; } = "auto";
@@ -46,6 +55,15 @@ public sealed record OptimizeResult
     public string? ManifestPath { get; init; }
     public int QuantizedNodes { get; init; }
     public IReadOnlyList<OutputAccuracy> Accuracy { get; init; } = [];
+
+    /// <summary>Exceeded budgets (EDGE0301 size, EDGE0302 peak memory); errors when the request asked to fail on budget.</summary>
+    public IReadOnlyList<BudgetFinding> BudgetFindings { get; init; } = [];
+
+    /// <summary>"hit", "miss" or "disabled" (no cache folder).</summary>
+    public string Cache { get; init; } = "disabled";
+
+    /// <summary>Everything NAME.report.json/.html show, the plan included.</summary>
+    public OptimizationReport? Report { get; init; }
 
     public double SizeRatio => OriginalBytes == 0 ? 0 : (double)OptimizedBytes / OriginalBytes;
 }

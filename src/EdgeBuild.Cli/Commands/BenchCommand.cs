@@ -2,7 +2,6 @@ using System.Globalization;
 using EdgeBuild.Optimization;
 using EdgeBuild.Optimization.Benchmarking;
 using EdgeBuild.Optimization.Runtime;
-using EdgeBuild.Optimization.Targets;
 using Google.Protobuf;
 
 namespace EdgeBuild.Cli.Commands;
@@ -19,6 +18,7 @@ public sealed class BenchCommand : ICommand
 
           --data GLOB            inputs to time (.npy, .pb, images); the first --samples are used
           --target ID            run B with the target's ORT settings (e.g. int8 fusion rules of ARM)
+          --profile FILE         a custom profile JSON instead of (or extending) --target
           --threads N            intra-op threads for both (default: ORT's choice)
           --iterations N         timed rounds over the samples (default 20)
           --samples N            how many samples to time (default 4)
@@ -33,6 +33,7 @@ public sealed class BenchCommand : ICommand
         var pathB = args.Positional(1, "B");
         var data = args.RequiredOption("data");
         var targetId = args.Option("target");
+        var profileFile = args.Option("profile");
         var threads = (int?)args.DoubleOption("threads");
         var iterations = (int?)args.DoubleOption("iterations") ?? 20;
         var sampleCount = (int?)args.DoubleOption("samples") ?? 4;
@@ -43,7 +44,7 @@ public sealed class BenchCommand : ICommand
 
         return OptimizationErrors.Run(pathB, stderr, () =>
         {
-            var target = targetId is null ? null : BuiltInTargets.Get(targetId);
+            var target = TargetOption.Resolve(targetId, profileFile);
             var a = ModelFiles.Load(pathA);
             var b = ModelFiles.Load(pathB);
             var source = SampleOptions.Open(data, preprocess, a);

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using EdgeBuild.Optimization;
+using EdgeBuild.Optimization.Caching;
 using EdgeBuild.Optimization.Manifest;
+using EdgeBuild.Optimization.Reporting;
 
 namespace EdgeBuild.Cli.Commands;
 
@@ -15,6 +17,8 @@ public sealed class OptimizeCommand : ICommand
     public string Usage => """
         Usage: edgebuild optimize MODEL --target ID --output OUT.onnx [options]
 
+          --target ID            built-in device profile (`edgebuild profiles` lists them)
+          --profile FILE         custom profile JSON; may "extends" a built-in one (then --target is optional)
           --precision P          auto|int8|uint8|fp16|int4|none (default auto: the target's choice)
           --calibration-data G   samples to calibrate int8 activations (.npy, .pb, images; glob or folder)
           --validation-data G    held-out samples for the accuracy check (default: part of the calibration data)
@@ -22,7 +26,11 @@ public sealed class OptimizeCommand : ICommand
           --preprocess SPEC      how images become inputs, e.g. "resize=fit:640:32;channels=bgr;mean=0.485,0.456,0.406;std=0.229,0.224,0.225"
           --min-sqnr DB          minimum SQNR per output in dB (default 30)
           --exclude-nodes A,B    node names to keep in float
-          --report FILE          write the optimization report as JSON
+          --report FILE.json     write the report as JSON, plus a self-contained NAME.report.html next to it
+          --explain              print the plan: each step and why it is there
+          --fail-on-budget       over the profile's size or memory budget is an error (exit 1), not a warning
+          --cache-dir DIR        result cache: the same inputs restore the outputs instead of optimizing
+                                 (EDGEBUILD_CACHE_DIR: a shared cache folder, looked up after DIR)
           --manifest FILE        write the signature manifest for the source generator
           --class-name NAME      class name in the manifest (default: from the output file name)
           --namespace NS         namespace in the manifest
@@ -36,7 +44,9 @@ public sealed class OptimizeCommand : ICommand
         var request = new OptimizeRequest
         {
             ModelPath = args.Positional(0, "MODEL"),
-            TargetId = args.RequiredOption("target"),
+            TargetId = args.Option("target"),
+            ProfilePath = args.Option("profile"),
+            FailOnBudget = args.Flag("fail-on-budget"),
             OutputPath = args.RequiredOption("output"),
             Precision = args.Option("precision") ?? "auto",
             CalibrationData = args.Option("calibration-data"),
@@ -53,7 +63,10 @@ public sealed class OptimizeCommand : ICommand
         };
         var dimsText = args.Option("dims");
         var json = args.Flag("json");
+        var explain = args.Flag("explain");
+        var cacheDir = args.Option("cache-dir");
         args.ThrowOnUnused(expectedPositionals: 1);
+        if (request.TargetId is null && request.ProfilePath is null) throw new UsageException("option --target is required (or --profile FILE)");
 
         return OptimizationErrors.Run(request.ModelPath, stderr, () =>
         {
@@ -61,18 +74,21 @@ public sealed class OptimizeCommand : ICommand
             if (Path.GetFullPath(request.OutputPath) == Path.GetFullPath(request.ModelPath))
                 throw new OptimizationInputException("EDGE0002", request.OutputPath, "the output would overwrite the source model", "Choose another --output path");
 
-            var result = ModelOptimizer.Optimize(request);
-            var reportJson = ResultJson.Serialize(result);
-            if (request.ReportPath is not null) ReportFile.Write(request.ReportPath, reportJson + "\n");
-            if (json) stdout.WriteLine(reportJson);
+            var cache = new OptimizationCache(cacheDir, Environment.GetEnvironmentVariable("EDGEBUILD_CACHE_DIR"), stderr.WriteLine);
+            var result = CachedOptimizer.Optimize(request, cache, stderr.WriteLine);
+            if (request.ReportPath is not null && result.Report is not null) ReportWriter.WriteNextTo(result.Report, request.ReportPath);
+            foreach (var finding in result.BudgetFindings) stderr.WriteLine(finding.ToString());
+
+            if (json) stdout.WriteLine(ReportWriter.ToJson(result).TrimEnd('\n'));
             else
             {
+                if (explain && result.Report?.Plan is { } plan) stdout.Write(plan.Explain());
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{request.ModelPath} -> {result.OutputPath}: {result.Precision} for {result.Target}, {result.OptimizedBytes:N0} bytes ({result.SizeRatio:P1} of {result.OriginalBytes:N0}), {result.OptimizedNodeCount} nodes (was {result.OriginalNodeCount})"));
+                    $"{request.ModelPath} -> {result.OutputPath}: {result.Precision} for {result.Target}, {result.OptimizedBytes:N0} bytes ({result.SizeRatio:P1} of {result.OriginalBytes:N0}), {result.OptimizedNodeCount} nodes (was {result.OriginalNodeCount}), cache {result.Cache}"));
                 foreach (var note in result.Notes) stdout.WriteLine("  note: " + note);
             }
 
-            return ExitCodes.Ok;
+            return result.BudgetFindings.Any(f => f.IsError) ? ExitCodes.FailedCheck : ExitCodes.Ok;
         });
     }
 

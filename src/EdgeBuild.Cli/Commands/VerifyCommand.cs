@@ -1,6 +1,5 @@
 using System.Globalization;
 using EdgeBuild.Optimization;
-using EdgeBuild.Optimization.Targets;
 using EdgeBuild.Optimization.Verification;
 using Google.Protobuf;
 
@@ -18,6 +17,7 @@ public sealed class VerifyCommand : ICommand
 
           --data GLOB            samples (.npy, .pb, images; glob or folder)
           --target ID            run the candidate with the target's ORT settings
+          --profile FILE         a custom profile JSON instead of (or extending) --target
           --min-sqnr DB          fail (exit code 1) when an output's SQNR is below this
         """ + SampleOptions.Usage + """
           --json                 print the result as JSON on stdout
@@ -29,6 +29,7 @@ public sealed class VerifyCommand : ICommand
         var candidatePath = args.Positional(1, "CANDIDATE");
         var data = args.RequiredOption("data");
         var targetId = args.Option("target");
+        var profileFile = args.Option("profile");
         var minSqnr = args.DoubleOption("min-sqnr");
         var preprocess = args.Option("preprocess");
         var json = args.Flag("json");
@@ -36,7 +37,7 @@ public sealed class VerifyCommand : ICommand
 
         return OptimizationErrors.Run(candidatePath, stderr, () =>
         {
-            var target = targetId is null ? null : BuiltInTargets.Get(targetId);
+            var target = TargetOption.Resolve(targetId, profileFile);
             var original = ModelFiles.Load(originalPath);
             var candidate = ModelFiles.Load(candidatePath);
             var samples = SampleOptions.Open(data, preprocess, original);

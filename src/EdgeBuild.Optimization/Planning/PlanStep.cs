@@ -21,6 +21,13 @@ public sealed record PlanStep
         Settings = sorted;
     }
 
+    /// <summary>For JSON readers (a cached result's report): the settings are already sorted.</summary>
+    [System.Text.Json.Serialization.JsonConstructor]
+    public PlanStep(string id, string reason, IReadOnlyDictionary<string, string> settings)
+        : this(id, reason, (IEnumerable<KeyValuePair<string, string>>)settings)
+    {
+    }
+
     public string Id { get; }
 
     /// <summary>Why the step is there, for people: "rpi5: Armv8.2 dotprod → S8S8 QDQ per-channel, no reduce_range".</summary>

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 
 namespace EdgeBuild.Optimization.Reporting;
 
-/// <summary>Writes NAME.report.json and NAME.report.html next to each other, each atomically (temp + rename).</summary>
+/// <summary>Writes NAME.report.json and NAME.report.html next to each other, each atomically (temp + rename); also the JSON form of results.</summary>
 public static class ReportWriter
 {
     public static JsonSerializerOptions JsonOptions { get; } = new()
@@ -17,17 +17,26 @@ public static class ReportWriter
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    public static string ToJson(OptimizationReport report) =>
-        JsonSerializer.Serialize(report, JsonOptions).ReplaceLineEndings("\n") + "\n";
+    public static string ToJson<T>(T value) =>
+        JsonSerializer.Serialize(value, JsonOptions).ReplaceLineEndings("\n") + "\n";
 
-    /// <summary>Writes both files; <paramref name="basePath"/> is e.g. obj/det (→ obj/det.report.json, obj/det.report.html).</summary>
-    public static (string Json, string Html) Write(OptimizationReport report, string basePath)
+    /// <summary>
+    /// Writes the JSON report to <paramref name="jsonPath"/> (`--report`) and the HTML next to it:
+    /// obj/Det.report.json → obj/Det.report.html, out/r.json → out/r.report.html.
+    /// </summary>
+    public static (string Json, string Html) WriteNextTo(OptimizationReport report, string jsonPath)
     {
-        var json = basePath + ".report.json";
-        var html = basePath + ".report.html";
-        WriteAtomically(json, ToJson(report));
+        var html = HtmlPathFor(jsonPath);
+        WriteAtomically(jsonPath, ToJson(report));
         WriteAtomically(html, ReportHtml.Render(report));
-        return (json, html);
+        return (jsonPath, html);
+    }
+
+    public static string HtmlPathFor(string jsonPath)
+    {
+        var basePath = jsonPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? jsonPath[..^".json".Length] : jsonPath;
+        if (basePath.EndsWith(".report", StringComparison.OrdinalIgnoreCase)) basePath = basePath[..^".report".Length];
+        return basePath + ".report.html";
     }
 
     private static void WriteAtomically(string path, string text)

@@ -10,13 +10,8 @@ public static class BuiltInTargets
 {
     public static IReadOnlyList<string> Ids => ProfileCatalog.Ids;
 
-    public static TargetSettings Get(string id)
-    {
-        if (ProfileCatalog.TryGet(id, out var profile)) return FromProfile(profile);
-        var suggestion = ClosestMatch.Find(id, Ids);
-        var problem = suggestion is null ? $"unknown target '{id}'" : $"unknown target '{id}' (did you mean '{suggestion}'?)";
-        throw new OptimizationInputException("EDGE0003", id, problem, $"Use one of: {string.Join(", ", Ids)}");
-    }
+    /// <summary>The built-in target <paramref name="id"/>; unknown ids are EDGE0003 with the known ids and a did-you-mean.</summary>
+    public static TargetSettings Get(string id) => FromProfile(ProfileSelection.Resolve(id, null));
 
     public static TargetSettings FromProfile(DeviceProfile profile) => new()
     {

@@ -86,18 +86,19 @@ internal static class CliHarness
             : Outcome(Verdict.Corrupt, problem);
     }
 
-    /// <summary>Null when model, manifest and report all verify and no temporary file is left.</summary>
+    /// <summary>Null when model, manifest and report (JSON and HTML) all verify and no temporary file is left.</summary>
     public static string? VerifyOptimizeOutputs(string outDir)
     {
         var model = Path.Combine(outDir, "out.onnx");
         var manifest = Path.Combine(outDir, "out.edgemodel.json");
         var report = Path.Combine(outDir, "out.report.json");
-        foreach (var f in new[] { model, manifest, report })
+        var reportHtml = Path.Combine(outDir, "out.report.html");
+        foreach (var f in new[] { model, manifest, report, reportHtml })
         {
             if (!File.Exists(f)) return $"exit 0 but {Path.GetFileName(f)} is missing";
         }
 
-        var stray = StrayFiles(outDir, model, manifest, report);
+        var stray = StrayFiles(outDir, model, manifest, report, reportHtml);
         if (stray is not null) return stray;
 
         var bytes = File.ReadAllBytes(model);

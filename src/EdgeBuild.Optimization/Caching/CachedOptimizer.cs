@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Text.Json;
+using EdgeBuild.Optimization.Profiles;
+using EdgeBuild.Optimization.Reporting;
+
+namespace EdgeBuild.Optimization.Caching;
+
+/// <summary>
+/// `optimize` through the result cache: a hit restores the model, the manifest and the recorded result
+/// (from which the report is rewritten) instead of optimizing; a miss optimizes and stores them.
+/// Entries, locks and atomicity are <see cref="OptimizationCache"/>'s.
+/// </summary>
+public static class CachedOptimizer
+{
+    private const string ModelRole = "model";
+    private const string ManifestRole = "manifest";
+    private const string ResultRole = "result.json";
+
+    public static OptimizeResult Optimize(OptimizeRequest request, OptimizationCache cache, Action<string>? log = null)
+    {
+        log ??= _ => { };
+        if (!cache.Enabled) return ModelOptimizer.Optimize(request);
+
+        var profile = ProfileSelection.Resolve(request.TargetId, request.ProfilePath);
+        string key;
+        try
+        {
+            key = OptimizeCacheKey.For(request, profile);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A missing model or data file: the pipeline reports it with its proper code (EDGE0101, EDGE0110).
+            return ModelOptimizer.Optimize(request);
+        }
+
+        var resultFile = Path.Combine(Path.GetTempPath(), $"edgebuild-result-{Guid.NewGuid():N}.json");
+        var outputs = new Dictionary<string, string>(StringComparer.Ordinal) { [ModelRole] = request.OutputPath, [ResultRole] = resultFile };
+        if (request.ManifestPath is not null) outputs[ManifestRole] = request.ManifestPath;
+        try
+        {
+            var watch = Stopwatch.StartNew();
+            OptimizeResult? produced = null;
+            var outcome = cache.GetOrCreate(key, outputs, () =>
+            {
+                produced = ModelOptimizer.Optimize(request);
+                File.WriteAllText(resultFile, JsonSerializer.Serialize(produced, ReportWriter.JsonOptions));
+            });
+            if (outcome != CacheOutcome.Hit) return WithCache(produced!, "miss");
+
+            if (Read(resultFile) is not { } restored)
+            {
+                // Written by an EdgeBuild whose result format differs (same version string, e.g. a local build): redo the work.
+                log($"cache entry {key[..12]} has an unreadable result; optimizing");
+                return WithCache(ModelOptimizer.Optimize(request), "miss");
+            }
+
+            return Relocate(WithCache(restored, "hit"), request, key, watch.Elapsed);
+        }
+        finally
+        {
+            if (File.Exists(resultFile)) File.Delete(resultFile);
+        }
+    }
+
+    private static OptimizeResult? Read(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<OptimizeResult>(File.ReadAllText(path), ReportWriter.JsonOptions);
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static OptimizeResult WithCache(OptimizeResult result, string cache) =>
+        result with { Cache = cache, Report = result.Report is null ? null : result.Report with { Cache = cache } };
+
+    /// <summary>A hit's result names this request's paths, and its report says where it came from.</summary>
+    private static OptimizeResult Relocate(OptimizeResult result, OptimizeRequest request, string key, TimeSpan restoreTime) => result with
+    {
+        OutputPath = request.OutputPath,
+        ManifestPath = request.ManifestPath,
+        BudgetFindings = result.BudgetFindings.Select(f => f with { File = request.OutputPath }).ToList(),
+        Report = result.Report is null ? null : result.Report with
+        {
+            BudgetFindings = result.BudgetFindings.Select(f => (f with { File = request.OutputPath }).ToString()).ToList(),
+            Stages = [new StageTime("restore from cache", Math.Round(restoreTime.TotalMilliseconds, 1)), .. result.Report.Stages],
+            Notes = [$"restored from cache entry {key[..12]}; the other stage times are those of the run that produced it", .. result.Report.Notes],
+        },
+    };
+}
