@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using EdgeBuild.Onnx.Graph;
 using EdgeBuild.Onnx.Protos;
 using EdgeBuild.Optimization.Manifest;
@@ -6,7 +5,6 @@ using EdgeBuild.Optimization.Passes;
 using EdgeBuild.Optimization.Quantization;
 using EdgeBuild.Optimization.Targets;
 using Google.Protobuf;
-using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeBuild.Optimization;
 
@@ -49,10 +47,7 @@ public static class ModelOptimizer
 
         if (precision != "none") new CompactNamesPass().Run(new OnnxGraph(model.Graph), context);
         Stamp(model);
-        var bytes = model.ToByteArray();
-        CheckLoads(bytes, request.ModelPath);
-        ModelFiles.WriteAtomically(request.OutputPath, bytes);
-        var sha = Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant();
+        var (sha, optimizedBytes) = OptimizedModelWriter.Write(model, request);
 
         if (request.ManifestPath is not null)
         {
@@ -65,7 +60,7 @@ public static class ModelOptimizer
             Target = target.Id,
             Precision = precision,
             OriginalBytes = originalBytes,
-            OptimizedBytes = bytes.LongLength,
+            OptimizedBytes = optimizedBytes,
             Sha256 = sha,
             OriginalNodeCount = originalNodes,
             OptimizedNodeCount = model.Graph.Node.Count,
@@ -82,20 +77,6 @@ public static class ModelOptimizer
     {
         model.ProducerName = "EdgeBuild";
         model.ProducerVersion = typeof(ModelOptimizer).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
-    }
-
-    private static void CheckLoads(byte[] bytes, string sourcePath)
-    {
-        try
-        {
-            using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL };
-            using var session = new InferenceSession(bytes, options);
-        }
-        catch (OnnxRuntimeException e)
-        {
-            // Our output must load; if it does not, that's our bug, reported with the source it came from.
-            throw new InvalidOperationException($"EdgeBuild produced a model ONNX Runtime refuses (from {sourcePath}): {e.Message}", e);
-        }
     }
 
     private static SignatureManifest BuildManifest(OptimizeRequest request, TargetSettings target, string precision, ModelProto model, string sha)
