@@ -41,7 +41,12 @@ public sealed class OptimizedModelProofTests(OptimizedOutputs outputs, ITestOutp
             Assert.True(result.QuantizedNodes > 0, $"{name}: nothing quantized");
             Assert.Contains(model.Graph.Node, n => n.OpType == "QuantizeLinear");
             Assert.Contains(model.Graph.Initializer, t => t.DataType == DType.Int8 && t.Dims.Count >= 2);
+            foreach (var a in result.Accuracy) output.WriteLine($"{name} {a.Name}: SQNR {a.SqnrDb:F1} dB, size {result.SizeRatio:F2}x");
         }
+
+        // The synthetic models (MatMul, Gemm, Conv chains) are checked numerically against the float model through ORT.
+        Assert.All(outputs.Results.Where(r => r.Key is "convnet-int8" or "matmulnet-int8").SelectMany(r => r.Value.Accuracy),
+            a => Assert.True(a.SqnrDb >= 25, $"{a.Name}: SQNR {a.SqnrDb:F1} dB"));
     }
 
     [Fact]
