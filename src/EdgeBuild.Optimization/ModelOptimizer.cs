@@ -23,8 +23,7 @@ public static class ModelOptimizer
         var target = BuiltInTargets.Get(request.TargetId);
         var precision = request.Precision == "auto" ? target.DefaultPrecision : request.Precision;
 
-        var model = ModelFiles.Load(request.ModelPath);
-        var originalBytes = new FileInfo(request.ModelPath).Length;
+        var (model, originalBytes) = ModelFiles.LoadWithSize(request.ModelPath);
         var originalNodes = model.Graph.Node.Count;
 
         var context = new PassContext(model);

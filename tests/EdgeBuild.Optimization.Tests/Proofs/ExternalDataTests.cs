@@ -32,6 +32,7 @@ public sealed class ExternalDataTests(ITestOutputHelper output) : IDisposable
 
         Assert.Equal(hashes, (OptimizedOutputs.Hash(source), OptimizedOutputs.Hash(data)));
         Assert.False(File.Exists(result.OutputPath + ".data"), "small outputs are written inline");
+        Assert.Equal(new FileInfo(source).Length + new FileInfo(data).Length, result.OriginalBytes); // the size ratio counts the weights
         var input = OrtRun.Random(3 * 16 * 16, seed: 77);
         var expected = RunFile(source, input)["y"];
         var actual = RunFile(result.OutputPath, input)["y"];
