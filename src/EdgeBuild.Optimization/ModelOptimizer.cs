@@ -4,7 +4,6 @@ using EdgeBuild.Optimization.Manifest;
 using EdgeBuild.Optimization.Passes;
 using EdgeBuild.Optimization.Quantization;
 using EdgeBuild.Optimization.Targets;
-using Google.Protobuf;
 
 namespace EdgeBuild.Optimization;
 
