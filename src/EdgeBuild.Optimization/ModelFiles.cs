@@ -11,15 +11,18 @@ namespace EdgeBuild.Optimization;
 /// <remarks>Seam: becomes a thin wrapper over EdgeBuild.Onnx.ModelFile (external data) once that lands.</remarks>
 public static class ModelFiles
 {
-    public static ModelProto Load(string path)
+    public static ModelProto Load(string path) => LoadWithSize(path).Model;
+
+    /// <summary>Like <see cref="Load"/>, also returning the bytes on disk: the .onnx plus the external data it read.</summary>
+    public static (ModelProto Model, long Bytes) LoadWithSize(string path)
     {
         if (!File.Exists(path))
             throw new OptimizationInputException("EDGE0101", path, "the model file does not exist", "Check the path");
-        ModelProto model;
+        LoadedModel loaded;
         try
         {
             // The trust boundary (validation, external data confined to the model's folder) lives in EdgeBuild.Onnx.
-            model = ModelFile.Load(path);
+            loaded = ModelFile.LoadWithDetails(path);
         }
         catch (ModelFormatException e)
         {
@@ -27,8 +30,8 @@ public static class ModelFiles
             throw new OptimizationInputException(code, e.FilePath, e.Problem, e.Fix, e);
         }
 
-        SourceModelCheck.EnsureRuntimeAccepts(model, path);
-        return model;
+        SourceModelCheck.EnsureRuntimeAccepts(loaded.Model, path);
+        return (loaded.Model, new FileInfo(path).Length + loaded.ExternalDataFiles.Sum(f => f.Bytes));
     }
 
     public static void Save(ModelProto model, string path) => WriteAtomically(path, model.ToByteArray());

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using EdgeBuild.Onnx.Graph;
 using EdgeBuild.Onnx.Protos;
 using EdgeBuild.Optimization.Budgets;
@@ -8,8 +7,6 @@ using EdgeBuild.Optimization.Planning;
 using EdgeBuild.Optimization.Quantization;
 using EdgeBuild.Optimization.Reporting;
 using EdgeBuild.Optimization.Targets;
-using Google.Protobuf;
-using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeBuild.Optimization;
 
@@ -32,8 +29,7 @@ public static class ModelOptimizer
         var precision = request.Precision == "auto" ? target.DefaultPrecision : request.Precision;
         var plan = PipelineCoverage.Annotate(OptimizationPlanner.Plan(profile, PlanOptions.From(request)));
 
-        var model = ModelFiles.Load(request.ModelPath);
-        var originalBytes = new FileInfo(request.ModelPath).Length;
+        var (model, originalBytes) = ModelFiles.LoadWithSize(request.ModelPath);
         var originalNodes = model.Graph.Node.Count;
         clock.Mark("load and check the source");
 
@@ -65,10 +61,7 @@ public static class ModelOptimizer
 
         if (precision != "none") new CompactNamesPass().Run(new OnnxGraph(model.Graph), context);
         Stamp(model);
-        var bytes = model.ToByteArray();
-        CheckLoads(bytes, request.ModelPath);
-        ModelFiles.WriteAtomically(request.OutputPath, bytes);
-        var sha = Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant();
+        var (sha, optimizedBytes) = OptimizedModelWriter.Write(model, request);
 
         if (request.ManifestPath is not null)
         {
@@ -87,7 +80,7 @@ public static class ModelOptimizer
             Target = target.Id,
             Precision = precision,
             OriginalBytes = originalBytes,
-            OptimizedBytes = bytes.LongLength,
+            OptimizedBytes = optimizedBytes,
             Sha256 = sha,
             OriginalNodeCount = originalNodes,
             OptimizedNodeCount = model.Graph.Node.Count,
@@ -106,20 +99,6 @@ public static class ModelOptimizer
     {
         model.ProducerName = "EdgeBuild";
         model.ProducerVersion = typeof(ModelOptimizer).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
-    }
-
-    private static void CheckLoads(byte[] bytes, string sourcePath)
-    {
-        try
-        {
-            using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL };
-            using var session = new InferenceSession(bytes, options);
-        }
-        catch (OnnxRuntimeException e)
-        {
-            // Our output must load; if it does not, that's our bug, reported with the source it came from.
-            throw new InvalidOperationException($"EdgeBuild produced a model ONNX Runtime refuses (from {sourcePath}): {e.Message}", e);
-        }
     }
 
     private static SignatureManifest BuildManifest(OptimizeRequest request, TargetSettings target, string precision, ModelProto model, string sha)

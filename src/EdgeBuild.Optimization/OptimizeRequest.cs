@@ -33,6 +33,12 @@ public sealed record OptimizeRequest
     public bool Embed { get; init; }
     public string? ReportPath { get; init; }
 
+    /// <summary>
+    /// Write the weights to OUT.onnx.data next to the model instead of inline. Chosen automatically when the
+    /// protobuf would exceed 2 GB; the manifest's SHA-256 then covers the .onnx file only.
+    /// </summary>
+    public bool ExternalData { get; init; }
+
     /// <summary>Image preprocessing for calibration/validation images (see ImagePreprocessing.Parse).</summary>
     public string? Preprocess { get; init; }
 

@@ -24,7 +24,12 @@ internal static class SourceModelCheck
                 GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL,
                 LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,
             };
-            using var session = new InferenceSession(model.ToByteArray(), options);
+            // Past protobuf's 2 GB the model cannot be serialized in one piece (it came with external data): ORT reads
+            // the file and its external data itself; ModelFile.Load has already confined that data to the model's folder.
+            long size = model.CalculateSize();
+            using var session = size is >= 0 and < int.MaxValue
+                ? new InferenceSession(model.ToByteArray(), options)
+                : new InferenceSession(path, options);
         }
         catch (OnnxRuntimeException e)
         {

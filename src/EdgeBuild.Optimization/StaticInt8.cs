@@ -20,6 +20,10 @@ internal static class StaticInt8
         if (request.CalibrationData is null)
             throw new OptimizationInputException("EDGE0110", request.ModelPath, "int8 quantization needs calibration samples", "Pass --calibration-data with representative inputs (.npy, .pb or images)");
 
+        // Calibration and verification hand the float model to ORT from memory, which protobuf caps at 2 GB.
+        if (original.CalculateSize() is < 0 or >= int.MaxValue)
+            throw new NotSupportedException($"int8 quantization of models whose protobuf exceeds 2 GB is not supported yet ({request.ModelPath}); use --precision none");
+
         var inputs = SampleSource.InputsOf(original);
         var preprocessing = request.Preprocess is null ? null : ImagePreprocessing.Parse(request.Preprocess);
         var calibration = SampleSource.Open(request.CalibrationData, inputs, preprocessing);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using EdgeBuild.Tests.Shared;
 using Xunit.Abstractions;
 
@@ -11,19 +10,6 @@ namespace EdgeBuild.Onnx.Tests;
 /// </summary>
 public sealed class OnnxCheckerTests(ITestOutputHelper output) : IDisposable
 {
-    private const string CheckScript = """
-        import sys, onnx
-        bad = 0
-        for p in sys.argv[1:]:
-            try:
-                onnx.checker.check_model(onnx.load(p), full_check=True)
-                print("OK " + p)
-            except Exception as e:
-                bad += 1
-                print("FAIL " + p + ": " + str(e).splitlines()[0])
-        sys.exit(1 if bad else 0)
-        """;
-
     private static readonly string[] BackendSample =
     [
         "node/test_add", "node/test_if", "node/test_loop11", "node/test_scan9_sum", "node/test_conv_with_strides_padding",
@@ -58,9 +44,9 @@ public sealed class OnnxCheckerTests(ITestOutputHelper output) : IDisposable
         foreach (var id in BackendSample)
             Save(Path.Combine(TestAssets.OnnxTestData, id, "model.onnx"), id.Replace('/', '_'));
 
-        var (exitCode, text) = RunChecker(saved);
+        var (exitCode, text) = OnnxChecker.Run(saved);
         output.WriteLine(text);
-        Assert.Equal(saved.Count, text.Split('\n').Count(l => l.StartsWith("OK ", StringComparison.Ordinal)));
+        Assert.Equal(saved.Count, OnnxChecker.Passed(text));
         Assert.Equal(0, exitCode);
     }
 
@@ -72,43 +58,9 @@ public sealed class OnnxCheckerTests(ITestOutputHelper output) : IDisposable
         model.Graph.Node[0].Input[0] = "nobody_makes_this";
         var path = _temp.File("broken.onnx");
         ModelFile.Save(model, path);
-        var (exitCode, text) = RunChecker([path]);
+        var (exitCode, text) = OnnxChecker.Run([path]);
         output.WriteLine(text);
         Assert.Equal(1, exitCode);
         Assert.Contains("FAIL", text);
-    }
-
-    private static (int ExitCode, string Output) RunChecker(IReadOnlyList<string> paths)
-    {
-        var start = new ProcessStartInfo(PythonWithOnnx()) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(CheckScript);
-        foreach (var p in paths) start.ArgumentList.Add(p);
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout + stderr.Result);
-    }
-
-    /// <summary>Debian's python3 (with python3-onnx); a python3 earlier on PATH (pyenv, venv) usually lacks it.</summary>
-    private static string PythonWithOnnx()
-    {
-        foreach (var candidate in new[] { "/usr/bin/python3", "python3" })
-        {
-            try
-            {
-                using var probe = Process.Start(new ProcessStartInfo(candidate, ["-c", "import onnx"]) { RedirectStandardError = true })!;
-                probe.StandardError.ReadToEnd();
-                probe.WaitForExit();
-                if (probe.ExitCode == 0) return candidate;
-            }
-            catch (System.ComponentModel.Win32Exception)
-            {
-                // not installed at that path; try the next
-            }
-        }
-
-        throw new InvalidOperationException("No python3 with the onnx module found. Install it with: apt-get install -y python3-onnx");
     }
 }

@@ -88,8 +88,13 @@ public sealed class BatchNormFoldingPass : IGraphPass
         for (var i = 2; i < dims.Count; i++) inner *= dims[i];
         if (weightChannelAxis == 0)
         {
+            // One contiguous block per output channel (no per-element division: this loop runs over every Conv weight).
             var perChannel = weight.Length / factor.Length;
-            for (var i = 0; i < weight.Length; i++) weight[i] *= factor[i / perChannel];
+            for (var c = 0; c < factor.Length; c++)
+            {
+                var f = factor[c];
+                foreach (ref var w in weight.AsSpan(c * perChannel, perChannel)) w *= f;
+            }
         }
         else
         {

@@ -3,8 +3,11 @@ using System.Text;
 
 namespace EdgeBuild.Optimization.Tests.Support;
 
-/// <summary>Writes float32 .npy files (format 1.0) the way numpy.save does, for sample folders in tests.</summary>
-internal static class Npy
+/// <summary>
+/// Writes float32 .npy files (format 1.0) the way numpy.save does, for sample folders in tests. This half has no
+/// test dependencies, so tests/EdgeBuild.Benchmarks links it too.
+/// </summary>
+internal static partial class Npy
 {
     public static void Write(string path, float[] data, params long[] shape)
     {
@@ -17,15 +20,5 @@ internal static class Npy
         stream.Write(BitConverter.GetBytes((ushort)header.Length));
         stream.Write(Encoding.ASCII.GetBytes(header));
         stream.Write(MemoryMarshal.AsBytes(data.AsSpan()));
-    }
-
-    /// <summary>A folder of <paramref name="count"/> random samples of the given shape, one .npy per sample.</summary>
-    public static string RandomSamples(TempDir dir, string folder, int count, long[] shape, int seed = 100)
-    {
-        var path = dir.File(folder);
-        Directory.CreateDirectory(path);
-        var n = (int)shape.Aggregate(1L, (a, b) => a * b);
-        for (var i = 0; i < count; i++) Write(Path.Combine(path, $"sample_{i:D3}.npy"), OrtRun.Random(n, seed + i), shape);
-        return path;
     }
 }

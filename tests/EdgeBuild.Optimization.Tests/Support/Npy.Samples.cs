@@ -1,0 +1,14 @@
+namespace EdgeBuild.Optimization.Tests.Support;
+
+internal static partial class Npy
+{
+    /// <summary>A folder of <paramref name="count"/> random samples of the given shape, one .npy per sample.</summary>
+    public static string RandomSamples(TempDir dir, string folder, int count, long[] shape, int seed = 100)
+    {
+        var path = dir.File(folder);
+        Directory.CreateDirectory(path);
+        var n = (int)shape.Aggregate(1L, (a, b) => a * b);
+        for (var i = 0; i < count; i++) Write(Path.Combine(path, $"sample_{i:D3}.npy"), OrtRun.Random(n, seed + i), shape);
+        return path;
+    }
+}
