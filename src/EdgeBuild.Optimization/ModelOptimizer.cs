@@ -24,6 +24,8 @@ public static class ModelOptimizer
             throw new OptimizationInputException("EDGE0002", "--precision", $"unknown precision '{request.Precision}'", $"Use one of: {string.Join(", ", Precisions)}");
         var target = BuiltInTargets.Get(request.TargetId);
         var precision = request.Precision == "auto" ? target.DefaultPrecision : request.Precision;
+        if (request.Dynamic && precision != "int8")
+            throw new OptimizationInputException("EDGE0002", "--dynamic", $"--dynamic applies to int8 only, not to precision '{precision}'", "Use --precision int8 --dynamic, or drop --dynamic");
 
         var model = ModelFiles.Load(request.ModelPath);
         var originalBytes = new FileInfo(request.ModelPath).Length;
@@ -40,12 +42,22 @@ public static class ModelOptimizer
         {
             case "none":
                 break;
+            case "int8" when request.Dynamic:
+                accuracy = Compression.CompressionStep.DynamicInt8(source, model, request, target, context);
+                break;
             case "int8" or "uint8":
                 (quantization, accuracy) = StaticInt8.Run(source, model, request, target, precision == "int8" ? target.Scheme.SignedActivations : false, context);
                 break;
+            case "fp16":
+                accuracy = Compression.CompressionStep.Fp16(source, model, request, target, context);
+                break;
+            case "int4":
+                accuracy = Compression.CompressionStep.Int4(source, model, request, target, context);
+                break;
             default:
-                throw new NotSupportedException($"precision '{precision}' is not implemented yet; use --precision int8, uint8 or none");
+                throw new NotSupportedException($"precision '{precision}' is not implemented; use --precision int8, uint8, fp16, int4 or none");
         }
+
 
         if (precision != "none") new CompactNamesPass().Run(new OnnxGraph(model.Graph), context);
         Stamp(model);
