@@ -29,7 +29,8 @@ public class Int4MatMulQuantizerTests
         var model = MatMul(weight);
         var q = model.Clone();
 
-        var converted = Int4MatMulQuantizer.Run(q, new PassContext(q), blockSize, symmetric);
+        // accuracy_level 0: ORT computes in float, so it must match the reference dequantization exactly.
+        var converted = Int4MatMulQuantizer.Run(q, new PassContext(q), blockSize, symmetric, accuracyLevel: 0);
 
         Assert.Equal(1, converted);
         var node = q.Graph.Node.Single();
@@ -49,6 +50,12 @@ public class Int4MatMulQuantizerTests
         // Against the float weights: 4-bit blocks cost accuracy, but stay well correlated (~20 dB on uniform weights).
         var exact = OrtRun.Run(model, ("x", x, [2, 3, K]))["y"];
         Assert.True(Sqnr(exact, actual) > 15, $"SQNR {Sqnr(exact, actual):F1} dB");
+
+        // The default accuracy_level 4 (int8 dot products for A) stays close to the float-compute result.
+        var fast = model.Clone();
+        Int4MatMulQuantizer.Run(fast, new PassContext(fast), blockSize, symmetric);
+        Assert.Equal(4, Attributes.GetInt(fast.Graph.Node.Single(), "accuracy_level", -1));
+        Assert.True(Sqnr(actual, OrtRun.Run(fast, ("x", x, [2, 3, K]))["y"]) > 30);
     }
 
     [Fact]
