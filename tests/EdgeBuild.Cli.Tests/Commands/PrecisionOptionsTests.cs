@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using EdgeBuild.Onnx.Graph;
 using Google.Protobuf;
@@ -39,6 +40,18 @@ public sealed class PrecisionOptionsTests : IDisposable
         using var json = JsonDocument.Parse(run.Stdout);
         Assert.Equal(precision, json.RootElement.GetProperty("precision").GetString());
         Assert.True(File.Exists(output));
+        AssertPassesOnnxChecker(output);
+    }
+
+    /// <summary>Acceptance 3, checked by the reference implementation (Debian's python3-onnx), not by our own reader.</summary>
+    private static void AssertPassesOnnxChecker(string path)
+    {
+        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in new[] { "-c", "import onnx, sys; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True)", path }) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"onnx.checker rejects {path}: {error}");
     }
 
     [Fact]
