@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using EdgeBuild.Onnx.Graph;
 using EdgeBuild.Onnx.Protos;
 using EdgeBuild.Optimization.Passes;
@@ -45,14 +46,17 @@ public static class DynamicInt8Quantizer
         return converted;
     }
 
-    /// <summary>What one node computes: A · W (W as [K, N], already scaled by alpha) + bias [N].</summary>
-    private sealed record Plan(string Input, float[] Weight, int K, int N, float[]? Bias, string WeightName);
+    /// <summary>
+    /// What one node computes: A · W + bias [N], W as [K, N]. <c>Weight</c> is set when W had to be rewritten (Gemm's
+    /// transB or alpha); otherwise W is read in place from <c>Source</c>.
+    /// </summary>
+    private sealed record Plan(string Input, TensorProto Source, float[]? Weight, int K, int N, float[]? Bias, string WeightName);
 
     private static Plan? MatMulPlan(OnnxGraph graph, NodeProto node)
     {
         var w = ConstantFloat(graph, node.Input[1]);
         if (w is null || w.Dims.Count != 2 || graph.ValueInfo(node.Input[0])?.Type?.TensorType?.Shape?.Dim.Count == 1) return null;
-        return new Plan(node.Input[0], Tensors.ToFloatArray(w), (int)w.Dims[0], (int)w.Dims[1], null, w.Name);
+        return new Plan(node.Input[0], w, null, (int)w.Dims[0], (int)w.Dims[1], null, w.Name);
     }
 
     private static Plan? GemmPlan(OnnxGraph graph, NodeProto node)
@@ -61,15 +65,15 @@ public static class DynamicInt8Quantizer
         if (w is null || w.Dims.Count != 2 || Attributes.GetInt(node, "transA", 0) != 0) return null;
         var alpha = Attributes.GetFloat(node, "alpha", 1f);
         var beta = Attributes.GetFloat(node, "beta", 1f);
-        var values = Tensors.ToFloatArray(w);
+        float[]? values = null;
         int k = (int)w.Dims[0], n = (int)w.Dims[1];
         if (Attributes.GetInt(node, "transB", 0) != 0)
         {
             (k, n) = (n, k);
-            values = Transpose(values, n, k);
+            values = Transpose(Tensors.ToFloatArray(w), n, k);
         }
 
-        if (alpha != 1f) values = Array.ConvertAll(values, v => v * alpha);
+        if (alpha != 1f) values = Array.ConvertAll(values ?? Tensors.ToFloatArray(w), v => v * alpha);
         float[]? bias = null;
         if (node.Input.Count > 2 && node.Input[2].Length > 0)
         {
@@ -82,7 +86,7 @@ public static class DynamicInt8Quantizer
             else return null;
         }
 
-        return new Plan(node.Input[0], values, k, n, bias, w.Name);
+        return new Plan(node.Input[0], w, values, k, n, bias, w.Name);
     }
 
     private static TensorProto? ConstantFloat(OnnxGraph graph, string name) =>
@@ -100,23 +104,35 @@ public static class DynamicInt8Quantizer
         return result;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one call per weight: skip tier-0 code for the hot loops
     private static void Replace(OnnxGraph graph, NodeProto node, Plan plan, DynamicInt8Quantizer.Options options)
     {
         var qmax = options.ReduceRange ? 63 : 127;
         var channels = options.PerChannel ? plan.N : 1;
         var scales = new float[channels];
-        for (var i = 0; i < plan.Weight.Length; i++)
+        // Row-major walks over [K, N] (column index = position in the row): contiguous reads, no per-element modulo.
+        ReadOnlySpan<float> w = plan.Weight ?? (Tensors.TryGetRawSpan<float>(plan.Source, out var raw) ? raw : Tensors.ToFloatArray(plan.Source));
+        for (var row = 0; row < plan.K; row++)
         {
-            var c = options.PerChannel ? i % plan.N : 0;
-            scales[c] = Math.Max(scales[c], Math.Abs(plan.Weight[i]));
+            var offset = row * plan.N;
+            for (var col = 0; col < plan.N; col++)
+            {
+                ref var s = ref scales[options.PerChannel ? col : 0];
+                s = Math.Max(s, Math.Abs(w[offset + col]));
+            }
         }
 
         for (var c = 0; c < channels; c++) scales[c] = scales[c] == 0 ? 1f : scales[c] / qmax;
-        var quantized = new sbyte[plan.Weight.Length];
-        for (var i = 0; i < quantized.Length; i++)
+        var inverse = Array.ConvertAll(scales, s => 1f / s);
+        var quantized = new sbyte[w.Length];
+        for (var row = 0; row < plan.K; row++)
         {
-            var s = scales[options.PerChannel ? i % plan.N : 0];
-            quantized[i] = (sbyte)Math.Clamp(Math.Round(plan.Weight[i] / s, MidpointRounding.ToEven), -qmax, qmax);
+            var offset = row * plan.N;
+            for (var col = 0; col < plan.N; col++)
+            {
+                var q = MathF.Round(w[offset + col] * inverse[options.PerChannel ? col : 0]); // ties to even; the overload without a mode is the intrinsic
+                quantized[offset + col] = (sbyte)Math.Clamp(q, -qmax, qmax);
+            }
         }
 
         var qName = graph.UniqueName(plan.WeightName + "_q");

@@ -36,7 +36,9 @@ public static class Int4MatMulQuantizer
 
             var k = checked((int)weight.Dims[0]);
             var n = checked((int)weight.Dims[1]);
-            var q = Int4BlockQuantization.Quantize(Tensors.ToFloatArray(weight), k, n, blockSize, symmetric);
+            // raw_data read in place: no 4-byte-per-weight copy of what may be hundreds of MB.
+            ReadOnlySpan<float> values = Tensors.TryGetRawSpan<float>(weight, out var raw) ? raw : Tensors.ToFloatArray(weight);
+            var q = Int4BlockQuantization.Quantize(values, k, n, blockSize, symmetric);
             var packed = graph.UniqueName(weightName + "_q4");
             var scales = graph.UniqueName(weightName + "_s");
             graph.AddInitializer(Tensors.FromUInt8s(packed, q.Packed, n, q.BlocksPerColumn, q.BlobSize));
