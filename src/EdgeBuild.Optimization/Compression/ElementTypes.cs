@@ -30,6 +30,9 @@ internal static class ElementTypes
         return types;
     }
 
+    private static int BodyOutputType(NodeProto node, string attribute, int index) =>
+        Attributes.Find(node, attribute)?.G is { } body && index < body.Output.Count ? body.Output[index].Type?.TensorType?.ElemType ?? 0 : 0;
+
     private static int OutputType(NodeProto node, int output, IReadOnlyDictionary<string, int> types)
     {
         int In(int i) => i < node.Input.Count && types.TryGetValue(node.Input[i], out var t) ? t : 0;
@@ -52,6 +55,10 @@ internal static class ElementTypes
             "Dropout" when output == 1 => DType.Bool,
             "Unique" when output > 0 => DType.Int64,
             "NonMaxSuppression" => DType.Int64,
+            // Control flow: the body's output type (Loop's body also outputs the condition first).
+            "If" => BodyOutputType(node, "then_branch", output),
+            "Loop" => BodyOutputType(node, "body", output + 1),
+            "Scan" => BodyOutputType(node, "body", output),
             _ => In(0),
         };
     }

@@ -12,7 +12,7 @@ namespace EdgeBuild.Optimization.Compression;
 /// float activation is computed in float16, except in nodes on the block list (and nodes named in
 /// <c>excludeNodes</c>), which keep float32. Casts are inserted only where the two meet: after each float graph
 /// input, before each float graph output, and around blocked nodes; one Cast per value and direction, shared by
-/// all readers. Weights beyond the float16 range (±65504) are clamped, with a note.
+/// all readers. If/Loop/Scan nodes and their bodies stay float32. Weights beyond the float16 range (±65504) are clamped, with a note.
 /// </summary>
 public static class Float16Conversion
 {
@@ -24,12 +24,13 @@ public static class Float16Conversion
     {
         blockList ??= Fp16BlockList.Default;
         var graph = new OnnxGraph(model.Graph);
-        if (graph.Nodes.FirstOrDefault(n => n.Attribute.Any(a => a.G is not null || a.Graphs.Count > 0)) is { } control)
-            throw new NotSupportedException($"fp16 conversion of models with control flow is not supported (node '{control.Name}', {control.OpType}); use --precision none or int8");
 
         var types = ElementTypes.Infer(graph);
         bool IsFloat(string value) => value.Length > 0 && types.TryGetValue(value, out var t) && t == DType.Float;
-        bool Blocked(NodeProto n) => blockList.Contains(n.OpType) || n.Domain is not ("" or "ai.onnx") || (excludeNodes?.Contains(n.Name) ?? false);
+        // Control-flow nodes (If/Loop/Scan) stay float32 with their whole subgraphs: values they read from this graph,
+        // explicitly or by name inside a body, are cast back to float32 for them.
+        bool Blocked(NodeProto n) => blockList.Contains(n.OpType) || n.Domain is not ("" or "ai.onnx") || (excludeNodes?.Contains(n.Name) ?? false)
+            || n.Attribute.Any(a => a.G is not null || a.Graphs.Count > 0);
 
         var nodes = graph.TopologicalOrder().ToList();
         var halfValues = HalfValues(graph, nodes, IsFloat, Blocked);
@@ -45,12 +46,11 @@ public static class Float16Conversion
         foreach (var node in nodes)
         {
             var wanted = Blocked(node) ? DType.Float : DType.Float16;
-            for (var i = 0; i < node.Input.Count; i++)
+            foreach (var input in graph.InputsOf(node).Distinct(StringComparer.Ordinal).ToList())
             {
-                var input = node.Input[i];
                 if (!IsFloat(input)) continue;
                 var has = halfValues.Contains(input) ? DType.Float16 : DType.Float;
-                if (has != wanted) graph.SetInput(node, i, CastOf(input, wanted));
+                if (has != wanted) graph.ReplaceUse(node, input, CastOf(input, wanted));
             }
 
             if (!Blocked(node)) RetypeAttributes(node, IsFloat);

@@ -114,18 +114,47 @@ public class Float16ConversionTests
     }
 
     [Fact]
-    public void Same_model_gives_identical_bytes_and_control_flow_is_refused()
+    public void Same_model_gives_identical_bytes()
     {
         Assert.Equal(Convert(ConvReluAdd()).Half.ToByteArray(), Convert(ConvReluAdd()).Half.ToByteArray());
+    }
 
-        var body = new ModelBuilder().Output("o", DType.Float, 1).BuildGraph();
-        var withIf = new ModelBuilder()
+    [Fact]
+    public void Control_flow_stays_float32_and_reads_outer_values_through_casts()
+    {
+        // m = x·w in fp16; If(c) { m + k } else { m }: both bodies read m (and k) from the main graph by name.
+        var thenBranch = new ModelBuilder().Node("Add", ["m", "k"], ["t"]).Output("t", DType.Float, 1, 4).BuildGraph();
+        var elseBranch = new ModelBuilder().Node("Identity", ["m"], ["e"]).Output("e", DType.Float, 1, 4).BuildGraph();
+        var model = new ModelBuilder()
+            .Input("x", DType.Float, 1, 4)
             .Input("c", DType.Bool)
-            .Node("If", ["c"], ["o"], name: "branch", attributes: [Attributes.Graph("then_branch", body), Attributes.Graph("else_branch", body)])
-            .Output("o", DType.Float, 1)
+            .Initializer("w", [0.5f, -1f, 2f, 3f], 1, 4)
+            .Initializer("k", [10f, 20f, 30f, 40f], 1, 4)
+            .Node("Mul", ["x", "w"], ["m"])
+            .Node("If", ["c"], ["o"], name: "branch", attributes: [Attributes.Graph("then_branch", thenBranch), Attributes.Graph("else_branch", elseBranch)])
+            .Output("o", DType.Float, 1, 4)
             .Build();
-        var e = Assert.Throws<NotSupportedException>(() => Convert(withIf));
-        Assert.Contains("control flow", e.Message);
-        Assert.Contains("branch", e.Message);
+
+        var (half, summary, _) = Convert(model);
+
+        var g = new OnnxGraph(half.Graph);
+        var branch = half.Graph.Node.Single(n => n.OpType == "If");
+        var read = branch.Attribute.Single(a => a.Name == "then_branch").G.Node.Single().Input[0];
+        Assert.Equal("Cast", g.Producer(read)!.OpType); // m is fp16 in the main graph, cast back for the body
+        Assert.Equal(DType.Float, g.Initializer("k")!.DataType); // read only by the If: stays float32
+        Assert.Equal(DType.Float16, g.Initializer("w")!.DataType);
+        Assert.Equal(1, summary.BlockedNodes);
+
+        var x = new[] { 1f, 2f, 3f, 4f };
+        foreach (var c in new[] { true, false })
+        {
+            using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(half.ToByteArray());
+            using var xs = Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory(x, [1, 4]);
+            using var cs = Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory(new[] { c }, []);
+            using var run = new Microsoft.ML.OnnxRuntime.RunOptions();
+            using var outputs = session.Run(run, ["x", "c"], [xs, cs], ["o"]);
+            var expected = c ? new[] { 10.5f, 18f, 36f, 52f } : new[] { 0.5f, -2f, 6f, 12f };
+            Assert.Equal(expected, outputs[0].GetTensorDataAsSpan<float>().ToArray());
+        }
     }
 }
