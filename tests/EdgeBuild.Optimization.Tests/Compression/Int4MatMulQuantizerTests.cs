@@ -73,6 +73,34 @@ public class Int4MatMulQuantizerTests
         Assert.Equal(weight, q.Dequantize().Select(v => MathF.Round(v * 7) / 7).ToArray());
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Gemm_with_transB_alpha_beta_and_bias_becomes_MatMulNBits_with_a_bias(bool symmetric)
+    {
+        var w = OrtRun.Random(24 * 64, 21);
+        var model = new ModelBuilder()
+            .Input("x", DType.Float, 3, 64)
+            .Initializer("w", w, 24, 64)
+            .Initializer("c", OrtRun.Random(24, 22), 24)
+            .Node("Gemm", ["x", "w", "c"], ["y"], Attributes.Int("transB", 1), Attributes.Float("alpha", 0.5f), Attributes.Float("beta", 2f))
+            .Output("y", DType.Float, 3, 24)
+            .Build();
+        var q = model.Clone();
+
+        Assert.Equal(1, Int4MatMulQuantizer.Run(q, new PassContext(q), 32, symmetric, accuracyLevel: 0));
+
+        var node = q.Graph.Node.Single();
+        Assert.Equal("MatMulNBits", node.OpType);
+        Assert.Equal(6, node.Input.Count); // A, B, scales, zero_points or "", g_idx "", bias
+        Assert.Equal("", node.Input[4]);
+        Assert.DoesNotContain(q.Graph.Initializer, t => t.Name is "w" or "c");
+        var x = OrtRun.Random(3 * 64, 23);
+        var exact = OrtRun.Run(model, ("x", x, [3, 64]))["y"];
+        var actual = OrtRun.Run(q, ("x", x, [3, 64]))["y"];
+        Assert.True(Sqnr(exact, actual) > 15, $"SQNR {Sqnr(exact, actual):F1} dB");
+    }
+
     [Fact]
     public void Non_constant_weights_and_Conv_stay_float_and_bad_block_sizes_are_refused()
     {

@@ -28,14 +28,15 @@ public class WakewordModelTests
         return path;
     }
 
-    private static OptimizeResult Optimize(TempDir dir, string model, string precision, string samples, bool dynamic = false) => ModelOptimizer.Optimize(new OptimizeRequest
+    private static OptimizeResult Optimize(TempDir dir, string model, string precision, string samples, bool dynamic = false, double minSqnr = 30) => ModelOptimizer.Optimize(new OptimizeRequest
     {
         ModelPath = model,
         OutputPath = dir.File($"{precision}{(dynamic ? "-dyn" : "")}.onnx"),
         TargetId = "x64-vnni",
         Precision = precision,
         Dynamic = dynamic,
-        ValidationData = samples, // the default 30 dB budget applies: Optimize throws below it
+        ValidationData = samples,
+        MinSqnrDb = minSqnr, // Optimize throws below it
     });
 
     private static List<NodeProto> Nodes(OptimizeResult r) => ModelProto.Parser.ParseFrom(File.ReadAllBytes(r.OutputPath)).Graph.Node.ToList();
@@ -56,17 +57,20 @@ public class WakewordModelTests
     }
 
     [Fact]
-    public void Hey_jarvis_gemms_become_dynamic_int8_and_fp16_keeps_its_if_in_float32()
+    public void Hey_jarvis_gemms_become_dynamic_int8_or_int4_and_fp16_keeps_its_if_in_float32()
     {
         using var dir = new TempDir();
         var embeddings = Samples(dir, "emb", [1, 16, 96], 3f, seed: 1);
 
         var dyn = Optimize(dir, TestAssets.WakewordHeyJarvis, "int8", embeddings, dynamic: true);
+        var int4 = Optimize(dir, TestAssets.WakewordHeyJarvis, "int4", embeddings, minSqnr: 20); // 4-bit weights: 28.6 dB on these samples
         var half = Optimize(dir, TestAssets.WakewordHeyJarvis, "fp16", embeddings);
 
         // The three Gemm of the main graph; the verifier MLP inside the If body is left alone.
         Assert.Equal(3, Nodes(dyn).Count(n => n.OpType == "DynamicQuantizeMatMul"));
-        Assert.DoesNotContain(Nodes(dyn), n => n.OpType == "Gemm");
+        Assert.Equal(3, Nodes(int4).Count(n => n.OpType == "MatMulNBits"));
+        Assert.DoesNotContain(Nodes(dyn).Concat(Nodes(int4)), n => n.OpType == "Gemm");
+        Assert.True(int4.SizeRatio < dyn.SizeRatio);
         Assert.Contains(half.Notes, n => n.Contains("(If)"));
         Assert.InRange(half.SizeRatio, 0.5, 0.75); // the If body's weights stay float32
         Assert.All(dyn.Accuracy.Concat(half.Accuracy), a => Assert.True(a.SqnrDb >= 30, $"{a.Name}: {a.SqnrDb:F1} dB"));
