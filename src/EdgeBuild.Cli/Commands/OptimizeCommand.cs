@@ -20,6 +20,7 @@ public sealed class OptimizeCommand : ICommand
           --target ID            built-in device profile (`edgebuild profiles` lists them)
           --profile FILE         custom profile JSON; may "extends" a built-in one (then --target is optional)
           --precision P          auto|int8|uint8|fp16|int4|none (default auto: the target's choice)
+          --dynamic              with int8: dynamic quantization of MatMul/Gemm (transformers, RNNs), no calibration
           --calibration-data G   samples to calibrate int8 activations (.npy, .pb, images; glob or folder)
           --validation-data G    held-out samples for the accuracy check (default: part of the calibration data)
           --calibration-method M minmax|percentile|entropy (default minmax)
@@ -60,6 +61,7 @@ public sealed class OptimizeCommand : ICommand
             Embed = args.Flag("embed"),
             Preprocess = args.Option("preprocess"),
             CalibrationMethod = ParseMethod(args.Option("calibration-method")),
+            Dynamic = args.Flag("dynamic"),
         };
         var dimsText = args.Option("dims");
         var json = args.Flag("json");

@@ -198,22 +198,28 @@ public sealed class OnnxGraph
     /// </summary>
     public void ReplaceAllUses(string oldValue, string newValue)
     {
-        foreach (var consumer in Consumers(oldValue).ToList())
-        {
-            Unindex(consumer);
-            for (var i = 0; i < consumer.Input.Count; i++)
-            {
-                if (consumer.Input[i] == oldValue) consumer.Input[i] = newValue;
-            }
-
-            foreach (var attr in consumer.Attribute) RenameInSubgraphs(attr, oldValue, newValue);
-            Index(consumer);
-        }
+        foreach (var consumer in Consumers(oldValue).ToList()) ReplaceUse(consumer, oldValue, newValue);
 
         foreach (var output in Proto.Output)
         {
             if (output.Name == oldValue) output.Name = newValue;
         }
+    }
+
+    /// <summary>
+    /// Makes one reader of <paramref name="oldValue"/> read <paramref name="newValue"/> instead: its explicit inputs and
+    /// the reads of its subgraphs (If/Loop/Scan bodies), keeping the consumer index right.
+    /// </summary>
+    public void ReplaceUse(NodeProto consumer, string oldValue, string newValue)
+    {
+        Unindex(consumer);
+        for (var i = 0; i < consumer.Input.Count; i++)
+        {
+            if (consumer.Input[i] == oldValue) consumer.Input[i] = newValue;
+        }
+
+        foreach (var attr in consumer.Attribute) RenameInSubgraphs(attr, oldValue, newValue);
+        Index(consumer);
     }
 
     /// <summary>Renames a value everywhere: its producer or initializer, its readers, graph I/O and value_info.</summary>

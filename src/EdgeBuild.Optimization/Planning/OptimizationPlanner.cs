@@ -39,8 +39,8 @@ public static class OptimizationPlanner
                 break;
             case Precision.Int4:
                 steps.Add(new PlanStep(PlanStepIds.QuantizeInt4Weights,
-                    "int4 weight-only, block-wise (MatMulNBits): shrinks MatMul/Gather weights; Conv stays float (no int4 Conv kernels)",
-                    [new("blockSize", PlanValue.Of(32)), new("symmetric", PlanValue.Of(true)), new("opTypes", PlanValue.Of(["MatMul", "Gather"])),
+                    "int4 weight-only, block-wise (MatMulNBits): shrinks MatMul/Gemm weights; Conv stays float (no int4 Conv kernels)",
+                    [new("blockSize", PlanValue.Of(profile.Precision.Int4BlockSize)), new("symmetric", PlanValue.Of(true)), new("opTypes", PlanValue.Of(["MatMul", "Gemm"])),
                      new("excludeNodes", PlanValue.Of(options.ExcludeNodes))]));
                 break;
         }

@@ -25,7 +25,7 @@ public static class PlanStepIds
     /// <summary>Convert weights and activations to float16 (model inputs/outputs keep their types).</summary>
     public const string ConvertFp16 = "convert-fp16";
 
-    /// <summary>Block-wise int4 weight-only quantization of MatMul/Gather (MatMulNBits); Conv stays float.</summary>
+    /// <summary>Block-wise int4 weight-only quantization of MatMul/Gemm (MatMulNBits); Gather and Conv stay float.</summary>
     public const string QuantizeInt4Weights = "quantize-int4-weights";
 
     /// <summary>Compare optimized vs original outputs on validation samples (SQNR per output) and fail under the minimum.</summary>

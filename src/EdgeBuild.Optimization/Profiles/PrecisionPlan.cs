@@ -26,6 +26,9 @@ public sealed record PrecisionPlan
 
     public required QuantType WeightType { get; init; }
 
+    /// <summary>Block size along K for int4 (MatMulNBits) weights: a power of two ≥ 16; 32 unless the device says otherwise.</summary>
+    public int Int4BlockSize { get; init; } = 32;
+
     /// <summary>fp16 runs on accelerated kernels here (a GPU), not emulated with Casts (ARM CPU EP).</summary>
     public required bool Fp16Accelerated { get; init; }
 }

@@ -36,6 +36,7 @@ public static class BuiltInTargets
             SymmetricActivations = profile.Precision.SymmetricActivations,
             ReduceRange = profile.Precision.ReduceRange,
         },
+        Int4BlockSize = profile.Precision.Int4BlockSize,
         MaxOfflineOptimizationLevel = LowerName(profile.MaxOfflineOptimizationLevel),
         DimDefaults = profile.DimDefaults.ByName,
         LeadingAxisDefault = profile.DimDefaults.LeadingAxis,

@@ -15,6 +15,9 @@ public sealed record TargetSettings
 
     public required QuantizationScheme Scheme { get; init; }
 
+    /// <summary>Block size along K of int4 MatMulNBits weights (a power of two ≥ 16; smaller is more accurate, larger is smaller).</summary>
+    public int Int4BlockSize { get; init; } = 32;
+
     /// <summary>Highest ORT optimization level that is safe to apply offline for this target (basic/extended when cross-building).</summary>
     public required string MaxOfflineOptimizationLevel { get; init; }
 
