@@ -28,9 +28,7 @@ public static class QdqQuantizer
     {
         var graph = new OnnxGraph(model.Graph);
         var context = new PassContext(model);
-        OpsetUpgrade.To13(model, graph);
-        foreach (var pass in PreQuantizationPasses) pass.Run(graph, context);
-        CleanupPipeline.Run(graph, context);
+        Prepare(model, graph, calibration, options, context);
 
         var plans = PlanNodes(graph, options);
         var candidates = plans.SelectMany(p => TensorsOf(p.Key, p.Value)).Where(t => !graph.IsInitializer(t)).Distinct(StringComparer.Ordinal).ToList();
@@ -59,6 +57,23 @@ public static class QdqQuantizer
         emitter.Emit(plans);
         CleanupPipeline.Run(graph, context);
         return new QuantizationSummary(plans.Keys.Select(n => n.Name).Order(StringComparer.Ordinal).ToList(), emitter.QuantizedTensors);
+    }
+
+    /// <summary>
+    /// The float rewrites quantization starts from: opset 13+, <see cref="PreQuantizationPasses"/>, cleanup, and
+    /// (when <see cref="QuantizationOptions.EqualizeChannels"/>) channel equalization, which needs one calibration pass.
+    /// Idempotent; callers that quantize the same model repeatedly prepare it once and turn equalization off.
+    /// </summary>
+    public static void Prepare(ModelProto model, SampleSource calibration, QuantizationOptions options, PassContext context) =>
+        Prepare(model, new OnnxGraph(model.Graph), calibration, options, context);
+
+    private static void Prepare(ModelProto model, OnnxGraph graph, SampleSource calibration, QuantizationOptions options, PassContext context)
+    {
+        OpsetUpgrade.To13(model, graph);
+        foreach (var pass in PreQuantizationPasses) pass.Run(graph, context);
+        CleanupPipeline.Run(graph, context);
+        if (!options.EqualizeChannels) return;
+        if (ChannelEqualization.Run(model, graph, calibration, context) > 0) CleanupPipeline.Run(graph, context);
     }
 
     /// <summary>

@@ -1,5 +1,7 @@
 using EdgeBuild.Onnx.Graph;
 using EdgeBuild.Onnx.Protos;
+using EdgeBuild.Optimization.Data;
+using EdgeBuild.Optimization.Passes;
 using EdgeBuild.Optimization.Quantization;
 using EdgeBuild.Optimization.Tests.Support;
 
@@ -146,5 +148,34 @@ public class PreQuantizationPassTests
 
         Assert.Equal(0, changes);
         Assert.Equal(13, same.OpsetImport.Single(o => o.Domain == "").Version);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Channel_equalization_rescales_conv_pairs_without_changing_the_float_result(bool depthwise)
+    {
+        // Channels of very different widths: the case equalization exists for.
+        var w1 = OrtRun.Random(4 * 4, 9).Select((v, i) => v * (i / 4 + 1) * (i / 4 + 1) * 3).ToArray();
+        var model = new ModelBuilder(13)
+            .Input("x", DType.Float, 1, 4, 6, 6)
+            .Initializer("w1", w1, 4, 4, 1, 1)
+            .Initializer("b1", OrtRun.Random(4, 10), 4)
+            .Initializer("w2", OrtRun.Random(depthwise ? 4 * 9 : 3 * 4 * 9, 11), depthwise ? 4 : 3, depthwise ? 1 : 4, 3, 3)
+            .Node("Conv", ["x", "w1", "b1"], ["c"])
+            .Node("Relu", ["c"], ["r"])
+            .Node("Conv", ["r", "w2"], ["y"], Attributes.Int("group", depthwise ? 4 : 1), Attributes.Ints("pads", 1, 1, 1, 1))
+            .Output("y", DType.Float, 1, depthwise ? 4 : 3, 6, 6)
+            .Build();
+        using var dir = new TempDir();
+        var samples = SampleSource.Open(Npy.RandomSamples(dir, "cal", 4, Shape), SampleSource.InputsOf(model), null);
+        var equalized = model.Clone();
+
+        var changes = ChannelEqualization.Run(equalized, new OnnxGraph(equalized.Graph), samples, new PassContext(equalized));
+
+        Assert.Equal(1, changes);
+        Assert.NotEqual(Tensors.ToFloatArray(model.Graph.Initializer.Single(t => t.Name == "w1")),
+            Tensors.ToFloatArray(equalized.Graph.Initializer.Single(t => t.Name == equalized.Graph.Node[0].Input[1])));
+        AssertSameOutputs(model, equalized, Shape, 1e-4f);
     }
 }
