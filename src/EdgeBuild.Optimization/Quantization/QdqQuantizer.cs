@@ -115,10 +115,12 @@ public static class QdqQuantizer
 
     /// <summary>
     /// An output pair costs accuracy; it pays when a reader is quantized (the pair feeds its integer kernel) or the
-    /// producer is compute-heavy (the Q lets ORT fuse it into QLinearConv/QLinearMatMul).
+    /// producer is compute-heavy (the Q lets ORT fuse it into QLinearConv/QLinearMatMul), also through a Relu/Clip
+    /// folded into it (PP-OCR's last 3×3 Conv → Relu → float ConvTranspose otherwise ran as a float Conv).
     /// </summary>
     private static bool OutputPairPays(OnnxGraph graph, NodeProto node, Dictionary<NodeProto, NodeQuantization> plans) =>
         ComputeHeavy.Contains(node.OpType)
+        || (plans[node].FoldsIntoProducer && graph.Producer(node.Input[0]) is { } producer && ComputeHeavy.Contains(producer.OpType) && plans.ContainsKey(producer))
         || graph.Consumers(node.Output[0]).Any(c => plans.TryGetValue(c, out var p) && (p.ActivationInputs.Count > 0 || p.FoldsIntoProducer));
 
     private static bool IsFloat(OnnxGraph graph, IReadOnlyDictionary<string, TensorRange> ranges, string tensor) =>

@@ -43,7 +43,10 @@ public class QdqQuantizerTests
         // The Relu output carries the pair; the first Conv's raw output has none (the clamp folds into it).
         var g = new OnnxGraph(q.Graph);
         Assert.Equal(["Relu"], g.Consumers("c").Select(n => n.OpType));
-        Assert.Equal(["Conv"], g.Consumers("r").Select(n => n.OpType)); // the last Conv writes the graph output: float
+        // The last Conv writes the graph output and stays float, but the Relu output still gets a pair: that Q is
+        // what lets ORT run the first Conv as QLinearConv.
+        Assert.Equal(["QuantizeLinear"], g.Consumers("r").Select(n => n.OpType));
+        Assert.Equal("w2", g.Nodes.Single(n => n.Output[0] == "y").Input[1]);
     }
 
     [Fact]
