@@ -83,4 +83,16 @@ public class QdqQuantizerTests
         var conv = q.Graph.Node.Single(n => n.Name == name);
         Assert.Equal("w2", conv.Input[1]);
     }
+
+    [Fact]
+    public void Per_tensor_weights_get_a_single_bias_scale()
+    {
+        var (q, accuracy) = Quantize(ConvRelu(), [1, 3, 8, 8], new QuantizationOptions { PerChannel = false });
+
+        Assert.True(accuracy[0].SqnrDb > 20, $"SQNR {accuracy[0].SqnrDb:F1} dB");
+        var g = new OnnxGraph(q.Graph);
+        var biasDq = q.Graph.Node.Single(n => n.OpType == "DequantizeLinear" && g.Initializer(n.Input[0])?.DataType == DType.Int32);
+        Assert.Empty(g.Initializer(biasDq.Input[1])!.Dims);
+        Assert.Null(Attributes.Find(biasDq, "axis"));
+    }
 }
