@@ -17,11 +17,14 @@ namespace EdgeBuild.Optimization;
 /// A node's damage is measured, not guessed: the float and the quantized model both expose every quantized
 /// node's output; the drop from the node's worst input SQNR to its output SQNR is what quantizing that node
 /// cost. Nodes are returned to float in order of damage; the smallest prefix of that order that meets the budget
-/// is found by doubling, then bisection.
+/// is found by doubling, then bisection, then chunks of it are handed back to int8 while the budget still holds.
 /// </summary>
 internal static class AccuracyFallback
 {
     private const int SensitivitySamples = 4;
+
+    /// <summary>Extra quantize + verify rounds spent handing parts of the float set back to int8.</summary>
+    private const int MaxPruneAttempts = 32;
 
     public static (ModelProto Model, QuantizationSummary Summary, IReadOnlyList<OutputComparison> Accuracy) Run(
         ModelProto original, ModelProto cleaned, ModelProto firstAttempt, SampleSource calibration, SampleSource validation,
@@ -35,10 +38,14 @@ internal static class AccuracyFallback
         // Keeping the k most damaging places in float: find the smallest k that meets the budget. Doubling finds
         // a k that works, then bisection between the last failing and the first passing k (accuracy grows with k
         // closely enough for this; each step costs one quantization and one verification).
-        (ModelProto Model, QuantizationSummary Summary, IReadOnlyList<OutputComparison> Accuracy, HashSet<string> Excluded) Attempt(int k)
+        (ModelProto Model, QuantizationSummary Summary, IReadOnlyList<OutputComparison> Accuracy, HashSet<string> Excluded) Attempt(int k) =>
+            AttemptItems(Enumerable.Range(0, Math.Min(k, ranking.Count)).ToList());
+
+        (ModelProto Model, QuantizationSummary Summary, IReadOnlyList<OutputComparison> Accuracy, HashSet<string> Excluded) AttemptItems(IReadOnlyList<int> items)
         {
             tries++;
-            var excluded = Excluded(options.ExcludeNodes, ranking, k);
+            var excluded = new HashSet<string>(options.ExcludeNodes, StringComparer.Ordinal);
+            foreach (var i in items) excluded.UnionWith(ranking[i].Nodes);
             var model = cleaned.Clone();
             var summary = QdqQuantizer.Quantize(model, calibration, options with { ExcludeNodes = excluded }, ranges);
             return (model, summary, ModelVerifier.Compare(originalBytes, model.ToByteArray(), validation, target), excluded);
@@ -70,6 +77,25 @@ internal static class AccuracyFallback
                 else failing = mid;
             }
 
+            // The damage ranking is measured once and does not add up exactly, so the prefix overshoots (PP-OCR det:
+            // 37 dB for a 30 dB budget). Try handing chunks of it back to int8, halving the chunk size, least damaging
+            // first; a bounded number of extra attempts.
+            var chosen = Enumerable.Range(0, passing).ToList();
+            var pruneAttempts = 0;
+            for (var chunk = chosen.Count / 2; chunk >= 1 && pruneAttempts < MaxPruneAttempts; chunk /= 2)
+            {
+                for (var end = chosen.Count; end > 0 && pruneAttempts < MaxPruneAttempts; end -= chunk)
+                {
+                    var start = Math.Max(0, end - chunk);
+                    var candidate = chosen.Take(start).Concat(chosen.Skip(end)).ToList();
+                    if (candidate.Count == chosen.Count) continue;
+                    pruneAttempts++;
+                    var trial = AttemptItems(candidate);
+                    if (!Meets(trial.Accuracy)) continue;
+                    (best, chosen) = (trial, candidate);
+                }
+            }
+
             var kept = best.Excluded.Except(options.ExcludeNodes).Order(StringComparer.Ordinal).ToList();
             context.Notes.Add($"accuracy fallback kept {kept.Count} node(s) in float after {tries} attempt(s): {string.Join(", ", kept)}");
             return (best.Model, best.Summary, best.Accuracy);
@@ -84,14 +110,6 @@ internal static class AccuracyFallback
             string.Create(CultureInfo.InvariantCulture, $"output '{worst.Name}' reaches {worst.SqnrDb:F2} dB SQNR, below the {request.MinSqnrDb} dB budget, even with {excludedCount} node(s) kept in float"),
             "Give more representative calibration data, lower --min-sqnr, or use --precision none",
             details);
-    }
-
-    /// <summary>The user's exclusions plus the nodes of the <paramref name="count"/> most damaging places.</summary>
-    private static HashSet<string> Excluded(IReadOnlySet<string> userExcluded, IReadOnlyList<NodeDamage> ranking, int count)
-    {
-        var excluded = new HashSet<string>(userExcluded, StringComparer.Ordinal);
-        foreach (var item in ranking.Take(count)) excluded.UnionWith(item.Nodes);
-        return excluded;
     }
 
     /// <summary>

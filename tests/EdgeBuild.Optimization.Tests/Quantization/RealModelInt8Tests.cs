@@ -27,7 +27,7 @@ public class RealModelInt8Tests
         }
     }
 
-    private static OptimizeResult Quantize(TempDir dir, string model, string set, string preprocess) => ModelOptimizer.Optimize(new OptimizeRequest
+    private static OptimizeResult Quantize(TempDir dir, string model, string set, string preprocess, double minSqnrDb = 0) => ModelOptimizer.Optimize(new OptimizeRequest
     {
         ModelPath = model,
         OutputPath = dir.File(set + ".onnx"),
@@ -36,7 +36,7 @@ public class RealModelInt8Tests
         CalibrationData = dir.File(set + "-cal"),
         ValidationData = dir.File(set + "-val"),
         Preprocess = preprocess,
-        MinSqnrDb = 0,
+        MinSqnrDb = minSqnrDb,
     });
 
     [Fact]
@@ -70,5 +70,21 @@ public class RealModelInt8Tests
         // Measured 0.335: metadata (per-channel scales, int32 biases) keeps it above the 0.30 target.
         Assert.True(result.SizeRatio <= 0.34, $"size ratio {result.SizeRatio:F3}");
         Assert.Equal(result.Sha256, again.Sha256);
+    }
+
+    [Fact]
+    public void Classifier_fallback_meets_a_30_db_budget_keeping_part_of_the_model_int8()
+    {
+        using var dir = new TempDir();
+        MaterializeSplit(dir);
+
+        var result = Quantize(dir, TestAssets.Classifier, "cls", ClassifierPreprocess, minSqnrDb: 30);
+
+        var output = Assert.Single(result.Accuracy);
+        Assert.True(output.SqnrDb >= 30, $"SQNR {output.SqnrDb:F2} dB");
+        Assert.Equal(1.0, output.Top1Agreement);
+        // Measured 0.666 (80 nodes float after pruning the damage-ranked prefix; 0.886 without pruning).
+        Assert.True(result.SizeRatio <= 0.75, $"size ratio {result.SizeRatio:F3}");
+        Assert.Contains(result.Notes, n => n.StartsWith("accuracy fallback kept", StringComparison.Ordinal));
     }
 }
