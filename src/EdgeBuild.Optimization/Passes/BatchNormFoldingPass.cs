@@ -84,35 +84,7 @@ public sealed class BatchNormFoldingPass : IGraphPass
         if (rawBias is null) return null;
 
         var weight = Tensors.ToFloatArray(weightTensor);
-        long inner = 1;
-        for (var i = 2; i < dims.Count; i++) inner *= dims[i];
-        if (weightChannelAxis == 0)
-        {
-            // One contiguous block per output channel (no per-element division: this loop runs over every Conv weight).
-            var perChannel = weight.Length / factor.Length;
-            for (var c = 0; c < factor.Length; c++)
-            {
-                var f = factor[c];
-                foreach (ref var w in weight.AsSpan(c * perChannel, perChannel)) w *= f;
-            }
-        }
-        else
-        {
-            var inChannels = dims[0];
-            var outPerGroup = dims[1];
-            var inPerGroup = inChannels / group;
-            for (long c = 0; c < inChannels; c++)
-            {
-                var g = c / inPerGroup;
-                for (long j = 0; j < outPerGroup; j++)
-                {
-                    var f = factor[g * outPerGroup + j];
-                    var start = (c * outPerGroup + j) * inner;
-                    for (long k = 0; k < inner; k++) weight[start + k] *= f;
-                }
-            }
-        }
-
+        ConvWeights.ScaleOutputChannels(weight, [.. dims], factor, transpose: weightChannelAxis == 1, group);
         return (weight, rawBias);
     }
 

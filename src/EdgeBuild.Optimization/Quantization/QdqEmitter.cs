@@ -167,20 +167,23 @@ internal sealed class QdqEmitter(OnnxGraph graph, QuantizationOptions options, I
     private string QuantizeBias(string name, float inputScale, float[] weightScales)
     {
         var values = Tensors.ToFloatArray(graph.Initializer(name)!);
-        var scales = new float[values.Length];
+        var perChannel = weightScales.Length > 1;
+        var scales = new float[perChannel ? values.Length : 1];
         var q = new int[values.Length];
         for (var c = 0; c < values.Length; c++)
         {
-            scales[c] = inputScale * weightScales[weightScales.Length == 1 ? 0 : c];
-            q[c] = (int)Math.Clamp(Math.Round(values[c] / scales[c]), int.MinValue, int.MaxValue);
+            var scale = inputScale * weightScales[perChannel ? c : 0];
+            if (perChannel || c == 0) scales[perChannel ? c : 0] = scale;
+            q[c] = (int)Math.Clamp(Math.Round(values[c] / scale), int.MinValue, int.MaxValue);
         }
 
         var qName = graph.UniqueName(name + "_q");
         var scaleName = graph.UniqueName(name + "_s");
         graph.AddInitializer(Tensors.FromInt32s(qName, q, values.Length));
-        graph.AddInitializer(Tensors.FromFloats(scaleName, scales, values.Length));
+        graph.AddInitializer(perChannel ? Tensors.FromFloats(scaleName, scales, values.Length) : Tensors.FromFloats(scaleName, scales));
         // No zero point: it defaults to 0, and an int32 per channel would cost as much as the bias itself.
-        return AddDequantize(name, qName, scaleName, zeroPoint: null, axis: 0);
+        // Per-tensor weights give a per-tensor bias scale: one float instead of one per channel.
+        return AddDequantize(name, qName, scaleName, zeroPoint: null, axis: perChannel ? 0 : null);
     }
 
     private string AddDequantize(string baseName, string quantized, string scale, string? zeroPoint, int? axis)

@@ -28,9 +28,7 @@ public static class QdqQuantizer
     {
         var graph = new OnnxGraph(model.Graph);
         var context = new PassContext(model);
-        OpsetUpgrade.To13(model, graph);
-        new DivisionByConstantPass().Run(graph, context);
-        CleanupPipeline.Run(graph, context);
+        Prepare(model, graph, calibration, options, context);
 
         var plans = PlanNodes(graph, options);
         var candidates = plans.SelectMany(p => TensorsOf(p.Key, p.Value)).Where(t => !graph.IsInitializer(t)).Distinct(StringComparer.Ordinal).ToList();
@@ -61,6 +59,34 @@ public static class QdqQuantizer
         return new QuantizationSummary(plans.Keys.Select(n => n.Name).Order(StringComparer.Ordinal).ToList(), emitter.QuantizedTensors);
     }
 
+    /// <summary>
+    /// The float rewrites quantization starts from: opset 13+, <see cref="PreQuantizationPasses"/>, cleanup, and
+    /// (when <see cref="QuantizationOptions.EqualizeChannels"/>) channel equalization, which needs one calibration pass.
+    /// Idempotent; callers that quantize the same model repeatedly prepare it once and turn equalization off.
+    /// </summary>
+    public static void Prepare(ModelProto model, SampleSource calibration, QuantizationOptions options, PassContext context) =>
+        Prepare(model, new OnnxGraph(model.Graph), calibration, options, context);
+
+    private static void Prepare(ModelProto model, OnnxGraph graph, SampleSource calibration, QuantizationOptions options, PassContext context)
+    {
+        OpsetUpgrade.To13(model, graph);
+        foreach (var pass in PreQuantizationPasses) pass.Run(graph, context);
+        CleanupPipeline.Run(graph, context);
+        if (!options.EqualizeChannels) return;
+        if (ChannelEqualization.Run(model, graph, calibration, context) > 0) CleanupPipeline.Run(graph, context);
+    }
+
+    /// <summary>
+    /// Rewrites that are exact up to float rounding and leave fewer, better-placed tensors to quantize
+    /// (fewer Q/DQ pairs: less rounding noise and fewer kernels). Only run when quantizing.
+    /// </summary>
+    private static readonly IGraphPass[] PreQuantizationPasses =
+    [
+        new HardSwishFusionPass(),
+        new AffineFoldingPass(),
+        new DivisionByConstantPass(),
+    ];
+
     private static Dictionary<NodeProto, NodeQuantization> PlanNodes(OnnxGraph graph, QuantizationOptions options)
     {
         var plans = new Dictionary<NodeProto, NodeQuantization>(ReferenceEqualityComparer.Instance);
@@ -89,10 +115,12 @@ public static class QdqQuantizer
 
     /// <summary>
     /// An output pair costs accuracy; it pays when a reader is quantized (the pair feeds its integer kernel) or the
-    /// producer is compute-heavy (the Q lets ORT fuse it into QLinearConv/QLinearMatMul).
+    /// producer is compute-heavy (the Q lets ORT fuse it into QLinearConv/QLinearMatMul), also through a Relu/Clip
+    /// folded into it (PP-OCR's last 3×3 Conv → Relu → float ConvTranspose otherwise ran as a float Conv).
     /// </summary>
     private static bool OutputPairPays(OnnxGraph graph, NodeProto node, Dictionary<NodeProto, NodeQuantization> plans) =>
         ComputeHeavy.Contains(node.OpType)
+        || (plans[node].FoldsIntoProducer && graph.Producer(node.Input[0]) is { } producer && ComputeHeavy.Contains(producer.OpType) && plans.ContainsKey(producer))
         || graph.Consumers(node.Output[0]).Any(c => plans.TryGetValue(c, out var p) && (p.ActivationInputs.Count > 0 || p.FoldsIntoProducer));
 
     private static bool IsFloat(OnnxGraph graph, IReadOnlyDictionary<string, TensorRange> ranges, string tensor) =>

@@ -16,6 +16,9 @@ public sealed record QuantizationOptions
     /// <summary>7-bit weights (x64 without VNNI: VPMADDUBSW saturation).</summary>
     public bool ReduceRange { get; init; }
 
+    /// <summary>Rescale channels of Conv→[Relu]→Conv pairs from measured activation ranges before quantizing (<see cref="ChannelEqualization"/>).</summary>
+    public bool EqualizeChannels { get; init; }
+
     public CalibrationMethod Calibration { get; init; } = CalibrationMethod.MinMax;
 
     /// <summary>Share of |values| kept inside the range by <see cref="CalibrationMethod.Percentile"/>.</summary>

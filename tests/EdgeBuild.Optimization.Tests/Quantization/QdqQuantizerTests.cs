@@ -43,7 +43,10 @@ public class QdqQuantizerTests
         // The Relu output carries the pair; the first Conv's raw output has none (the clamp folds into it).
         var g = new OnnxGraph(q.Graph);
         Assert.Equal(["Relu"], g.Consumers("c").Select(n => n.OpType));
-        Assert.Equal(["Conv"], g.Consumers("r").Select(n => n.OpType)); // the last Conv writes the graph output: float
+        // The last Conv writes the graph output and stays float, but the Relu output still gets a pair: that Q is
+        // what lets ORT run the first Conv as QLinearConv.
+        Assert.Equal(["QuantizeLinear"], g.Consumers("r").Select(n => n.OpType));
+        Assert.Equal("w2", g.Nodes.Single(n => n.Output[0] == "y").Input[1]);
     }
 
     [Fact]
@@ -79,5 +82,17 @@ public class QdqQuantizerTests
 
         var conv = q.Graph.Node.Single(n => n.Name == name);
         Assert.Equal("w2", conv.Input[1]);
+    }
+
+    [Fact]
+    public void Per_tensor_weights_get_a_single_bias_scale()
+    {
+        var (q, accuracy) = Quantize(ConvRelu(), [1, 3, 8, 8], new QuantizationOptions { PerChannel = false });
+
+        Assert.True(accuracy[0].SqnrDb > 20, $"SQNR {accuracy[0].SqnrDb:F1} dB");
+        var g = new OnnxGraph(q.Graph);
+        var biasDq = q.Graph.Node.Single(n => n.OpType == "DequantizeLinear" && g.Initializer(n.Input[0])?.DataType == DType.Int32);
+        Assert.Empty(g.Initializer(biasDq.Input[1])!.Dims);
+        Assert.Null(Attributes.Find(biasDq, "axis"));
     }
 }

@@ -1,0 +1,90 @@
+using EdgeBuild.Onnx.Protos;
+using EdgeBuild.Optimization.Tests.Support;
+using EdgeBuild.Tests.Shared;
+using Google.Protobuf;
+
+namespace EdgeBuild.Optimization.Tests.Quantization;
+
+/// <summary>
+/// Static int8 on the real PP-OCR models with the pinned image split (scripts/ppocr-image-split.txt), no accuracy
+/// fallback, checked on held-out images. The floors are what the quantizer reaches today (docs/optimization.md),
+/// so a regression fails here; the acceptance targets of issue 8 are not all met yet (see the docs).
+/// </summary>
+public class RealModelInt8Tests
+{
+    private const string DetectorPreprocess = "resize=fit:320:32;channels=bgr;scale=1/255;mean=0.485,0.456,0.406;std=0.229,0.224,0.225;layout=nchw";
+    private const string ClassifierPreprocess = "resize=exact:48x192;channels=bgr;scale=1/255;mean=0.5,0.5,0.5;std=0.5,0.5,0.5;layout=nchw";
+
+    /// <summary>Folders of links to the images of each set of the pinned split.</summary>
+    private static void MaterializeSplit(TempDir dir)
+    {
+        foreach (var line in File.ReadAllLines(Path.Combine(TestAssets.RepoRoot, "scripts", "ppocr-image-split.txt")))
+        {
+            if (line.StartsWith('#') || line.Trim().Length == 0) continue;
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var folder = Directory.CreateDirectory(dir.File(parts[0])).FullName;
+            File.Copy(Path.Combine(TestAssets.ImagesDir, parts[1]), Path.Combine(folder, parts[1]));
+        }
+    }
+
+    private static OptimizeResult Quantize(TempDir dir, string model, string set, string preprocess, double minSqnrDb = 0) => ModelOptimizer.Optimize(new OptimizeRequest
+    {
+        ModelPath = model,
+        OutputPath = dir.File(set + ".onnx"),
+        TargetId = "rpi5",
+        Precision = "int8",
+        CalibrationData = dir.File(set + "-cal"),
+        ValidationData = dir.File(set + "-val"),
+        Preprocess = preprocess,
+        MinSqnrDb = minSqnrDb,
+    });
+
+    [Fact]
+    public void Detector_int8_is_under_0_28x_with_fused_hard_swish_and_keeps_its_measured_accuracy_on_held_out_images()
+    {
+        using var dir = new TempDir();
+        MaterializeSplit(dir);
+
+        var result = Quantize(dir, TestAssets.Detector, "det", DetectorPreprocess);
+
+        Assert.True(result.SizeRatio <= 0.28, $"size ratio {result.SizeRatio:F3}");
+        var map = Assert.Single(result.Accuracy);
+        // Measured 8.4 dB (probability map, bw_text + page at 320 px); the acceptance target of 30 dB is not met.
+        Assert.True(map.SqnrDb >= 7.0, $"probability map SQNR {map.SqnrDb:F2} dB");
+        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(result.OutputPath));
+        Assert.Contains(model.Graph.Node, n => n.OpType == "HardSwish");
+        Assert.DoesNotContain(model.Graph.Node, n => n.OpType is "Clip" or "Div");
+    }
+
+    [Fact]
+    public void Classifier_int8_agrees_on_every_held_out_image_and_is_about_a_third_of_the_original()
+    {
+        using var dir = new TempDir();
+        MaterializeSplit(dir);
+
+        var result = Quantize(dir, TestAssets.Classifier, "cls", ClassifierPreprocess);
+        var again = Quantize(dir, TestAssets.Classifier, "cls", ClassifierPreprocess);
+
+        var output = Assert.Single(result.Accuracy);
+        Assert.Equal(1.0, output.Top1Agreement);
+        // Measured 0.335: metadata (per-channel scales, int32 biases) keeps it above the 0.30 target.
+        Assert.True(result.SizeRatio <= 0.34, $"size ratio {result.SizeRatio:F3}");
+        Assert.Equal(result.Sha256, again.Sha256);
+    }
+
+    [Fact]
+    public void Classifier_fallback_meets_a_30_db_budget_keeping_part_of_the_model_int8()
+    {
+        using var dir = new TempDir();
+        MaterializeSplit(dir);
+
+        var result = Quantize(dir, TestAssets.Classifier, "cls", ClassifierPreprocess, minSqnrDb: 30);
+
+        var output = Assert.Single(result.Accuracy);
+        Assert.True(output.SqnrDb >= 30, $"SQNR {output.SqnrDb:F2} dB");
+        Assert.Equal(1.0, output.Top1Agreement);
+        // Measured 0.666 (80 nodes float after pruning the damage-ranked prefix; 0.886 without pruning).
+        Assert.True(result.SizeRatio <= 0.75, $"size ratio {result.SizeRatio:F3}");
+        Assert.Contains(result.Notes, n => n.StartsWith("accuracy fallback kept", StringComparison.Ordinal));
+    }
+}
