@@ -88,7 +88,7 @@ public static class ModelOptimizer
     {
         try
         {
-            using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL };
+            using var options = Runtime.Sessions.Quiet(GraphOptimizationLevel.ORT_DISABLE_ALL);
             using var session = new InferenceSession(bytes, options);
         }
         catch (OnnxRuntimeException e)

@@ -19,11 +19,7 @@ internal static class SourceModelCheck
         try
         {
             // Fatal only: ORT's own warnings and errors go to the process's stderr, which must hold nothing but our one diagnostic line.
-            using var options = new SessionOptions
-            {
-                GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL,
-                LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,
-            };
+            using var options = Runtime.Sessions.Quiet(GraphOptimizationLevel.ORT_DISABLE_ALL);
             using var session = new InferenceSession(model.ToByteArray(), options);
         }
         catch (OnnxRuntimeException e)

@@ -43,6 +43,8 @@ internal static partial class Diagnostics
     {
         if (StackFrame().IsMatch(stderr)) return "stack trace in output: " + Trim(stderr);
         if (stderr.Contains("Unhandled exception", StringComparison.OrdinalIgnoreCase)) return "unhandled exception: " + Trim(stderr);
+        // The CLI's catch-all keeps stack traces off the console, but an exception nobody mapped is still our bug.
+        if (stderr.Contains("error " + UnexpectedError.InternalErrorCode, StringComparison.Ordinal)) return "unexpected exception: " + Trim(stderr);
         var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (lines.Length != 1) return $"{lines.Length} lines on stderr instead of one: " + Trim(stderr);
         var match = Canonical().Match(lines[0]);
