@@ -1,4 +1,4 @@
-using System.Text;
+using EdgeBuild.Onnx.IO;
 
 namespace EdgeBuild.Cli.Commands;
 
@@ -8,19 +8,5 @@ namespace EdgeBuild.Cli.Commands;
 /// </summary>
 internal static class ReportFile
 {
-    public static void Write(string path, string text)
-    {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = $"{full}.{Environment.ProcessId}.tmp";
-        try
-        {
-            File.WriteAllBytes(temp, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(text));
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+    public static void Write(string path, string text) => AtomicFile.WriteAllText(path, text);
 }
