@@ -29,6 +29,26 @@ internal static class SourceModelCheck
         }
     }
 
+    /// <summary>
+    /// Loading is not enough: a model can load and still fail when run (a Conv whose group does not divide its
+    /// channels, a kernel larger than its input). Before calibrating, the source model runs once on the first sample;
+    /// failing there is the model's (or the sample's) fault, EDGE0101 naming both, not an internal error later on.
+    /// </summary>
+    public static void EnsureRuns(byte[] model, Data.Sample sample, string path)
+    {
+        try
+        {
+            using var options = Runtime.Sessions.Quiet(GraphOptimizationLevel.ORT_ENABLE_BASIC);
+            using var session = new InferenceSession(model, options);
+            using var _ = Runtime.Sessions.Run(session, sample, session.OutputMetadata.Keys.ToList());
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new OptimizationInputException("EDGE0101", path, $"ONNX Runtime cannot run the model on sample '{sample.Source}' ({OneLine(e.Message)})",
+                "Check the samples have the input's shape and type, and that the model runs in ONNX Runtime; python -m onnx.checker names broken nodes", e);
+        }
+    }
+
     /// <summary>ORT messages carry source locations and sometimes newlines; the diagnostic must stay one line.</summary>
     private static string OneLine(string message) =>
         string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).TrimEnd('.');

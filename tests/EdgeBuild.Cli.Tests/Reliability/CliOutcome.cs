@@ -55,5 +55,14 @@ internal static partial class Diagnostics
         return null;
     }
 
+    /// <summary>Exit 1: a canonical EDGE02xx/03xx error first (detail lines may follow), no stack trace.</summary>
+    public static string? CheckFailedCheck(string stderr)
+    {
+        if (StackFrame().IsMatch(stderr)) return "stack trace in output: " + Trim(stderr);
+        var first = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
+        var match = Canonical().Match(first);
+        return match.Success && match.Groups["code"].Value[5] is '2' or '3' ? null : "exit 1 without an accuracy or budget error: " + Trim(stderr);
+    }
+
     public static string Trim(string text) => text.Length <= 400 ? text.Trim() : text[..400].Trim() + "…";
 }

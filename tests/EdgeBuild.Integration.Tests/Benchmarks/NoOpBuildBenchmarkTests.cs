@@ -47,6 +47,7 @@ public sealed partial class NoOpBuildBenchmarkTests(PackageFeedFixture feed, ITe
         var withTimes = new List<double>();
         var withoutTimes = new List<double>();
         var edgeTargetMs = new List<double>();
+        var targetDeltas = new Dictionary<string, List<double>>(StringComparer.Ordinal);
         for (var i = 0; i < pairs; i++)
         {
             // Alternate which goes first so a trend in machine load does not favour one side.
@@ -56,6 +57,13 @@ public sealed partial class NoOpBuildBenchmarkTests(PackageFeedFixture feed, ITe
             withoutTimes.Add(pair.O.Elapsed.TotalSeconds);
             ratios.Add(pair.W.Elapsed.TotalSeconds / pair.O.Elapsed.TotalSeconds);
             edgeTargetMs.Add(EdgeBuildTargetsMilliseconds(pair.W.Output));
+            var withTargets = TargetTimes(pair.W.Output);
+            var withoutTargets = TargetTimes(pair.O.Output);
+            foreach (var name in withTargets.Keys.Union(withoutTargets.Keys))
+            {
+                if (!targetDeltas.TryGetValue(name, out var list)) targetDeltas[name] = list = [];
+                list.Add(withTargets.GetValueOrDefault(name) - withoutTargets.GetValueOrDefault(name));
+            }
         }
 
         var ratio = Median(ratios);
@@ -63,6 +71,10 @@ public sealed partial class NoOpBuildBenchmarkTests(PackageFeedFixture feed, ITe
             $"no-op build benchmark: {pairs} interleaved pairs, median ratio with/without EdgeModel {ratio:F3} (budget {Budget}); " +
             $"median with {Median(withTimes):F2} s, without {Median(withoutTimes):F2} s; EdgeBuild targets median {Median(edgeTargetMs):F0} ms; " +
             $"ratios {string.Join(" ", ratios.Select(r => r.ToString("F3", CultureInfo.InvariantCulture)))}"));
+        // Where the difference goes, target by target (median of with - without per pair), largest first.
+        output.WriteLine("largest per-target differences (median ms, with - without): " + string.Join(", ",
+            targetDeltas.Select(t => (t.Key, Ms: Median(t.Value))).OrderByDescending(t => t.Ms).Take(8)
+                .Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Key} {t.Ms:F0}"))));
         if (Environment.GetEnvironmentVariable("EDGEBUILD_BENCH_ASSERT") == "1")
             Assert.True(ratio <= Budget, $"median no-op ratio {ratio:F3} exceeds {Budget}");
     }
@@ -76,6 +88,17 @@ public sealed partial class NoOpBuildBenchmarkTests(PackageFeedFixture feed, ITe
     private static double EdgeBuildTargetsMilliseconds(string log) =>
         TargetLine().Matches(log).Sum(m => double.Parse(m.Groups["ms"].Value, CultureInfo.InvariantCulture));
 
+    /// <summary>Target name → ms from the "Target Performance Summary" section.</summary>
+    private static Dictionary<string, double> TargetTimes(string log)
+    {
+        var start = log.IndexOf("Target Performance Summary:", StringComparison.Ordinal);
+        var end = log.IndexOf("Task Performance Summary:", StringComparison.Ordinal);
+        if (start < 0 || end < start) return [];
+        return AnyTargetLine().Matches(log[start..end])
+            .GroupBy(m => m.Groups["name"].Value)
+            .ToDictionary(g => g.Key, g => g.Sum(m => double.Parse(m.Groups["ms"].Value, CultureInfo.InvariantCulture)), StringComparer.Ordinal);
+    }
+
     private static double Median(List<double> values)
     {
         var sorted = values.Order().ToList();
@@ -84,4 +107,7 @@ public sealed partial class NoOpBuildBenchmarkTests(PackageFeedFixture feed, ITe
 
     [GeneratedRegex(@"^\s*(?<ms>\d+)\s+ms\s+EdgeBuild\w*\s+\d+\s+calls", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
     private static partial Regex TargetLine();
+
+    [GeneratedRegex(@"^\s*(?<ms>\d+)\s+ms\s+(?<name>\S+)\s+\d+\s+calls", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    private static partial Regex AnyTargetLine();
 }
