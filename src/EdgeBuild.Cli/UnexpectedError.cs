@@ -12,9 +12,6 @@ internal static class UnexpectedError
 
     public const string FileSystemCode = "EDGE0005";
 
-    /// <summary>Exceptions that leave the process in no state to report anything are not caught.</summary>
-    public static bool IsReportable(Exception e) => e is not (OutOfMemoryException or InsufficientExecutionStackException or StackOverflowException);
-
     public static int Report(string subjectPath, Exception e, TextWriter stderr)
     {
         var message = OneLine(e.Message);
