@@ -49,6 +49,12 @@ public static class CommandRunner
             stderr.WriteLine(command.Usage);
             return ExitCodes.BadInput;
         }
+        catch (Exception e)
+        {
+            // Commands map their own failures; this catches what slipped through (inspect, profiles, argument parsing).
+            var subject = args.Skip(1).FirstOrDefault(a => !a.StartsWith('-') && File.Exists(a)) ?? $"edgebuild {command.Name}";
+            return UnexpectedError.Report(subject, e, stderr);
+        }
     }
 
     private static void PrintHelp(TextWriter stdout)

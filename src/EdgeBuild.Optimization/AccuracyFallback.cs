@@ -180,8 +180,8 @@ internal static class AccuracyFallback
     {
         var refNames = probes.Select(p => p.Ref).Distinct(StringComparer.Ordinal).ToList();
         var candNames = probes.Select(p => p.Cand).Distinct(StringComparer.Ordinal).ToList();
-        using var optionsA = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_BASIC };
-        using var optionsB = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL };
+        using var optionsA = Runtime.Sessions.Quiet(GraphOptimizationLevel.ORT_ENABLE_BASIC);
+        using var optionsB = Runtime.Sessions.Quiet(GraphOptimizationLevel.ORT_DISABLE_ALL);
         using var a = new InferenceSession(Calibrator.Augment(reference, refNames).ToByteArray(), optionsA);
         using var b = new InferenceSession(Calibrator.Augment(quantized, candNames).ToByteArray(), optionsB);
         var refIndex = refNames.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i, StringComparer.Ordinal);

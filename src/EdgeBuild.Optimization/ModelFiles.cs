@@ -1,4 +1,5 @@
 using EdgeBuild.Onnx;
+using EdgeBuild.Onnx.IO;
 using EdgeBuild.Onnx.Protos;
 using Google.Protobuf;
 
@@ -36,24 +37,6 @@ public static class ModelFiles
 
     public static void Save(ModelProto model, string path) => WriteAtomically(path, model.ToByteArray());
 
-    public static void WriteAtomically(string path, ReadOnlySpan<byte> bytes)
-    {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = full + $".{Environment.ProcessId}.tmp";
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+    /// <summary>Temp sibling and rename (EdgeBuild.Onnx.IO.AtomicFile), which also clears temporaries of killed runs.</summary>
+    public static void WriteAtomically(string path, ReadOnlySpan<byte> bytes) => AtomicFile.WriteAllBytes(path, bytes);
 }

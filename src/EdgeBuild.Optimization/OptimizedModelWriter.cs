@@ -59,11 +59,7 @@ internal static class OptimizedModelWriter
         {
             // Fatal only: ORT's warnings (old opsets, initializers listed as inputs) would land on the CLI's stderr; a
             // refusal still arrives as the exception below.
-            using var options = new SessionOptions
-            {
-                GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL,
-                LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,
-            };
+            using var options = Runtime.Sessions.Quiet(GraphOptimizationLevel.ORT_DISABLE_ALL);
             using var session = open(options);
         }
         catch (OnnxRuntimeException e)

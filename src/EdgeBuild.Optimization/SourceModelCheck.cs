@@ -19,11 +19,7 @@ internal static class SourceModelCheck
         try
         {
             // Fatal only: ORT's own warnings and errors go to the process's stderr, which must hold nothing but our one diagnostic line.
-            using var options = new SessionOptions
-            {
-                GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL,
-                LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,
-            };
+            using var options = Runtime.Sessions.Quiet(GraphOptimizationLevel.ORT_DISABLE_ALL);
             // Past protobuf's 2 GB the model cannot be serialized in one piece (it came with external data): ORT reads
             // the file and its external data itself; ModelFile.Load has already confined that data to the model's folder.
             long size = model.CalculateSize();
@@ -35,6 +31,26 @@ internal static class SourceModelCheck
         {
             throw new OptimizationInputException("EDGE0101", path, $"ONNX Runtime cannot load the model ({OneLine(e.Message)})",
                 "Fix or re-export the model; python -m onnx.checker names the broken node", e);
+        }
+    }
+
+    /// <summary>
+    /// Loading is not enough: a model can load and still fail when run (a Conv whose group does not divide its
+    /// channels, a kernel larger than its input). Before calibrating, the source model runs once on the first sample;
+    /// failing there is the model's (or the sample's) fault, EDGE0101 naming both, not an internal error later on.
+    /// </summary>
+    public static void EnsureRuns(byte[] model, Data.Sample sample, string path)
+    {
+        try
+        {
+            using var options = Runtime.Sessions.Quiet(GraphOptimizationLevel.ORT_ENABLE_BASIC);
+            using var session = new InferenceSession(model, options);
+            using var _ = Runtime.Sessions.Run(session, sample, session.OutputMetadata.Keys.ToList());
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new OptimizationInputException("EDGE0101", path, $"ONNX Runtime cannot run the model on sample '{sample.Source}' ({OneLine(e.Message)})",
+                "Check the samples have the input's shape and type, and that the model runs in ONNX Runtime; python -m onnx.checker names broken nodes", e);
         }
     }
 

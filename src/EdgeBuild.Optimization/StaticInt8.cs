@@ -47,6 +47,7 @@ internal static class StaticInt8
         };
 
         var originalBytes = original.ToByteArray();
+        if (calibration.Read().FirstOrDefault() is { } first) SourceModelCheck.EnsureRuns(originalBytes, first, request.ModelPath);
         var attempt = model.Clone();
         var ranges = new Dictionary<string, Calibration.TensorRange>(StringComparer.Ordinal);
         var summary = QdqQuantizer.Quantize(attempt, calibration, options, ranges);

@@ -12,6 +12,7 @@ public sealed class BadInputTests(PackageFeedFixture feed)
         { "missing-model", """<EdgeModel Include="models/missing.onnx" TargetDevice="rpi5" />""", "EDGE0401", "models/missing.onnx" },
         { "unknown-target", """<EdgeModel Include="models/det.onnx" TargetDevice="rpi9" Precision="none" />""", "EDGE0003", "" },
         { "bad-precision", """<EdgeModel Include="models/det.onnx" TargetDevice="rpi5" Precision="int7" />""", "EDGE0403", "" },
+        { "bad-dims", """<EdgeModel Include="models/det.onnx" TargetDevice="rpi5" Precision="none" Dims="H=zero" />""", "EDGE0406", "" },
         { "corrupt-model", """<EdgeModel Include="models/corrupt.onnx" TargetDevice="rpi5" Precision="none" />""", "EDGE0101", "models/corrupt.onnx" },
         { "missing-calibration", """<EdgeModel Include="models/det.onnx" TargetDevice="rpi5" CalibrationData="calib/*.npy" />""", "EDGE0404", "calib/*.npy" },
     };

@@ -73,6 +73,9 @@ public sealed class DetectorBuildTests(PackageFeedFixture feed)
         project.Build().EnsureSuccess();
 
         // After it: the design-time build sees the manifest (IntelliSense gets the class) without running the tool.
+        // The IDE always gets the compiler's command line; here CoreCompile is up to date after the real build,
+        // so make it out of date (the project file is one of its inputs) for the command line to be logged.
+        File.SetLastWriteTimeUtc(project.ProjectFile, DateTime.UtcNow);
         var after = project.Build("-p:DesignTimeBuild=true", "-p:SkipCompilerExecution=true", "-p:ProvideCommandLineArgs=true", "-t:Compile");
         Assert.Equal(0, after.ToolStarts);
         Assert.Contains(manifest, after.Output, StringComparison.Ordinal);

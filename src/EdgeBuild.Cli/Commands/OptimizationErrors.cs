@@ -30,5 +30,9 @@ internal static class OptimizationErrors
             stderr.WriteLine($"{subjectPath}: error EDGE0002: {e.Message.TrimEnd('.')}. See docs/optimization.md for what is supported.");
             return ExitCodes.BadInput;
         }
+        catch (Exception e)
+        {
+            return UnexpectedError.Report(subjectPath, e, stderr);
+        }
     }
 }

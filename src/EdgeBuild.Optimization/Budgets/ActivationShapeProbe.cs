@@ -27,7 +27,7 @@ public static class ActivationShapeProbe
             if (output.Length > 0 && exposed.Add(output)) graph.Output.Add(new ValueInfoProto { Name = output });
         }
 
-        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL };
+        using var options = Runtime.Sessions.Quiet(GraphOptimizationLevel.ORT_DISABLE_ALL);
         if (modelDirectory is not null) options.AddSessionConfigEntry("session.model_external_initializers_file_folder_path", modelDirectory);
         using var session = new InferenceSession(probe.ToByteArray(), options);
 

@@ -185,21 +185,7 @@ public sealed class OptimizationCache
         }
     }
 
-    private static void CopyAtomically(string source, string destination)
-    {
-        var dir = Path.GetDirectoryName(Path.GetFullPath(destination))!;
-        Directory.CreateDirectory(dir);
-        var temp = Path.Combine(dir, $".{Path.GetFileName(destination)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.Copy(source, temp);
-            File.Move(temp, destination, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+    private static void CopyAtomically(string source, string destination) => EdgeBuild.Onnx.IO.AtomicFile.Copy(source, destination);
 
     private HeldLock AcquireLock(string key)
     {

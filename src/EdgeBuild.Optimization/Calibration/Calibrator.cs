@@ -18,7 +18,7 @@ public static class Calibrator
     public static IReadOnlyDictionary<string, TensorRange> Collect(ModelProto model, IReadOnlyCollection<string> tensors, SampleSource samples, QuantizationOptions options)
     {
         var augmented = Augment(model, tensors);
-        using var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_BASIC };
+        using var sessionOptions = Sessions.Quiet(GraphOptimizationLevel.ORT_ENABLE_BASIC);
         using var session = new InferenceSession(augmented.ToByteArray(), sessionOptions);
         var names = tensors.ToList();
 

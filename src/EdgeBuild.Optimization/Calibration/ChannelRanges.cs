@@ -19,7 +19,7 @@ public static class ChannelRanges
         var result = new Dictionary<string, float[]>(StringComparer.Ordinal);
         if (tensors.Count == 0) return result;
         var names = tensors.ToList();
-        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_BASIC };
+        using var options = Runtime.Sessions.Quiet(GraphOptimizationLevel.ORT_ENABLE_BASIC);
         using var session = new InferenceSession(Calibrator.Augment(model, names).ToByteArray(), options);
         foreach (var sample in samples.Read())
         {

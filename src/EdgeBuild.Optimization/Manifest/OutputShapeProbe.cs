@@ -25,7 +25,7 @@ internal static class OutputShapeProbe
                 values.Add(value);
             }
 
-            using var options = new SessionOptions { IntraOpNumThreads = 1 };
+            using var options = Runtime.Sessions.Quiet(GraphOptimizationLevel.ORT_ENABLE_ALL, intraOpThreads: 1);
             using var session = new InferenceSession(model.ToByteArray(), options);
             using var runOptions = new RunOptions();
             var names = model.Graph.Output.Select(o => o.Name).ToList();

@@ -111,7 +111,7 @@ public sealed class ConstantFoldingPass : IGraphPass
         var result = new Dictionary<string, TensorProto>(StringComparer.Ordinal);
         try
         {
-            using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL, IntraOpNumThreads = 1 };
+            using var options = Sessions.Quiet(GraphOptimizationLevel.ORT_DISABLE_ALL, intraOpThreads: 1);
             using var session = new InferenceSession(model.ToByteArray(), options);
             using var runOptions = new RunOptions();
             using var values = session.Run(runOptions, Array.Empty<string>(), Array.Empty<OrtValue>(), outputs);

@@ -39,19 +39,5 @@ public static class ReportWriter
         return basePath + ".report.html";
     }
 
-    private static void WriteAtomically(string path, string text)
-    {
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(dir);
-        var temp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllText(temp, text, new System.Text.UTF8Encoding(false));
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+    private static void WriteAtomically(string path, string text) => EdgeBuild.Onnx.IO.AtomicFile.WriteAllText(path, text);
 }

@@ -20,10 +20,26 @@ public static class Sessions
             IntraOpNumThreads = intraOpThreads ?? 0,
             InterOpNumThreads = 1,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            LogSeverityLevel = QuietLogLevel,
         };
         if (target is not null && target.Scheme.SignedActivations) options.AddSessionConfigEntry("session.qdqisint8allowed", "1");
         return options;
     }
+
+    /// <summary>
+    /// ORT's native logger writes warnings (unused initializers, fallbacks) straight to the process's stderr, which the
+    /// MSBuild task turns into build warnings and which must hold nothing but our own diagnostics: every session we
+    /// create logs fatal errors only. Failures still surface, as OnnxRuntimeExceptions that we map to EDGE codes.
+    /// </summary>
+    public const OrtLoggingLevel QuietLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
+
+    /// <summary>Options for the optimizer's helper sessions (load checks, constant folding, shape probes, calibration).</summary>
+    public static SessionOptions Quiet(GraphOptimizationLevel level, int intraOpThreads = 0) => new()
+    {
+        GraphOptimizationLevel = level,
+        IntraOpNumThreads = intraOpThreads,
+        LogSeverityLevel = QuietLogLevel,
+    };
 
     /// <summary>Feeds one sample (copies its tensors into ORT-owned buffers) and returns the output values.</summary>
     public static IDisposableReadOnlyCollection<OrtValue> Run(InferenceSession session, Sample sample, IReadOnlyList<string> outputs)

@@ -36,7 +36,7 @@ public static class LayerComparison
 
         var tensors = layers.Select(l => l.Tensor).Distinct(StringComparer.Ordinal).ToList();
         var sqnr = new Dictionary<string, double>(StringComparer.Ordinal);
-        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_BASIC };
+        using var options = Runtime.Sessions.Quiet(GraphOptimizationLevel.ORT_ENABLE_BASIC);
         using var a = new InferenceSession(Calibrator.Augment(reference, tensors).ToByteArray(), options);
         using var b = new InferenceSession(Calibrator.Augment(candidate, tensors).ToByteArray(), options);
         foreach (var batch in tensors.Chunk(BatchSize))

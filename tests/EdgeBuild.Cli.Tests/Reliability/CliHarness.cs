@@ -14,19 +14,25 @@ internal static class CliHarness
 {
     /// <summary>The commands the fuzzer drives; `inspect` joins when the CLI has it.</summary>
     public static IReadOnlyList<string> FuzzedCommands { get; } =
-        [.. new[] { "inspect", "optimize" }.Where(name => CommandRunner.Commands.Any(c => c.Name == name))];
+        [.. new[] { "inspect", "optimize" }.Where(name => CommandRunner.Commands.Any(c => c.Name == name)), QuantizingCommand];
+
+    /// <summary>`optimize --precision int8` with two small calibration samples: calibration, QDQ insertion and the accuracy check meet the hostile model too.</summary>
+    public const string QuantizingCommand = "optimize-int8";
 
     /// <summary>Managed allocation allowed per input: a fixed allowance plus a multiple of the input's size.</summary>
     public static long MemoryBudget(long inputBytes) => (512L << 20) + 64 * inputBytes;
 
-    public static string[] Arguments(string command, string modelPath, string outDir) => command switch
+    public static string[] Arguments(string command, string modelPath, string outDir, string? calibration = null) => command switch
     {
         "inspect" => ["inspect", modelPath, "--json"],
-        "optimize" => ["optimize", modelPath, "--target", "rpi5", "--precision", "none",
-            "--output", Path.Combine(outDir, "out.onnx"), "--manifest", Path.Combine(outDir, "out.edgemodel.json"),
-            "--report", Path.Combine(outDir, "out.report.json")],
+        "optimize" => ["optimize", modelPath, "--target", "rpi5", "--precision", "none", .. Outputs(outDir)],
+        QuantizingCommand => ["optimize", modelPath, "--target", "rpi5", "--precision", "int8",
+            .. calibration is null ? Array.Empty<string>() : ["--calibration-data", calibration], .. Outputs(outDir)],
         _ => throw new ArgumentOutOfRangeException(nameof(command), command, null),
     };
+
+    private static string[] Outputs(string outDir) =>
+        ["--output", Path.Combine(outDir, "out.onnx"), "--manifest", Path.Combine(outDir, "out.edgemodel.json"), "--report", Path.Combine(outDir, "out.report.json")];
 
     public static CliOutcome Run(string command, HostileInput input, string workDir, TimeSpan timeout)
     {
@@ -35,7 +41,8 @@ internal static class CliHarness
         Directory.CreateDirectory(outDir);
         var modelPath = input.WriteTo(inDir);
         var inputBytes = input.ModelBytes.LongLength + input.SideFiles.Values.Sum(b => (long)b.Length);
-        var args = Arguments(command, modelPath, outDir);
+        var calibration = command == QuantizingCommand ? FuzzCalibration.Write(input.ModelBytes, Path.Combine(workDir, "calib")) : null;
+        var args = Arguments(command, modelPath, outDir, calibration);
 
         var stdout = new StringWriter();
         var stderr = new StringWriter();
@@ -69,8 +76,11 @@ internal static class CliHarness
         var code = run.Result;
         string? problem = code switch
         {
-            ExitCodes.Ok => command == "optimize" ? VerifyOptimizeOutputs(outDir) : VerifyInspect(stdout.ToString()),
-            ExitCodes.BadInput => Diagnostics.CheckSingleCanonicalError(stderr.ToString(), inDir) is { } bad ? "crash:" + bad : LeftOvers(outDir, inDir),
+            ExitCodes.Ok => command.StartsWith("optimize", StringComparison.Ordinal) ? VerifyOptimizeOutputs(outDir) : VerifyInspect(stdout.ToString()),
+            // Quantizing: a model whose int8 version misses the accuracy budget is a documented failed check (EDGE0201).
+            ExitCodes.FailedCheck when command == QuantizingCommand => Diagnostics.CheckFailedCheck(stderr.ToString()) is { } bad ? "crash:" + bad : null,
+            // The quantizing command's input is the model and its calibration samples: a diagnostic may name either.
+            ExitCodes.BadInput => Diagnostics.CheckSingleCanonicalError(stderr.ToString(), calibration is null ? inDir : workDir) is { } bad ? "crash:" + bad : LeftOvers(outDir, inDir),
             _ => $"crash:exit code {code}: {Diagnostics.Trim(stderr.ToString())}",
         };
 

@@ -43,6 +43,8 @@ internal static partial class Diagnostics
     {
         if (StackFrame().IsMatch(stderr)) return "stack trace in output: " + Trim(stderr);
         if (stderr.Contains("Unhandled exception", StringComparison.OrdinalIgnoreCase)) return "unhandled exception: " + Trim(stderr);
+        // The CLI's catch-all keeps stack traces off the console, but an exception nobody mapped is still our bug.
+        if (stderr.Contains("error " + UnexpectedError.InternalErrorCode, StringComparison.Ordinal)) return "unexpected exception: " + Trim(stderr);
         var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (lines.Length != 1) return $"{lines.Length} lines on stderr instead of one: " + Trim(stderr);
         var match = Canonical().Match(lines[0]);
@@ -51,6 +53,15 @@ internal static partial class Diagnostics
         if (!Path.GetFullPath(file).StartsWith(Path.GetFullPath(folder), StringComparison.Ordinal))
             return $"the diagnostic names '{file}', not the input's file: " + Trim(lines[0]);
         return null;
+    }
+
+    /// <summary>Exit 1: a canonical EDGE02xx/03xx error first (detail lines may follow), no stack trace.</summary>
+    public static string? CheckFailedCheck(string stderr)
+    {
+        if (StackFrame().IsMatch(stderr)) return "stack trace in output: " + Trim(stderr);
+        var first = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
+        var match = Canonical().Match(first);
+        return match.Success && match.Groups["code"].Value[5] is '2' or '3' ? null : "exit 1 without an accuracy or budget error: " + Trim(stderr);
     }
 
     public static string Trim(string text) => text.Length <= 400 ? text.Trim() : text[..400].Trim() + "…";

@@ -1,4 +1,5 @@
 using EdgeBuild.Onnx;
+using EdgeBuild.Onnx.Graph;
 using EdgeBuild.Onnx.Protos;
 using Google.Protobuf;
 
@@ -85,5 +86,26 @@ public sealed class OptimizeInputRegressionTests : IDisposable
         Assert.True(code == ExitCodes.Ok, err);
         Assert.StartsWith("{", File.ReadAllText(Path.Combine(_dir, "out", "Model.report.json")), StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(Path.Combine(_dir, "out"), "*.tmp"));
+    }
+
+    [Fact]
+    public void A_model_that_loads_but_cannot_run_on_the_calibration_samples_is_EDGE0101_naming_the_sample()
+    {
+        // Found by the int8 fuzzer: ONNX Runtime loads a Conv whose group does not divide its channels, and fails
+        // only when running it, which calibration did first; the exception surfaced as an internal error.
+        var model = SeedModels.ConvBatchNormRelu();
+        Attributes.Set(model.Graph.Node.Single(n => n.OpType == "Conv"), Attributes.Int("group", 2));
+        var path = Path.Combine(_dir, "model.onnx");
+        File.WriteAllBytes(path, model.ToByteArray());
+        var calibration = FuzzCalibration.Write(model.ToByteArray(), Path.Combine(_dir, "calib"))!;
+
+        var (code, _, err) = CliRuns.InProcess(
+            ["optimize", path, "--target", "rpi5", "--precision", "int8", "--calibration-data", calibration, "--output", Path.Combine(_dir, "out", "m.onnx")]);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Null(Diagnostics.CheckSingleCanonicalError(err, _dir));
+        Assert.Contains($"{path}: error EDGE0101: ONNX Runtime cannot run the model on sample", err, StringComparison.Ordinal);
+        Assert.Contains("sample0.npy", err, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "out")) && Directory.EnumerateFileSystemEntries(Path.Combine(_dir, "out")).Any());
     }
 }

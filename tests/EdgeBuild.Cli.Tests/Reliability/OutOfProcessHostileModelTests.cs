@@ -41,7 +41,8 @@ public sealed class OutOfProcessHostileModelTests(ITestOutputHelper output) : ID
         var problems = new List<string>();
         foreach (var (input, i) in inputs.Select((x, i) => (x, i)))
         {
-            foreach (var command in CliHarness.FuzzedCommands)
+            // Quantizing runs on the real classifier take seconds each; the in-process campaign covers them.
+            foreach (var command in CliHarness.FuzzedCommands.Where(c => c != CliHarness.QuantizingCommand))
             {
                 var dir = Path.Combine(_root, $"{i}-{command}");
                 var model = input.WriteTo(Path.Combine(dir, "in"));

@@ -49,7 +49,17 @@ internal sealed partial class ConsumerProject
         return path;
     }
 
-    public void WriteProject() => File.WriteAllText(ProjectFile, $"""
+    /// <summary>
+    /// Writes the project file only when its text changes: the project file is an input of CoreCompile, so rewriting
+    /// it would turn every "no-op" build into a recompile.
+    /// </summary>
+    public void WriteProject()
+    {
+        var text = ProjectText();
+        if (!File.Exists(ProjectFile) || File.ReadAllText(ProjectFile) != text) File.WriteAllText(ProjectFile, text);
+    }
+
+    private string ProjectText() => $"""
         <Project Sdk="Microsoft.NET.Sdk">
           <PropertyGroup>
             <OutputType>Exe</OutputType>
@@ -65,7 +75,7 @@ internal sealed partial class ConsumerProject
         {ItemXml}
           </ItemGroup>
         </Project>
-        """);
+        """;
 
     public string BinDirectory => Path.Combine(Directory, "bin", "Debug", "net10.0");
 

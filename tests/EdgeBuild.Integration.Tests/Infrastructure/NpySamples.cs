@@ -1,4 +1,3 @@
-using System.Text;
 using EdgeBuild.Tests.Shared;
 using StbImageSharp;
 
@@ -33,22 +32,6 @@ internal static class NpySamples
             }
         }
 
-        WriteNpy(path, data, [1, 3, size, size]);
-    }
-
-    private static void WriteNpy(string path, float[] data, int[] shape)
-    {
-        var header = $"{{'descr': '<f4', 'fortran_order': False, 'shape': ({string.Join(", ", shape)}), }}";
-        // Magic (6) + version (2) + length (2) + header + '\n', padded so the data starts at a multiple of 64.
-        var total = 10 + header.Length + 1;
-        header += new string(' ', (64 - total % 64) % 64) + "\n";
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        using var stream = File.Create(path);
-        stream.Write([0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0]);
-        stream.Write(BitConverter.GetBytes((ushort)header.Length));
-        stream.Write(Encoding.ASCII.GetBytes(header));
-        var bytes = new byte[data.Length * 4];
-        Buffer.BlockCopy(data, 0, bytes, 0, bytes.Length);
-        stream.Write(bytes);
+        NpyFile.Write(path, data, 1, 3, size, size);
     }
 }

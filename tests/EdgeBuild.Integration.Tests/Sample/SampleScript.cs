@@ -40,13 +40,5 @@ internal static class SampleScript
         return doc.RootElement.GetProperty("modelBytes").GetInt64();
     }
 
-    /// <summary>The ELF e_machine of a native file: 62 for x86-64, 183 for AArch64.</summary>
-    public static int ElfMachine(string path)
-    {
-        var header = File.ReadAllBytes(path).AsSpan(0, 20);
-        Assert.True(header[..4].SequenceEqual("\u007fELF"u8), $"{path} is not an ELF file.");
-        return BitConverter.ToUInt16(header[18..20]);
-    }
-
     public sealed record Comparison(bool Ok, int ReferenceBoxes, int CandidateBoxes, double WorstIou, double? SqnrDb);
 }
