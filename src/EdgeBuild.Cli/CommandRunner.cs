@@ -14,8 +14,7 @@ public static class CommandRunner
     ];
 
     /// <summary>Flags (options without a value) understood by any command.</summary>
-    private static readonly HashSet<string> FlagNames = ["json", "help", "explain", "force", "verbose", "embed", "op-profile", "fail-on-budget"];
-    private static readonly HashSet<string> FlagNames = ["json", "help", "explain", "force", "verbose", "embed", "op-profile", "dynamic"];
+    private static readonly HashSet<string> FlagNames = ["json", "help", "explain", "force", "verbose", "embed", "op-profile", "fail-on-budget", "dynamic"];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
