@@ -30,17 +30,9 @@ public sealed class SharedCacheTests(PackageFeedFixture feed, ITestOutputHelper 
             ? Directory.GetDirectories(cache).SelectMany(Directory.GetDirectories).Count(d => Path.GetFileName(d).Length == 64)
             : 0;
 
-    private bool CliTakesCacheDir()
-    {
-        if (ToolCapabilities.TakesCacheDir) return true;
-        output.WriteLine("not run: `edgebuild optimize` does not take --cache-dir yet (branch profiles-wiring)");
-        return false;
-    }
-
     [Fact]
     public void Two_projects_sharing_a_cache_folder_optimize_the_model_once()
     {
-        if (!CliTakesCacheDir()) return;
         var parent = Path.Combine(feed.Work, "cache-two-" + Guid.NewGuid().ToString("N")[..6]);
         var cache = Path.Combine(parent, "shared cache");
         var first = Consumer(parent, "FirstApp");
@@ -60,7 +52,6 @@ public sealed class SharedCacheTests(PackageFeedFixture feed, ITestOutputHelper 
     [Fact]
     public void Parallel_build_of_four_projects_sharing_a_cache_succeeds()
     {
-        if (!CliTakesCacheDir()) return;
         var parent = Path.Combine(feed.Work, "cache-four-" + Guid.NewGuid().ToString("N")[..6]);
         var cache = Path.Combine(parent, "cache");
         var projects = Enumerable.Range(0, 4).Select(i => Consumer(parent, "App" + i)).ToList();

@@ -36,9 +36,6 @@ internal static class CliRuns
     /// <summary>The PP-OCR classifier's symbolic dims (N, H, W of the input, N of the output) at its native 48x192.</summary>
     public const string ClassifierDims = "p2o.DynamicDimension.0=1;p2o.DynamicDimension.1=48;p2o.DynamicDimension.2=192;p2o.DynamicDimension.3=1";
 
-    /// <summary>Whether `optimize` takes --cache-dir yet (it is listed in its usage once wired).</summary>
-    public static bool TakesCacheDir { get; } = new global::EdgeBuild.Cli.Commands.OptimizeCommand().Usage.Contains("--cache-dir", StringComparison.Ordinal);
-
     public static string[] Artifacts(string outDir, string name = "Model") =>
         [Path.Combine(outDir, name + ".onnx"), Path.Combine(outDir, name + ".edgemodel.json")];
 

@@ -36,7 +36,7 @@ public sealed class InterruptedRunTests(ITestOutputHelper output) : IDisposable
             File.Copy(Path.Combine(TestAssets.ImagesDir, image), Path.Combine(calibration, image));
         // One cache folder per run: a run killed while storing its entry shares that folder with the run after it,
         // and a cache filled by an earlier run would turn the next one into a quick hit with nothing to interrupt.
-        string? CacheOf(string outDir) => CliRuns.TakesCacheDir ? outDir + "-cache" : null;
+        string CacheOf(string outDir) => outDir + "-cache";
         string[] Args(string outDir) => CliRuns.OptimizeInt8Args(model, Path.Combine(calibration, "*.png"), outDir, CacheOf(outDir));
 
         var refDir = Path.Combine(_root, "ref");
@@ -79,7 +79,7 @@ public sealed class InterruptedRunTests(ITestOutputHelper output) : IDisposable
 
         ReliabilityFigures.Record(output, "interrupted-runs", new SortedDictionary<string, object>(StringComparer.Ordinal)
         {
-            ["model"] = "PP-OCR direction classifier, optimize --precision int8, 3 calibration images" + (CliRuns.TakesCacheDir ? ", --cache-dir" : ""),
+            ["model"] = "PP-OCR direction classifier, optimize --precision int8, 3 calibration images" + ", --cache-dir",
             ["runSeconds"] = Math.Round(runTime.TotalSeconds, 2),
             ["killDelaysSeconds"] = delays,
             ["kills"] = kills,
