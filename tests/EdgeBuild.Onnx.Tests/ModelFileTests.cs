@@ -207,8 +207,12 @@ public sealed class ModelFileTests : IDisposable
         var model = IoTestModels.AddChain(1000);
         Assert.Throws<ArgumentException>(() => ModelFile.Save(model, _temp.File("m.onnx"),
             new ModelSaveOptions { ExternalData = ExternalDataPolicy.Always, ExternalDataFileName = "../escape.data" }));
-        Assert.ThrowsAny<IOException>(() => ModelFile.Save(model, _temp.File("missing-dir/m.onnx")));
         Assert.Empty(Directory.EnumerateFileSystemEntries(_temp.Path));
+
+        // The rename onto the destination fails (a folder is in the way): the written temporary goes too.
+        Directory.CreateDirectory(_temp.File("taken.onnx"));
+        Assert.ThrowsAny<IOException>(() => ModelFile.Save(model, _temp.File("taken.onnx")));
+        Assert.Equal(["taken.onnx"], Directory.EnumerateFileSystemEntries(_temp.Path).Select(Path.GetFileName));
     }
 
     [Fact]

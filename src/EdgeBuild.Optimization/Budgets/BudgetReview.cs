@@ -16,7 +16,7 @@ public static class BudgetReview
         {
             memory = MemoryEstimator.Estimate(model, Path.GetDirectoryName(Path.GetFullPath(modelPath)), dims, profile.DimDefaults, profile.Session.IntraOpThreads);
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {
             note = $"peak memory not estimated: {e.Message}";
         }

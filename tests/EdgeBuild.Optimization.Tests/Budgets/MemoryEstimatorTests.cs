@@ -59,4 +59,20 @@ public class MemoryEstimatorTests
         Assert.Empty(BudgetCheck.Check(ProfileCatalog.Get("rpi5"), "det.onnx", 2048, memory, failOnBudget: true));
         Assert.Empty(BudgetCheck.Check(ProfileCatalog.Get("arm64"), "det.onnx", long.MaxValue, memory, failOnBudget: true));
     }
+
+    [Fact]
+    public void A_model_the_probe_cannot_feed_gets_a_note_instead_of_an_estimate()
+    {
+        // String inputs cannot be filled with a constant; the budget review must carry on without the estimate.
+        var model = TinyModels.SkipConnection();
+        var graph = model.Graph;
+        graph.Node.Clear();
+        graph.Node.Add(TinyModels.Node("Identity", "id", ["x"], ["y"]));
+        graph.Input[0].Type.TensorType.ElemType = graph.Output[0].Type.TensorType.ElemType = (int)EdgeBuild.Onnx.Protos.TensorProto.Types.DataType.String;
+        var outcome = BudgetReview.Run(ProfileCatalog.Get("rpi5"), model, "strings.onnx", 100, new Dictionary<string, long> { ["N"] = 1 }, failOnBudget: true);
+        Assert.Null(outcome.Memory);
+        Assert.StartsWith("peak memory not estimated: ", outcome.Note);
+        Assert.Contains("element type 8", outcome.Note);
+        Assert.Empty(outcome.Findings);
+    }
 }
