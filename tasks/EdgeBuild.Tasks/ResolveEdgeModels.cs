@@ -161,7 +161,7 @@ public sealed class ResolveEdgeModels : Task
                  {
                      EdgeModelMetadata.SourcePath, EdgeModelMetadata.Target, EdgeModelMetadata.Precision, EdgeModelMetadata.ClassName,
                      EdgeModelMetadata.Namespace, EdgeModelMetadata.Dims, EdgeModelMetadata.CalibrationData, EdgeModelMetadata.ValidationData,
-                     EdgeModelMetadata.MinSqnrDb, EdgeModelMetadata.ExcludeNodes, EdgeModelMetadata.Embed, EdgeModelMetadata.ProfilePath,
+                     EdgeModelMetadata.Preprocess, EdgeModelMetadata.MinSqnrDb, EdgeModelMetadata.ExcludeNodes, EdgeModelMetadata.Embed, EdgeModelMetadata.ProfilePath,
                  })
         {
             Line(name, item.GetMetadata(name));

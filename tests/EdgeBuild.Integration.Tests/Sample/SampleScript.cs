@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using EdgeBuild.Tests.Shared;
 
 namespace EdgeBuild.Integration.Tests.Sample;
@@ -30,8 +31,11 @@ internal static class SampleScript
         return (process.ExitCode, $"{stderr.Result}\n{stdout.Result}");
     }
 
+    /// <summary>compare-detections.cs writes the SQNR of identical maps as "Infinity".</summary>
+    private static readonly JsonSerializerOptions ComparisonJson = new(JsonSerializerOptions.Web) { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
     public static Comparison ReadComparison(string outDir) =>
-        JsonSerializer.Deserialize<Comparison>(File.ReadAllText(Path.Combine(outDir, "comparison.json")), JsonSerializerOptions.Web)!;
+        JsonSerializer.Deserialize<Comparison>(File.ReadAllText(Path.Combine(outDir, "comparison.json")), ComparisonJson)!;
 
     /// <summary>The size of the model the sample ran, from its --json output.</summary>
     public static long ModelBytes(string detectionJson)
