@@ -44,5 +44,12 @@ internal static class SampleScript
         return doc.RootElement.GetProperty("modelBytes").GetInt64();
     }
 
+    /// <summary>The precision the sample's build gave its model, from its --json output (null for a --model run).</summary>
+    public static string? BuiltPrecision(string detectionJson)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(detectionJson));
+        return doc.RootElement.TryGetProperty("precision", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+    }
+
     public sealed record Comparison(bool Ok, int ReferenceBoxes, int CandidateBoxes, double WorstIou, double? SqnrDb);
 }
