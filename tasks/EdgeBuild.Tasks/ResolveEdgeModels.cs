@@ -114,9 +114,7 @@ public sealed class ResolveEdgeModels : Task
 
         if (ErrorCount > errorsBefore) return null;
 
-        var externalData = OnnxExternalData.FindLocations(sourcePath)
-            .Select(location => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(sourcePath)!, location)))
-            .ToList();
+        var externalData = OnnxExternalData.TrackableFiles(sourcePath);
 
         var outputFileName = className + ".onnx";
         var dir = IntermediateDirectory;
