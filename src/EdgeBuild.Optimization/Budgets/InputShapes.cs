@@ -3,7 +3,7 @@ using EdgeBuild.Optimization.Profiles;
 
 namespace EdgeBuild.Optimization.Budgets;
 
-/// <summary>Concrete input shapes for the declared dims: the item's Dims first, then the profile's defaults.</summary>
+/// <summary>Concrete input shapes for the declared dims: the item's Dims first (<see cref="DeclaredDims"/>), then the profile's defaults.</summary>
 public static class InputShapes
 {
     /// <exception cref="ArgumentException">A symbolic dim has no value; the message names it and the fix.</exception>
@@ -26,7 +26,7 @@ public static class InputShapes
                 }
 
                 var name = dim.HasDimParam ? dim.DimParam : "";
-                long? value = name.Length > 0 && dims.TryGetValue(name, out var given) ? given : defaults?.Resolve(name, axis);
+                var value = DeclaredDims.Lookup(input.Type?.TensorType, axis, dims) ?? defaults?.Resolve(name, axis);
                 shape[axis] = value ?? throw new ArgumentException(
                     $"dim {(name.Length > 0 ? $"'{name}'" : "(unnamed)")} of input '{input.Name}' (axis {axis}) has no value; "
                     + $"declare it, e.g. Dims=\"{(name.Length > 0 ? name : "NAME")}=640\"");

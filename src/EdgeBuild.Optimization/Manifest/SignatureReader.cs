@@ -74,20 +74,6 @@ public static class SignatureReader
         return result;
     }
 
-    /// <summary>
-    /// Exporters often name image axes "p2o.DynamicDimension.1" or "unk__12"; users think in N, H, W. For a
-    /// rank-4 image input (channels fixed at axis 1: NCHW, or at axis 3: NHWC) a dim the user's --dims does not
-    /// name is looked up under its axis letter too.
-    /// </summary>
-    private static string? AxisLetter(TypeProto.Types.Tensor? tensorType, int axis)
-    {
-        var d = tensorType?.Shape?.Dim;
-        if (d is null || d.Count != 4) return null;
-        if (d[1].HasDimValue && !d[3].HasDimValue) return axis switch { 0 => "N", 1 => "C", 2 => "H", _ => "W" };
-        if (d[3].HasDimValue && !d[1].HasDimValue) return axis switch { 0 => "N", 1 => "H", 2 => "W", _ => "C" };
-        return null;
-    }
-
     private static TensorSignature Describe(ValueInfoProto value, IReadOnlyDictionary<string, long> dims, TargetSettings target)
     {
         var tensorType = value.Type?.TensorType;
@@ -106,9 +92,7 @@ public static class SignatureReader
             }
 
             var name = d.HasDimParam ? d.DimParam : null;
-            long? resolved = name is not null && dims.TryGetValue(name, out var given) ? given
-                : AxisLetter(tensorType, axis) is { } letter && dims.TryGetValue(letter, out var byLetter) ? byLetter
-                : target.ResolveDim(name ?? "", axis);
+            var resolved = DeclaredDims.Lookup(tensorType, axis, dims) ?? target.ResolveDim(name ?? "", axis);
             shape.Add(resolved ?? -1);
             names.Add(name);
         }

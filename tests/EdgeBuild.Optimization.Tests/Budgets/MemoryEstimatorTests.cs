@@ -75,4 +75,20 @@ public class MemoryEstimatorTests
         Assert.Contains("element type 8", outcome.Note);
         Assert.Empty(outcome.Findings);
     }
+
+    [Fact]
+    public void Image_axes_named_by_the_exporter_take_the_N_H_W_values_the_manifest_takes()
+    {
+        // PP-OCR's detector names its axes p2o.DynamicDimension.*, and its item declares Dims="N=1;H=480;W=640".
+        var graph = new EdgeBuild.Onnx.Protos.GraphProto { Name = "image" };
+        graph.Input.Add(TinyModels.Tensor("x", "p2o.DynamicDimension.0", 3, "p2o.DynamicDimension.1", "p2o.DynamicDimension.2"));
+        graph.Output.Add(TinyModels.Tensor("y", "p2o.DynamicDimension.3", 3, "p2o.DynamicDimension.4", "p2o.DynamicDimension.5"));
+        graph.Node.Add(TinyModels.Node("Relu", "relu", ["x"], ["y"]));
+        var model = new EdgeBuild.Onnx.Protos.ModelProto { IrVersion = 8, Graph = graph };
+        model.OpsetImport.Add(new EdgeBuild.Onnx.Protos.OperatorSetIdProto { Domain = "", Version = 17 });
+
+        var estimate = MemoryEstimator.Estimate(model, null, new Dictionary<string, long> { ["H"] = 8, ["W"] = 4 }, ProfileCatalog.Get("rpi5").DimDefaults, 1);
+        Assert.Equal(["x=[1,3,8,4]"], estimate.InputShapes);
+        Assert.Equal(2 * 3 * 8 * 4 * 4, estimate.PeakActivationBytes);
+    }
 }
