@@ -61,7 +61,20 @@ internal sealed class QdqEmitter(OnnxGraph graph, QuantizationOptions options, I
     private QuantParams FromRange(string tensor)
     {
         var r = ranges[tensor];
-        return QuantParams.ForRange(r.Min, r.Max, options.SignedActivations, options.SymmetricActivations);
+        var p = QuantParams.ForRange(r.Min, r.Max, options.SignedActivations, options.SymmetricActivations);
+        return ClipFloor(tensor) is { } floor ? p.WithLowestValueAtLeast(floor) : p;
+    }
+
+    /// <summary>
+    /// The lower bound of the Clip (without an upper bound) that produces <paramref name="tensor"/>, if any. ORT removes
+    /// a Clip into the next Q only when the Q's lowest value is not below the Clip's min; the rounded zero point can put
+    /// it one step below (Max(x, -0.4) rewritten as Clip: the Clip then stays, and the float op before it too).
+    /// </summary>
+    private float? ClipFloor(string tensor)
+    {
+        if (graph.Producer(tensor) is not { OpType: "Clip" } clip || clip.Input.Count < 2 || clip.Input[1].Length == 0) return null;
+        if (clip.Input.Count > 2 && clip.Input[2].Length > 0) return null;
+        return graph.Initializer(clip.Input[1]) is { } min && min.DataType == DType.Float ? Tensors.ToFloatArray(min)[0] : null;
     }
 
     /// <summary>T → QuantizeLinear → DequantizeLinear → every former reader of T.</summary>
