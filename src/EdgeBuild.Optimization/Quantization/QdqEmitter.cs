@@ -61,8 +61,22 @@ internal sealed class QdqEmitter(OnnxGraph graph, QuantizationOptions options, I
     private QuantParams FromRange(string tensor)
     {
         var r = ranges[tensor];
-        var p = QuantParams.ForRange(r.Min, r.Max, options.SignedActivations, options.SymmetricActivations);
+        var min = LeakyReluFloor(tensor) is { } relevant ? Math.Max(r.Min, relevant) : r.Min;
+        var p = QuantParams.ForRange(min, r.Max, options.SignedActivations, options.SymmetricActivations);
         return ClipFloor(tensor) is { } floor ? p.WithLowestValueAtLeast(floor) : p;
+    }
+
+    /// <summary>
+    /// When <paramref name="tensor"/> only feeds LeakyRelu(α) → Clip(min = c &lt; 0), values below c/α all end up as c,
+    /// so its range need not reach below c/α: saturating them there is exact, and the steps go to the values that
+    /// matter (openWakeWord's embedding model: Conv outputs reach −20 and more, of which only −2 … 0 survive).
+    /// </summary>
+    private float? LeakyReluFloor(string tensor)
+    {
+        if (graph.IsGraphOutput(tensor) || graph.Consumers(tensor) is not [{ OpType: "LeakyRelu" } leaky]) return null;
+        var alpha = Attributes.GetFloat(leaky, "alpha", 0.01f);
+        if (!(alpha > 0) || graph.IsGraphOutput(leaky.Output[0]) || graph.Consumers(leaky.Output[0]) is not [{ OpType: "Clip" } clip]) return null;
+        return ClipFloor(clip.Output[0]) is { } floor && floor < 0 ? floor / alpha : null;
     }
 
     /// <summary>
