@@ -70,7 +70,14 @@ public static class ModelOptimizer
         if (layerNote is not null) context.Notes.Add(layerNote);
         clock.Mark("per-layer error");
 
-        if (precision != "none") new CompactNamesPass().Run(new OnnxGraph(model.Graph), context);
+        if (precision != "none")
+        {
+            // Size only, after verification: both are exact (names and spelled-out defaults carry no information).
+            var written = new OnnxGraph(model.Graph);
+            new DefaultAttributesPass().Run(written, context);
+            new CompactNamesPass().Run(written, context);
+        }
+
         Stamp(model);
         var (sha, optimizedBytes) = OptimizedModelWriter.Write(model, request);
 

@@ -91,8 +91,28 @@ public static class AtomicFile
 
     /// <summary><c>.NAME.PID-GUID.tmp</c> next to <paramref name="destination"/>.</summary>
     public static string TempPathFor(string destination) =>
-        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(destination))!,
-            string.Create(CultureInfo.InvariantCulture, $".{Path.GetFileName(destination)}.{Environment.ProcessId}-{Guid.NewGuid():N}.tmp"));
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(destination))!, $".{Path.GetFileName(destination)}.{NewWriterTag()}.tmp");
+
+    /// <summary>
+    /// <c>PID-GUID</c>: the part of a temporary's name that says which process wrote it, so a later run can tell a
+    /// killed writer's leftovers (<see cref="IsAbandoned"/>) from a live concurrent writer's. Other writers of
+    /// temporaries (the result cache's entry folders) use it too.
+    /// </summary>
+    public static string NewWriterTag() => string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessId}-{Guid.NewGuid():N}");
+
+    /// <summary>
+    /// Whether the temporary at <paramref name="path"/> (file or folder), whose name carries <paramref name="tag"/>,
+    /// was left by a process that no longer runs: a <c>PID-GUID</c> or legacy <c>PID</c> tag whose process is gone, or
+    /// a legacy GUID-only tag older than 10 minutes. Never true for this process's or another live process's.
+    /// </summary>
+    public static bool IsAbandoned(string tag, string path)
+    {
+        var dash = tag.IndexOf('-', StringComparison.Ordinal);
+        var pidText = dash > 0 ? tag[..dash] : tag;
+        if (pidText.Length <= 10 && int.TryParse(pidText, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            return !IsRunning(pid);
+        return tag.Length == 32 && DateTime.UtcNow - Directory.GetLastWriteTimeUtc(path) > LegacyTempMaxAge;
+    }
 
     /// <summary>Deletes temporaries of <paramref name="destination"/> left by killed runs; returns how many it deleted.</summary>
     public static int RemoveStaleTemporaries(string destination)
@@ -127,11 +147,7 @@ public static class AtomicFile
         else return false;
 
         // Current form "PID-GUID"; legacy forms "PID" (NAME.PID.tmp) and "GUID" (.NAME.GUID.tmp).
-        var dash = middle.IndexOf('-', StringComparison.Ordinal);
-        var pidText = dash > 0 ? middle[..dash] : middle;
-        if (pidText.Length <= 10 && int.TryParse(pidText, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-            return !IsRunning(pid);
-        return middle.Length == 32 && DateTime.UtcNow - File.GetLastWriteTimeUtc(path) > LegacyTempMaxAge;
+        return IsAbandoned(middle, path);
     }
 
     private static bool IsRunning(int pid)

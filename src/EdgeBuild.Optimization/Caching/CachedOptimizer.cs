@@ -33,7 +33,8 @@ public static class CachedOptimizer
             return ModelOptimizer.Optimize(request);
         }
 
-        var resultFile = Path.Combine(Path.GetTempPath(), $"edgebuild-result-{Guid.NewGuid():N}.json");
+        // Next to the key's entries, named after this process: a killed run's copy is deleted by the next one.
+        var resultFile = cache.NewTemporaryFile(key, "result.json");
         var outputs = new Dictionary<string, string>(StringComparer.Ordinal) { [ModelRole] = request.OutputPath, [ResultRole] = resultFile };
         if (request.ManifestPath is not null) outputs[ManifestRole] = request.ManifestPath;
         try

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using EdgeBuild.Onnx.IO;
 
 namespace EdgeBuild.Optimization.Caching;
 
@@ -11,10 +13,18 @@ namespace EdgeBuild.Optimization.Caching;
 /// match their hashes is ignored and replaced. A lock file per key lets concurrent builds of one
 /// model wait for the first instead of repeating its work (a stale lock from a killed process is
 /// released by the OS). Looks in the local folder, then the shared one; writes to both.
+/// Temporaries (entry folders being written, damaged entries being deleted, CachedOptimizer's result
+/// file) carry their writer's PID (<see cref="AtomicFile.NewWriterTag"/>); the next write into the same
+/// <c>ab/</c> folder deletes those whose process is gone, e.g. a build killed mid-store.
 /// </summary>
 public sealed class OptimizationCache
 {
     private const string EntryFile = "entry.json";
+
+    /// <summary><c>.tmp-KEY12-TAG…</c> (and AtomicFile's <c>..tmp-KEY12-TAG….PID-GUID.tmp</c> copies into one) and <c>KEY.trash-TAG</c>.</summary>
+    private static readonly Regex TemporaryName = new(
+        @"^(?:\.\.?tmp-[0-9a-f]{12}-|[0-9a-f]{64}\.trash-)(?<tag>[0-9]{1,10}-[0-9a-f]{32}|[0-9a-f]{32})",
+        RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture);
     private readonly IReadOnlyList<string> _roots;
     private readonly Action<string> _log;
 
@@ -63,10 +73,11 @@ public sealed class OptimizationCache
 
         using (var held = AcquireLock(key))
         {
-            // Another build may have stored it while this one waited for the lock.
-            if (held.WaitedForOther && TryRestore(key, outputs, out hitRoot))
+            // Look again even when the lock came at once: a concurrent build may have stored the entry and released
+            // the lock between the lookup above and this lock. Without this second look both would optimize.
+            if (TryRestore(key, outputs, out hitRoot))
             {
-                _log($"cache hit {Short(key)} ({hitRoot}, after waiting for a concurrent build)");
+                _log($"cache hit {Short(key)} ({hitRoot}, {(held.WaitedForOther ? "after waiting for" : "stored meanwhile by")} a concurrent build)");
                 return CacheOutcome.Hit;
             }
 
@@ -114,13 +125,57 @@ public sealed class OptimizationCache
     /// <summary>The entry folder of a key under one root (exists or not).</summary>
     public static string EntryPath(string root, string key) => Path.Combine(root, key[..2], key);
 
+    /// <summary>
+    /// A path for a temporary file of this run next to the key's entries (<c>ROOT/ab/.tmp-KEY12-PID-GUID-NAME</c>);
+    /// the caller deletes it, and if the process is killed first, the next write into that folder does.
+    /// </summary>
+    public string NewTemporaryFile(string key, string name)
+    {
+        if (!Enabled) throw new InvalidOperationException("The cache has no folder.");
+        var shard = Path.GetDirectoryName(EntryPath(_roots[0], key))!;
+        Directory.CreateDirectory(shard);
+        RemoveAbandonedTemporaries(shard);
+        return Path.Combine(shard, TemporaryPrefix(key) + "-" + name);
+    }
+
+    /// <summary>
+    /// Deletes the temporaries in one <c>ab/</c> folder whose writing process no longer runs (killed mid-store or
+    /// mid-delete); never a live concurrent build's, never an entry or a lock file. Returns how many it deleted.
+    /// </summary>
+    public static int RemoveAbandonedTemporaries(string shard)
+    {
+        if (!Directory.Exists(shard)) return 0;
+        var removed = 0;
+        foreach (var path in Directory.EnumerateFileSystemEntries(shard))
+        {
+            var match = TemporaryName.Match(Path.GetFileName(path));
+            if (!match.Success || !AtomicFile.IsAbandoned(match.Groups["tag"].Value, path)) continue;
+            try
+            {
+                if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+                else File.Delete(path);
+                removed++;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // another build is cleaning up too, or the folder is read-only: a stray temporary is harmless
+            }
+        }
+
+        return removed;
+    }
+
+    private static string TemporaryPrefix(string key) => $".tmp-{key[..12]}-{AtomicFile.NewWriterTag()}";
+
     /// <summary>Writes the entry into a temp folder next to its final place, then renames it there. Losing a race is fine.</summary>
     private bool TryStoreEntry(string root, string key, IReadOnlyDictionary<string, string> outputs)
     {
         var final = EntryPath(root, key);
         if (IsValid(final, outputs.Keys)) return false;
-        Directory.CreateDirectory(Path.GetDirectoryName(final)!);
-        var temp = Path.Combine(Path.GetDirectoryName(final)!, $".tmp-{key[..12]}-{Guid.NewGuid():N}");
+        var shard = Path.GetDirectoryName(final)!;
+        Directory.CreateDirectory(shard);
+        RemoveAbandonedTemporaries(shard);
+        var temp = Path.Combine(shard, TemporaryPrefix(key));
         Directory.CreateDirectory(temp);
         try
         {
@@ -150,7 +205,7 @@ public sealed class OptimizationCache
     /// <summary>A damaged entry is renamed away first (atomic), so no reader ever sees it half-deleted.</summary>
     private static void MoveAsideAndDelete(string entry)
     {
-        var trash = $"{entry}.trash-{Guid.NewGuid():N}";
+        var trash = $"{entry}.trash-{AtomicFile.NewWriterTag()}";
         try
         {
             Directory.Move(entry, trash);
@@ -185,7 +240,7 @@ public sealed class OptimizationCache
         }
     }
 
-    private static void CopyAtomically(string source, string destination) => EdgeBuild.Onnx.IO.AtomicFile.Copy(source, destination);
+    private static void CopyAtomically(string source, string destination) => AtomicFile.Copy(source, destination);
 
     private HeldLock AcquireLock(string key)
     {
@@ -198,6 +253,10 @@ public sealed class OptimizationCache
         {
             try
             {
+                // FileShare.None is an OS file lock (flock on Unix): a killed holder's lock goes with its process, and
+                // its lock file, left behind, is simply taken by the next build. DeleteOnClose can let a late opener lock
+                // the unlinked file while another locks a new one, but only after a holder released the key, i.e. stored
+                // it or failed: both then look the entry up again before optimizing.
                 var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
                 return new HeldLock(stream, waited);
             }

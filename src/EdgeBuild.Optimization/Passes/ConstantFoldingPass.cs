@@ -77,6 +77,7 @@ public sealed class ConstantFoldingPass : IGraphPass
         && !Nondeterministic.Contains(node.OpType)
         && !KeepCompact.Contains(node.OpType)
         && !IsWideningCastOfWeight(graph, node)
+        && !IsDequantizeScaleProduct(graph, node)
         && node.Attribute.All(a => a.G is null && a.Graphs.Count == 0)
         && !node.Output.Any(graph.IsGraphOutput);
 
@@ -84,6 +85,17 @@ public sealed class ConstantFoldingPass : IGraphPass
         node.OpType == "Cast"
         && graph.Initializer(node.Input[0]) is { } weight
         && DType.SizeOf(weight.DataType) < DType.SizeOf((int)Attributes.GetInt(node, "to", 0));
+
+    /// <summary>
+    /// A Mul read only as the scale of DequantizeLinear nodes: the quantizer writes int32 bias scales s_x·s_w this
+    /// way on purpose (the product is a float per channel that both factors already determine); folding would
+    /// store it again. ORT folds it itself when it loads the model.
+    /// </summary>
+    private static bool IsDequantizeScaleProduct(OnnxGraph graph, NodeProto node) =>
+        node.OpType == "Mul"
+        && node.Output.Count == 1
+        && graph.Consumers(node.Output[0]) is { Count: > 0 } readers
+        && readers.All(r => r.OpType == "DequantizeLinear" && r.Input.IndexOf(node.Output[0]) == 1 && r.Input.Count(i => i == node.Output[0]) == 1);
 
     private static bool Grows(OnnxGraph graph, NodeProto producer, TensorProto result)
     {

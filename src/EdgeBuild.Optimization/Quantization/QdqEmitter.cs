@@ -8,13 +8,17 @@ namespace EdgeBuild.Optimization.Quantization;
 /// <summary>
 /// Computes quantization parameters from calibrated ranges and writes the Q/DQ nodes and int8 initializers.
 /// Q/DQ nodes are unnamed and new values get short suffixes (_q, _dq, _s, _z): in a small model the names of
-/// hundreds of Q/DQ nodes are a visible share of the file size.
+/// hundreds of Q/DQ nodes are a visible share of the file size. For the same reason nothing redundant is stored:
+/// all-zero weight zero points are left out (DequantizeLinear defaults them to 0 of the weight's type) and a
+/// bias scale is a Mul of the input and weight scales rather than a copy of their product (see QuantizeBias).
 /// </summary>
 internal sealed class QdqEmitter(OnnxGraph graph, QuantizationOptions options, IReadOnlyDictionary<string, TensorRange> ranges)
 {
     private readonly Dictionary<string, QuantParams> _activations = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _dequantizedWeights = new(StringComparer.Ordinal);
     private readonly Dictionary<string, float[]> _weightScales = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _weightScaleNames = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Scale, string ZeroPoint)> _activationParams = new(StringComparer.Ordinal);
 
     public IReadOnlyDictionary<string, QuantParams> QuantizedTensors => _activations;
 
@@ -52,7 +56,8 @@ internal sealed class QdqEmitter(OnnxGraph graph, QuantizationOptions options, I
             if (!_activations.TryGetValue(activation, out var xParams)) continue;
             var weightName = node.Input[bias.WeightInput];
             if (!_weightScales.TryGetValue(weightName, out var wScales)) continue;
-            graph.SetInput(node, bias.Input, QuantizeBias(node.Input[bias.Input], xParams.Scale, wScales));
+            var scaleNames = (Input: ActivationParams(activation, xParams).Scale, Weight: _weightScaleNames[weightName]);
+            graph.SetInput(node, bias.Input, QuantizeBias(node.Input[bias.Input], xParams.Scale, wScales, scaleNames));
         }
 
         foreach (var (tensor, p) in _activations.OrderBy(kv => kv.Key, StringComparer.Ordinal)) InsertPair(tensor, p);
@@ -94,7 +99,7 @@ internal sealed class QdqEmitter(OnnxGraph graph, QuantizationOptions options, I
     /// <summary>T → QuantizeLinear → DequantizeLinear → every former reader of T.</summary>
     private void InsertPair(string tensor, QuantParams p)
     {
-        var (scale, zeroPoint) = AddScalarParams(tensor, p);
+        var (scale, zeroPoint) = ActivationParams(tensor, p);
         var quantized = graph.UniqueName(tensor + "_q");
         var dequantized = graph.UniqueName(tensor + "_dq");
         var readers = graph.Consumers(tensor).ToList();
@@ -112,13 +117,27 @@ internal sealed class QdqEmitter(OnnxGraph graph, QuantizationOptions options, I
         }
     }
 
-    private (string Scale, string ZeroPoint) AddScalarParams(string tensor, QuantParams p)
+    /// <summary>The scale and zero point initializers of an activation's pair (biases read the scale too).</summary>
+    private (string Scale, string ZeroPoint) ActivationParams(string tensor, QuantParams p)
+    {
+        if (!_activationParams.TryGetValue(tensor, out var names)) _activationParams[tensor] = names = AddScalarParams(tensor, p);
+        return names;
+    }
+
+    private (string Scale, string ZeroPoint) AddScalarParams(string tensor, QuantParams p) => (AddScalarScale(tensor, p), AddScalarZeroPoint(tensor, p));
+
+    private string AddScalarScale(string tensor, QuantParams p)
     {
         var scale = graph.UniqueName(tensor + "_s");
-        var zeroPoint = graph.UniqueName(tensor + "_z");
         graph.AddInitializer(Tensors.FromFloats(scale, [p.Scale]));
+        return scale;
+    }
+
+    private string AddScalarZeroPoint(string tensor, QuantParams p)
+    {
+        var zeroPoint = graph.UniqueName(tensor + "_z");
         graph.AddInitializer(p.Signed ? Tensors.FromInt8s(zeroPoint, [(sbyte)p.ZeroPoint]) : Tensors.FromUInt8s(zeroPoint, [(byte)p.ZeroPoint]));
-        return (scale, zeroPoint);
+        return zeroPoint;
     }
 
     /// <summary>A constant input of an elementwise op: per-tensor, activation encoding, range from its values.</summary>
@@ -128,7 +147,9 @@ internal sealed class QdqEmitter(OnnxGraph graph, QuantizationOptions options, I
         var values = Tensors.ToFloatArray(graph.Initializer(name)!);
         var dims = graph.Initializer(name)!.Dims.ToArray();
         var p = QuantParams.ForRange(values.Min(), values.Max(), options.SignedActivations, symmetric: false);
-        var (scale, zeroPoint) = AddScalarParams(name, p);
+        var scale = AddScalarScale(name, p);
+        // Only a DequantizeLinear reads it (no QuantizeLinear takes its output type from it), so 0 can stay implicit.
+        var zeroPoint = p.ZeroPoint == 0 ? null : AddScalarZeroPoint(name, p);
         var q = graph.UniqueName(name + "_q");
         graph.AddInitializer(Encode(q, values.Select(p.Quantize).ToArray(), p.Signed, dims));
         return _dequantizedWeights[name] = AddDequantize(name, q, scale, zeroPoint, axis: null);
@@ -181,35 +202,48 @@ internal sealed class QdqEmitter(OnnxGraph graph, QuantizationOptions options, I
         graph.AddInitializer(Encode(q, quantized, signed, dims));
         long[] paramDims = perChannel ? [channels] : [];
         graph.AddInitializer(Tensors.FromFloats(scaleName, scales, paramDims));
-        graph.AddInitializer(signed
-            ? Tensors.FromInt8s(zpName, zeroPoints.Select(z => (sbyte)z).ToArray(), paramDims)
-            : Tensors.FromUInt8s(zpName, zeroPoints.Select(z => (byte)z).ToArray(), paramDims));
+        // Symmetric weights have zero points of 0, which DequantizeLinear assumes when the input is absent (the
+        // type comes from the int8 data): storing them costs a byte per channel and carries nothing.
+        var zeroPoint = zeroPoints.All(z => z == 0) ? null : zpName;
+        if (zeroPoint is not null)
+        {
+            graph.AddInitializer(signed
+                ? Tensors.FromInt8s(zpName, zeroPoints.Select(z => (sbyte)z).ToArray(), paramDims)
+                : Tensors.FromUInt8s(zpName, zeroPoints.Select(z => (byte)z).ToArray(), paramDims));
+        }
+
         _weightScales[name] = perChannel ? scales : [scales[0]];
-        var dequantized = AddDequantize(name, q, scaleName, zpName, perChannel ? axis : null);
+        _weightScaleNames[name] = scaleName;
+        var dequantized = AddDequantize(name, q, scaleName, zeroPoint, perChannel ? axis : null);
         _weightScales[dequantized] = _weightScales[name];
+        _weightScaleNames[dequantized] = scaleName;
         return _dequantizedWeights[name] = dequantized;
     }
 
-    /// <summary>int32 bias with scale s_x·s_w[c] and zero point 0: what QLinearConv/QGemm expect, so the fusion succeeds.</summary>
-    private string QuantizeBias(string name, float inputScale, float[] weightScales)
+    /// <summary>
+    /// int32 bias with scale s_x·s_w[c] and zero point 0: what QLinearConv/QGemm expect, so the fusion succeeds.
+    /// The scale is not stored: a Mul of the two scale initializers computes it (one float product per channel,
+    /// the same IEEE multiply as here, so the int32 values match it exactly). ORT's level-1 constant folding
+    /// turns the Mul back into an initializer before its QDQ fusion runs, and the fused kernel never reads it.
+    /// ConstantFoldingPass leaves such Muls alone (<see cref="Passes.ConstantFoldingPass"/>).
+    /// </summary>
+    private string QuantizeBias(string name, float inputScale, float[] weightScales, (string Input, string Weight) scaleNames)
     {
         var values = Tensors.ToFloatArray(graph.Initializer(name)!);
         var perChannel = weightScales.Length > 1;
-        var scales = new float[perChannel ? values.Length : 1];
         var q = new int[values.Length];
         for (var c = 0; c < values.Length; c++)
         {
             var scale = inputScale * weightScales[perChannel ? c : 0];
-            if (perChannel || c == 0) scales[perChannel ? c : 0] = scale;
             q[c] = (int)Math.Clamp(Math.Round(values[c] / scale), int.MinValue, int.MaxValue);
         }
 
         var qName = graph.UniqueName(name + "_q");
         var scaleName = graph.UniqueName(name + "_s");
         graph.AddInitializer(Tensors.FromInt32s(qName, q, values.Length));
-        graph.AddInitializer(perChannel ? Tensors.FromFloats(scaleName, scales, values.Length) : Tensors.FromFloats(scaleName, scales));
+        graph.AddNode(new NodeProto { OpType = "Mul", Input = { scaleNames.Input, scaleNames.Weight }, Output = { scaleName } });
         // No zero point: it defaults to 0, and an int32 per channel would cost as much as the bias itself.
-        // Per-tensor weights give a per-tensor bias scale: one float instead of one per channel.
+        // Per-tensor weights give a per-tensor bias scale (a scalar product).
         return AddDequantize(name, qName, scaleName, zeroPoint: null, axis: perChannel ? 0 : null);
     }
 

@@ -50,7 +50,7 @@ public sealed class InterruptedRunTests(ITestOutputHelper output) : IDisposable
 
         var rng = new Random(1123);
         var landings = Enum.GetValues<Landing>().ToDictionary(l => l, _ => 0);
-        int survived = 0, strayTempFiles = 0, tempFilesAfterRerun = 0, cacheTempFolders = 0;
+        int survived = 0, strayTempFiles = 0, tempFilesAfterRerun = 0, cacheLeftovers = 0;
         var delays = new List<double>();
         for (var i = 0; i < kills; i++)
         {
@@ -72,8 +72,7 @@ public sealed class InterruptedRunTests(ITestOutputHelper output) : IDisposable
             Assert.True(code == ExitCodes.Ok, $"run after kill {i}: {err}");
             Assert.Equal(3, CheckOutputs(outDir, expected, $"rerun after kill {i}"));
             tempFilesAfterRerun += TempFiles(outDir);
-            if (CacheOf(outDir) is { } c && Directory.Exists(c))
-                cacheTempFolders += Directory.GetDirectories(c).SelectMany(Directory.GetDirectories).Count(d => Path.GetFileName(d).StartsWith(".tmp-", StringComparison.Ordinal));
+            cacheLeftovers += CacheLeftovers(CacheOf(outDir));
             survived++;
         }
 
@@ -91,11 +90,12 @@ public sealed class InterruptedRunTests(ITestOutputHelper output) : IDisposable
             ["brokenCacheEntries"] = 0,
             ["strayTempFilesLeftByKills"] = strayTempFiles,
             ["tempFilesLeftAfterNextRun"] = tempFilesAfterRerun,
-            ["cacheTempFoldersLeft"] = cacheTempFolders, // ignored by lookups (entries appear by rename only)
+            ["cacheTempFilesAndLocksLeftAfterNextRun"] = cacheLeftovers,
             ["runsSurvived"] = survived,
         });
         Assert.Equal(kills, survived);
         Assert.Equal(0, tempFilesAfterRerun);
+        Assert.Equal(0, cacheLeftovers);
         Assert.True(landings[Landing.MidOptimization] > 0, "no kill landed mid-optimization: the test is not testing interruption");
     }
 
@@ -131,6 +131,16 @@ public sealed class InterruptedRunTests(ITestOutputHelper output) : IDisposable
     }
 
     private static int TempFiles(string dir) => Directory.Exists(dir) ? Directory.GetFiles(dir, "*.tmp").Length : 0;
+
+    /// <summary>
+    /// What a killed run can leave in its cache folder besides entries (docs/cache.md): temp entry folders and result
+    /// files (.tmp-…), trash folders (KEY.trash-…) and its lock file (KEY.lock). The next run must have removed them.
+    /// </summary>
+    private static int CacheLeftovers(string cache) =>
+        Directory.Exists(cache)
+            ? Directory.GetDirectories(cache).SelectMany(Directory.GetFileSystemEntries).Select(Path.GetFileName)
+                .Count(n => n!.StartsWith('.') || n.Contains(".trash-", StringComparison.Ordinal) || n.EndsWith(".lock", StringComparison.Ordinal))
+            : 0;
 
     /// <summary>Each output is absent or complete (model and manifest byte-identical to the reference, report valid JSON).</summary>
     private static int CheckOutputs(string outDir, byte[][] expected, string when)

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using EdgeBuild.Integration.Tests.Infrastructure;
 using EdgeBuild.Tests.Shared;
 using Xunit.Abstractions;
@@ -16,11 +17,13 @@ public sealed class ReliableBuildTests(PackageFeedFixture feed, ITestOutputHelpe
 {
     private const string ClassName = "DirectionClassifier";
 
-    private ConsumerProject Consumer(string parent, string name = "ReproApp", bool readOnlyModels = false)
+    /// <param name="sharedNamespace">The wrapper's namespace when it must not follow the project's name (projects that share a cache key).</param>
+    private ConsumerProject Consumer(string parent, string name = "ReproApp", bool readOnlyModels = false, string? sharedNamespace = null)
     {
         var project = new ConsumerProject(feed, name, Path.Combine(feed.Work, parent));
         var model = project.CopyFile(TestAssets.Classifier, "models/cls.onnx");
-        project.ItemXml = $"""    <EdgeModel Include="models/cls.onnx" TargetDevice="rpi5" Precision="none" ClassName="{ClassName}" Dims="N=1;H=48;W=192" />""";
+        var ns = sharedNamespace is null ? "" : $" Namespace=\"{sharedNamespace}\"";
+        project.ItemXml = $"""    <EdgeModel Include="models/cls.onnx" TargetDevice="rpi5" Precision="none" ClassName="{ClassName}"{ns} Dims="N=1;H=48;W=192" />""";
         // Generated sources on disk so they can be compared; the generator itself never writes files.
         project.PropertiesXml = "    <EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles>";
         if (readOnlyModels)
@@ -78,14 +81,30 @@ public sealed class ReliableBuildTests(PackageFeedFixture feed, ITestOutputHelpe
 
         var cache = Path.Combine(feed.Work, "shared-cache");
         string[] extra = [$"-p:EdgeBuildCacheDir={cache}"];
-        var projects = Enumerable.Range(0, 8).Select(i => Consumer("parallel", "ParallelApp" + i)).ToList();
-        // Eight projects have eight namespaces, so manifests and generated code differ by design; the models must not.
+        // One wrapper namespace for all eight: the same cache key, so the builds race for one entry (the key's lock),
+        // and every artifact, manifest and generated code included, must come out byte-identical.
+        var projects = Enumerable.Range(0, 8).Select(i => Consumer("parallel", "ParallelApp" + i, sharedNamespace: "Parallel.Models")).ToList();
         var results = projects.AsParallel().WithDegreeOfParallelism(8).Select(p => p.Build(extra)).ToList();
 
+        var failed = results.Count(r => r.ExitCode != 0);
+        var reference = Artifacts(projects[0]);
+        var corrupt = projects.Count(p =>
+        {
+            var artifacts = Artifacts(p);
+            return !artifacts.Keys.SequenceEqual(reference.Keys) || reference.Any(a => !a.Value.AsSpan().SequenceEqual(artifacts[a.Key]));
+        });
+        var log = string.Concat(results.Select(r => r.Output));
+        var misses = Regex.Matches(log, @"cache miss [0-9a-f]{12}: optimizing").Count;
+        var hits = Regex.Matches(log, @"cache hit [0-9a-f]{12} \(").Count;
+        var entries = Directory.GetDirectories(cache).SelectMany(Directory.GetDirectories).Count(d => Path.GetFileName(d).Length == 64);
+        var leftovers = Directory.GetFileSystemEntries(cache, "*", SearchOption.AllDirectories)
+            .Count(f => f.EndsWith(".lock", StringComparison.Ordinal) || Path.GetFileName(f).StartsWith(".", StringComparison.Ordinal));
+        output.WriteLine($"reliability figures (concurrency-msbuild): 8 parallel builds, one shared cache: {failed} failed, {corrupt} with differing artifacts " +
+                         $"({reference.Count} compared each), {misses} miss(es), {hits} hit(s), {entries} entr(y/ies), {leftovers} lock/temp files left, " +
+                         $"slowest build {results.Max(r => r.Elapsed.TotalSeconds):F0} s");
+
         Assert.All(results, r => r.EnsureSuccess());
-        var reference = File.ReadAllBytes(Path.Combine(projects[0].BinDirectory, ClassName + ".onnx"));
-        foreach (var p in projects)
-            Assert.True(reference.AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(p.BinDirectory, ClassName + ".onnx"))), $"{p.Name}'s model differs");
-        output.WriteLine($"reliability figures (concurrency-msbuild): 8 parallel builds, one shared cache, 8 identical models");
+        Assert.Equal(0, corrupt);
+        Assert.Equal((1, 7, 1, 0), (misses, hits, entries, leftovers));
     }
 }

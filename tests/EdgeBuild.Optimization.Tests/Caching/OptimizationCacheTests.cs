@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using EdgeBuild.Optimization.Caching;
 using EdgeBuild.Tests.Shared;
 using Microsoft.ML.OnnxRuntime;
@@ -71,8 +72,10 @@ public sealed class OptimizationCacheTests : IDisposable
 
         var expected = File.ReadAllBytes(outputs[0]);
         Assert.All(outputs, o => Assert.Equal(expected, File.ReadAllBytes(o)));
-        Assert.True(produced >= 1);
-        Assert.Equal(produced, outcomes.Count(o => o == CacheOutcome.Miss));
+        // One computes while the others wait on the key's lock, then restore its entry.
+        Assert.Equal(1, produced);
+        Assert.Equal(1, outcomes.Count(o => o == CacheOutcome.Miss));
+        Assert.Equal(3, outcomes.Count(o => o == CacheOutcome.Hit));
 
         var entries = Directory.GetDirectories(Path.Combine(shared, key[..2]));
         Assert.Equal([OptimizationCache.EntryPath(shared, key)], entries);
@@ -147,6 +150,119 @@ public sealed class OptimizationCacheTests : IDisposable
         Assert.Equal(CacheOutcome.Hit, other.GetOrCreate(key, new Dictionary<string, string> { ["model"] = Path.Combine(_dir, "b", "cls.onnx") },
             () => throw new InvalidOperationException("must hit")));
         Assert.True(Directory.Exists(OptimizationCache.EntryPath(local, key)));
+    }
+
+    /// <summary>The id of a process that has exited (ids are reused only after wrapping around).</summary>
+    private static int DeadProcessId()
+    {
+        using var p = Process.Start(new ProcessStartInfo("true") { UseShellExecute = false })!;
+        p.WaitForExit();
+        return p.Id;
+    }
+
+    private static bool IsLocked(string path)
+    {
+        try
+        {
+            using (new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None)) return false;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task A_build_waits_for_the_keys_lock_and_a_killed_holder_does_not_block_it()
+    {
+        var root = Path.Combine(_dir, "shared");
+        var key = Key(TestAssets.Classifier);
+        var lockFile = Path.Combine(root, key[..2], key + ".lock");
+        Directory.CreateDirectory(Path.GetDirectoryName(lockFile)!);
+        // Another build holding the key's lock: util-linux flock(1) takes the same flock(2) lock FileShare.None does;
+        // -o keeps it in flock itself, so killing that process (as CI kills a cancelled build) is what releases it.
+        using var holder = Process.Start(new ProcessStartInfo("flock", ["-o", lockFile, "sleep", "600"]) { UseShellExecute = false })!;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(File.Exists(lockFile) && IsLocked(lockFile)) && DateTime.UtcNow < deadline) Thread.Sleep(20);
+        Assert.True(IsLocked(lockFile), "flock did not take the lock");
+
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var output = Path.Combine(_dir, "out", "cls.onnx");
+        var produced = 0;
+        var build = Task.Factory.StartNew(() => new OptimizationCache(null, root, log.Enqueue)
+            .GetOrCreate(key, new Dictionary<string, string> { ["model"] = output }, () =>
+            {
+                produced++;
+                Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+                OptimizeWithOrt(TestAssets.Classifier, output);
+            }), TaskCreationOptions.LongRunning);
+
+        while (!build.IsCompleted && !log.Contains($"cache wait {key[..12]}: another build is optimizing the same inputs") && DateTime.UtcNow < deadline.AddSeconds(30))
+            await Task.Delay(20);
+        await Task.Delay(300);
+        Assert.False(build.IsCompleted, "the build did not wait for the lock's holder");
+        Assert.Equal(0, produced);
+
+        holder.Kill(entireProcessTree: true); // SIGKILL: no cleanup; the lock file stays, the OS drops the lock
+        await holder.WaitForExitAsync();
+        Assert.Equal(CacheOutcome.Miss, await build.WaitAsync(TimeSpan.FromMinutes(2)));
+        Assert.Equal(1, produced);
+        Assert.False(File.Exists(lockFile), "the lock file left by the killed holder was not removed after use");
+        Assert.True(Directory.Exists(OptimizationCache.EntryPath(root, key)));
+    }
+
+    [Fact]
+    public void Temporaries_of_killed_builds_are_deleted_by_the_next_store_and_a_live_builds_are_kept()
+    {
+        var root = Path.Combine(_dir, "local");
+        var key = Key(TestAssets.Classifier);
+        var shard = Path.Combine(root, key[..2]);
+        var dead = DeadProcessId();
+        var k12 = key[..12];
+        string Folder(string name, TimeSpan? age = null)
+        {
+            var path = Path.Combine(shard, name);
+            Directory.CreateDirectory(path);
+            File.WriteAllText(Path.Combine(path, "out-model"), "partial");
+            if (age is { } a) Directory.SetLastWriteTimeUtc(path, DateTime.UtcNow - a);
+            return path;
+        }
+
+        string FileIn(string name)
+        {
+            Directory.CreateDirectory(shard);
+            var path = Path.Combine(shard, name);
+            File.WriteAllText(path, "partial");
+            return path;
+        }
+
+        var stale = new[]
+        {
+            Folder($".tmp-{k12}-{dead}-{Guid.NewGuid():N}"),                              // entry being written, build killed
+            Folder($"{key}.trash-{dead}-{Guid.NewGuid():N}"),                            // damaged entry being deleted, build killed
+            FileIn($".tmp-{k12}-{dead}-{Guid.NewGuid():N}-result.json"),                 // CachedOptimizer's result file
+            FileIn($"..tmp-{k12}-{dead}-{Guid.NewGuid():N}-result.json.{dead}-{Guid.NewGuid():N}.tmp"), // its atomic copy
+            Folder($".tmp-{k12}-{Guid.NewGuid():N}", TimeSpan.FromHours(1)),             // older GUID-only name, long abandoned
+        };
+        var kept = new[]
+        {
+            Folder($".tmp-{k12}-{Environment.ProcessId}-{Guid.NewGuid():N}"),            // a live concurrent build's
+            Folder($".tmp-{k12}-{Guid.NewGuid():N}"),                                   // GUID-only and recent: cannot tell
+            FileIn($"{new string('c', 64)}.lock"),                                       // another key's lock
+            Folder(new string('d', 64)),                                                 // another key's entry
+        };
+
+        var output = Path.Combine(_dir, "out", "cls.onnx");
+        Assert.Equal(CacheOutcome.Miss, new OptimizationCache(root, null).GetOrCreate(key, new Dictionary<string, string> { ["model"] = output }, () =>
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+            OptimizeWithOrt(TestAssets.Classifier, output);
+        }));
+
+        Assert.All(stale, p => Assert.False(Path.Exists(p), $"{Path.GetFileName(p)} was not removed"));
+        Assert.All(kept, p => Assert.True(Path.Exists(p), $"{Path.GetFileName(p)} was removed"));
+        Assert.True(Directory.Exists(OptimizationCache.EntryPath(root, key)));
     }
 
     [Fact]

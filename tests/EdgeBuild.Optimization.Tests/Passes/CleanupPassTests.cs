@@ -105,6 +105,31 @@ public class CleanupPassTests
     }
 
     [Fact]
+    public void Folding_leaves_a_bias_scale_product_alone_but_folds_the_same_mul_elsewhere()
+    {
+        var model = new ModelBuilder()
+            .Input("x", DType.Float, 2, 4)
+            .Initializer(Tensors.FromInt32s("bq", [10, -20, 30, -40], 4))
+            .Initializer("sx", [0.02f], 1)
+            .Initializer("sw", [0.1f, 0.2f, 0.3f, 0.4f], 4)
+            .Node("Mul", ["sx", "sw"], ["bs"]) // read only as a DequantizeLinear scale: the quantizer's s_x·s_w
+            .Node("DequantizeLinear", ["bq", "bs"], ["b"], Attributes.Int("axis", 0))
+            .Node("Mul", ["sx", "sw"], ["k"]) // read by an Add: an ordinary constant
+            .Node("Add", ["x", "b"], ["xb"])
+            .Node("Add", ["xb", "k"], ["y"])
+            .Output("y", DType.Float, 2, 4)
+            .Build();
+
+        var (folded, changes) = PassRunner.Apply(new ConstantFoldingPass(), model);
+        var cleaned = PassRunner.Apply(new DeadCodeEliminationPass(), folded).Model;
+
+        Assert.Equal(1, changes);
+        Assert.Equal("Mul", new OnnxGraph(cleaned.Graph).Producer("bs")?.OpType);
+        Assert.Contains(cleaned.Graph.Initializer, t => t.Name == "k");
+        AssertSameOutputs(model, cleaned);
+    }
+
+    [Fact]
     public void Dead_nodes_and_unused_initializers_are_removed()
     {
         var model = new ModelBuilder()

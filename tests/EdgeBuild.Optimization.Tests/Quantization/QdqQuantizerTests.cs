@@ -92,7 +92,39 @@ public class QdqQuantizerTests
         Assert.True(accuracy[0].SqnrDb > 20, $"SQNR {accuracy[0].SqnrDb:F1} dB");
         var g = new OnnxGraph(q.Graph);
         var biasDq = q.Graph.Node.Single(n => n.OpType == "DequantizeLinear" && g.Initializer(n.Input[0])?.DataType == DType.Int32);
-        Assert.Empty(g.Initializer(biasDq.Input[1])!.Dims);
+        var biasScale = g.Producer(biasDq.Input[1])!;
+        Assert.All(biasScale.Input, s => Assert.Empty(g.Initializer(s)!.Dims));
         Assert.Null(Attributes.Find(biasDq, "axis"));
+        Assert.Contains("QLinearConv", OrtOptimizedGraph.Of(q, int8Activations: true).Node.Select(n => n.OpType));
+    }
+
+    [Fact]
+    public void Bias_scale_is_a_mul_of_the_stored_scales_weights_have_no_zero_points_and_ort_still_fuses_the_conv()
+    {
+        var (q, accuracy) = Quantize(ConvRelu(), [1, 3, 8, 8]);
+
+        Assert.True(accuracy[0].SqnrDb > 25, $"SQNR {accuracy[0].SqnrDb:F1} dB");
+        var g = new OnnxGraph(q.Graph);
+        var conv = g.Nodes.Single(n => n.OpType == "Conv" && n.Input.Count == 3);
+        var (inputDq, weightDq, biasDq) = (g.Producer(conv.Input[0])!, g.Producer(conv.Input[1])!, g.Producer(conv.Input[2])!);
+        // Symmetric int8 weights: the all-zero zero point is implicit.
+        Assert.Equal(2, weightDq.Input.Count);
+        Assert.DoesNotContain(q.Graph.Initializer, t => t.DataType == DType.Int8 && t.Dims.SequenceEqual([4L]));
+        // s_x·s_w is not stored: a Mul of the input pair's scale and the weight scale computes it (the cleanup's
+        // constant folding leaves it alone), and it equals the scale the int32 bias was quantized with.
+        var mul = g.Producer(biasDq.Input[1])!;
+        Assert.Equal("Mul", mul.OpType);
+        Assert.Equal(new[] { inputDq.Input[1], weightDq.Input[1] }, mul.Input);
+        var sx = Tensors.ToFloatArray(g.Initializer(inputDq.Input[1])!)[0];
+        var sw = Tensors.ToFloatArray(g.Initializer(weightDq.Input[1])!);
+        var bias = Tensors.ToFloatArray(ConvRelu().Graph.Initializer.Single(t => t.Name == "b"));
+        var q32 = Tensors.ToArray<int>(g.Initializer(biasDq.Input[0])!);
+        for (var c = 0; c < 4; c++) Assert.Equal(Math.Round(bias[c] / (sx * sw[c])), q32[c]);
+
+        // ORT folds the Mul at load and fuses DQ→Conv→Relu→Q into QLinearConv: no float Conv or Mul is left for it.
+        var ops = OrtOptimizedGraph.Of(q, int8Activations: true).Node.Select(n => n.OpType).ToList();
+        Assert.Single(ops, "QLinearConv");
+        Assert.DoesNotContain("Mul", ops);
+        Assert.Single(ops, "Conv"); // the last Conv writes the graph output and stays float by design
     }
 }
