@@ -9,6 +9,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 var files = args.Where((a, i) => !a.StartsWith("--") && (i == 0 || !args[i - 1].StartsWith("--"))).ToArray();
 double minIou = Option("--min-iou", 0.9), minSqnr = Option("--min-sqnr", 30);
@@ -34,7 +35,7 @@ Console.WriteLine(JsonSerializer.Serialize(new
     sqnrDb = sqnr is { } db ? Math.Round(db, 2) : (double?)null,
     minIou,
     minSqnrDb = minSqnr,
-}));
+}, new JsonSerializerOptions { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals })); // identical maps: "Infinity"
 return ok ? 0 : 1;
 
 double Option(string name, double fallback) =>

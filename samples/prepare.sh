@@ -10,6 +10,9 @@ if [ "${EDGEBUILD_SAMPLE_PREPARED:-}" = 1 ]; then exit 0; fi
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 bash "$repo/scripts/fetch-assets.sh" >&2
+# The detector calibrates on the pinned split's det-cal images (TextDetection.csproj); page.png and bw_text.png are
+# held out (det-val): the sample is checked on them.
+bash "$repo/scripts/ppocr-image-split.sh" "$(bash "$repo/scripts/fetch-assets.sh" --print)/ppocr-split" >&2
 
 echo "prepare: packing EdgeBuild into artifacts/packages" >&2
 bash "$repo/scripts/pack.sh" >&2

@@ -60,6 +60,7 @@ if (options.Json)
         latencyMs,
         modelBytes,
         model = options.ModelPath ?? TextDetector.ModelFileName,
+        precision = options.ModelPath is null ? TextDetector.ModelInfo.Precision : null, // what the build made; unknown for --model
         boxes = boxes.Select(b => new { score = b.Score, corners = b.Corners.Select(c => new[] { c.X, c.Y }) }),
     }));
     return 0;

@@ -32,6 +32,7 @@ public static class ModelOptimizer
             throw new OptimizationInputException("EDGE0002", "--dynamic", $"--dynamic applies to int8 only, not to precision '{precision}'", "Use --precision int8 --dynamic, or drop --dynamic");
 
         var (model, originalBytes) = ModelFiles.LoadWithSize(request.ModelPath);
+        SignatureReader.EnsureBuffersFit(SignatureReader.Inputs(model, request.Dims, target), request.ModelPath);
         var originalNodes = model.Graph.Node.Count;
         clock.Mark("load and check the source");
 

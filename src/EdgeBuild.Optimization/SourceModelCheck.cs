@@ -9,7 +9,7 @@ namespace EdgeBuild.Optimization;
 /// inputs, duplicate names, wrong tensor sizes, unknown operators) is the input's fault and gets EDGE0101 naming
 /// the file; without this check such models reached the passes or the output check and escaped as stack traces.
 /// </summary>
-internal static class SourceModelCheck
+internal static partial class SourceModelCheck
 {
     public static void EnsureRuntimeAccepts(ModelProto model, string path)
     {
@@ -55,6 +55,38 @@ internal static class SourceModelCheck
     }
 
     /// <summary>ORT messages carry source locations and sometimes newlines; the diagnostic must stay one line.</summary>
-    private static string OneLine(string message) =>
-        string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).TrimEnd('.');
+    internal static string OneLine(string message) =>
+        WithoutSourceLocations(string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))).TrimEnd('.');
+
+    /// <summary>
+    /// Drops ORT's `/onnxruntime_src/.../graph.cc:1441 onnxruntime::Graph::Graph(const onnxruntime::Model&amp;, ...)`
+    /// prefixes: a C++ file and signature in a user's build log reads like a native crash and names nothing to fix.
+    /// </summary>
+    private static string WithoutSourceLocations(string message)
+    {
+        var m = SourceLocation().Match(message);
+        if (!m.Success) return message;
+        var rest = m.Index + m.Length;
+        if (m.Groups["signature"].Success)
+        {
+            var depth = 0;
+            for (var i = rest; i < message.Length; i++)
+            {
+                if (message[i] == '(') depth++;
+                else if (message[i] == ')' && --depth == 0)
+                {
+                    rest = i + 1;
+                    break;
+                }
+            }
+
+            if (depth != 0) return message; // unbalanced: keep everything rather than guess
+        }
+
+        return message[..m.Index] + message[rest..].TrimStart();
+    }
+
+    /// <summary>A source file and line, optionally followed by a qualified C++ function name up to its '('.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?:/[^\s:]+|\b[\w.]+)\.(?:cc|cpp|h):\d+ (?<signature>(?:[\w:<>*&]+ )?[\w:~<>]+::[\w~]+(?=\())?", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex SourceLocation();
 }

@@ -119,6 +119,7 @@ public sealed class EdgeBuildOptimize : ToolTask
         AppendIfSet(cmd, "--dims ", Meta(EdgeModelMetadata.Dims));
         AppendIfSet(cmd, "--calibration-data ", DataPatterns(EdgeModelMetadata.CalibrationData));
         AppendIfSet(cmd, "--validation-data ", DataPatterns(EdgeModelMetadata.ValidationData));
+        AppendIfSet(cmd, "--preprocess ", Meta(EdgeModelMetadata.Preprocess));
         AppendIfSet(cmd, "--min-sqnr ", Meta(EdgeModelMetadata.MinSqnrDb));
         AppendIfSet(cmd, "--exclude-nodes ", Meta(EdgeModelMetadata.ExcludeNodes));
         AppendIfSet(cmd, "--profile ", Meta(EdgeModelMetadata.ProfilePath));

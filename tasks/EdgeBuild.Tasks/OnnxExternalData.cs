@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Text;
 
 namespace EdgeBuild.Tasks;
@@ -45,6 +46,41 @@ internal static class OnnxExternalData
 
         return found;
     }
+
+    /// <summary>
+    /// Full paths of the external data files the build can track as Inputs: locations inside the model's folder with
+    /// nothing MSBuild or the file system would interpret. A hostile model's other locations (a NUL character,
+    /// `/**`, `..`, `;`) would crash the task or make MSBuild glob the disk; they are left out here and refused by
+    /// the tool with EDGE0102, which names the model.
+    /// </summary>
+    public static IReadOnlyList<string> TrackableFiles(string modelPath)
+    {
+        var folder = Path.GetDirectoryName(modelPath)!;
+        var files = new List<string>();
+        foreach (var location in FindLocations(modelPath))
+        {
+            if (!IsTrackable(location)) continue;
+            try
+            {
+                files.Add(Path.GetFullPath(Path.Combine(folder, location)));
+            }
+            catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+            {
+                // .NET Framework MSBuild (Visual Studio) refuses more names than .NET does, ':' among them.
+            }
+        }
+
+        return files;
+    }
+
+    private static readonly char[] MsBuildSpecial = ['*', '?', ';', '%', '$', '@', '\'', '"'];
+
+    private static bool IsTrackable(string location) =>
+        !Path.IsPathRooted(location)
+        && location.IndexOfAny(Path.GetInvalidPathChars()) < 0
+        && location.IndexOfAny(MsBuildSpecial) < 0
+        && location.IndexOf('\0') < 0
+        && !location.Split('/', '\\').Contains("..");
 
     private static void ScanGraph(WireReader reader, long start, long end, List<string> found, int depth)
     {

@@ -114,9 +114,7 @@ public sealed class ResolveEdgeModels : Task
 
         if (ErrorCount > errorsBefore) return null;
 
-        var externalData = OnnxExternalData.FindLocations(sourcePath)
-            .Select(location => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(sourcePath)!, location)))
-            .ToList();
+        var externalData = OnnxExternalData.TrackableFiles(sourcePath);
 
         var outputFileName = className + ".onnx";
         var dir = IntermediateDirectory;
@@ -161,7 +159,7 @@ public sealed class ResolveEdgeModels : Task
                  {
                      EdgeModelMetadata.SourcePath, EdgeModelMetadata.Target, EdgeModelMetadata.Precision, EdgeModelMetadata.ClassName,
                      EdgeModelMetadata.Namespace, EdgeModelMetadata.Dims, EdgeModelMetadata.CalibrationData, EdgeModelMetadata.ValidationData,
-                     EdgeModelMetadata.MinSqnrDb, EdgeModelMetadata.ExcludeNodes, EdgeModelMetadata.Embed, EdgeModelMetadata.ProfilePath,
+                     EdgeModelMetadata.Preprocess, EdgeModelMetadata.MinSqnrDb, EdgeModelMetadata.ExcludeNodes, EdgeModelMetadata.Embed, EdgeModelMetadata.ProfilePath,
                  })
         {
             Line(name, item.GetMetadata(name));

@@ -28,13 +28,15 @@ public sealed class EdgeBuildOptimizeTests : IDisposable
         Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } p ? p
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
 
-    private (bool Ok, RecordingBuildEngine Engine, EdgeBuildOptimize Task) Optimize(string target, string[]? packageFolders = null, string toolAssembly = "")
+    private (bool Ok, RecordingBuildEngine Engine, EdgeBuildOptimize Task) Optimize(
+        string target, string[]? packageFolders = null, string toolAssembly = "", IReadOnlyDictionary<string, string>? metadata = null)
     {
         _project.AddDetector("det.onnx");
         var engine = new RecordingBuildEngine(_project.ProjectFile);
         var item = new TaskItem("det.onnx");
         item.SetMetadata("TargetDevice", target);
         item.SetMetadata("Precision", "none");
+        foreach (var (name, value) in metadata ?? new Dictionary<string, string>()) item.SetMetadata(name, value);
         var resolve = new ResolveEdgeModels
         {
             BuildEngine = engine,
@@ -101,6 +103,23 @@ public sealed class EdgeBuildOptimizeTests : IDisposable
         Assert.Empty(engine.Errors);
         Assert.True(new FileInfo(Path.Combine(_project.ObjDirectory, "Det.onnx")).Length > 1_000_000);
         Assert.Contains("\"className\": \"Det\"", File.ReadAllText(Path.Combine(_project.ObjDirectory, "Det.edgemodel.json")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Preprocess_reaches_the_tool_which_reports_a_bad_value_as_one_error()
+    {
+        _project.AddFile("calib/page.png", File.ReadAllBytes(Path.Combine(TestAssets.ImagesDir, "page.png")));
+        var (ok, engine, _) = Optimize("rpi5", metadata: new Dictionary<string, string>
+        {
+            ["Precision"] = "int8",
+            ["CalibrationData"] = "calib/*.png",
+            ["Preprocess"] = "resize=squash:320;channels=bgr",
+        });
+
+        Assert.False(ok);
+        var error = Assert.Single(engine.Errors);
+        Assert.Equal("EDGE0110", error.Code);
+        Assert.Contains("resize=squash:320", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -62,6 +62,21 @@ public sealed class OnnxExternalDataTests : IDisposable
     }
 
     [Fact]
+    public void Only_locations_inside_the_models_folder_without_special_characters_are_tracked()
+    {
+        // Found by the MSBuild fuzz test: a NUL in a location crashed ResolveEdgeModels (MSB4018); `/**` would make
+        // MSBuild glob the whole disk as Inputs. The tool refuses all but the first with EDGE0102.
+        string[] locations = ["ok.bin", "sub/ok2.bin", "w.bin\0.txt", "/etc/passwd", "../up.bin", "a/../../up.bin", "/**", "*.bin", "a;b.bin", "$(Secret).bin"];
+        var model = new ModelProto { IrVersion = 8, Graph = new GraphProto { Name = "g" } };
+        foreach (var (location, i) in locations.Select((l, i) => (l, i))) model.Graph.Initializer.Add(ExternalTensor("w" + i, location));
+        var path = _project.AddFile("m.onnx", model.ToByteArray());
+
+        Assert.Equal(locations, OnnxExternalData.FindLocations(path));
+        var folder = Path.GetDirectoryName(path)!;
+        Assert.Equal([Path.Combine(folder, "ok.bin"), Path.Combine(folder, "sub", "ok2.bin")], OnnxExternalData.TrackableFiles(path));
+    }
+
+    [Fact]
     public void A_file_that_is_not_protobuf_yields_nothing()
     {
         var path = _project.AddFile("text.onnx", "this is not a model\n"u8.ToArray());

@@ -179,6 +179,11 @@ public sealed class ResolveEdgeModelsTests : IDisposable
         Run(Item("det.onnx", ("CalibrationData", "calib/*.npy"), ("Precision", "int8")));
         Assert.NotEqual(afterPrecision, File.ReadAllText(stamp));
         Assert.Contains(added, File.ReadAllText(stamp), StringComparison.Ordinal);
+
+        // How images become inputs changes the calibration as much as the images do.
+        var beforePreprocess = File.ReadAllText(stamp);
+        Run(Item("det.onnx", ("CalibrationData", "calib/*.npy"), ("Precision", "int8"), ("Preprocess", "resize=letterbox:480x640;channels=bgr")));
+        Assert.NotEqual(beforePreprocess, File.ReadAllText(stamp));
     }
 
     [Fact]

@@ -22,14 +22,15 @@ public static class ImageLoader
         }
 
         var (h, w) = p.TargetSize(image.Height, image.Width);
-        var resized = ResizeBilinear(image.Data, image.Height, image.Width, h, w);
+        var (contentH, contentW) = p.ContentSize(image.Height, image.Width);
+        var resized = ResizeBilinear(image.Data, image.Height, image.Width, contentH, contentW);
         var c = p.ChannelCount;
-        var data = new float[c * h * w];
-        for (var y = 0; y < h; y++)
+        var data = new float[c * h * w]; // letterbox padding stays 0, the normalized mean colour
+        for (var y = 0; y < contentH; y++)
         {
-            for (var x = 0; x < w; x++)
+            for (var x = 0; x < contentW; x++)
             {
-                var src = (y * w + x) * 3;
+                var src = (y * contentW + x) * 3;
                 for (var ch = 0; ch < c; ch++)
                 {
                     float v = c == 1

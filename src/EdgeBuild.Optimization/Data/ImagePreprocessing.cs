@@ -8,7 +8,11 @@ namespace EdgeBuild.Optimization.Data;
 /// </summary>
 public sealed record ImagePreprocessing
 {
-    /// <summary>exact: resize to Height×Width. fit: keep aspect so the longer side is at most MaxSide, both sides rounded to a multiple of Multiple.</summary>
+    /// <summary>
+    /// exact: resize to Height×Width. fit: keep aspect so the longer side is at most MaxSide, both sides rounded to a
+    /// multiple of Multiple. letterbox: a Height×Width input holding the image scaled to fit inside it (aspect kept),
+    /// top-left, the rest zero after normalization: how an app feeds a model whose size is fixed at build time.
+    /// </summary>
     public string ResizeMode { get; init; } = "fit";
     public int Height { get; init; }
     public int Width { get; init; }
@@ -66,20 +70,28 @@ public sealed record ImagePreprocessing
     /// <summary>Output size for an image of the given size.</summary>
     public (int Height, int Width) TargetSize(int height, int width)
     {
-        if (ResizeMode == "exact") return (Height, Width);
+        if (ResizeMode is "exact" or "letterbox") return (Height, Width);
         var ratio = Math.Min(1.0, (double)MaxSide / Math.Max(height, width));
         int Round(double v) => Math.Max(Multiple, (int)Math.Round(v / Multiple) * Multiple);
         return (Round(height * ratio), Round(width * ratio));
     }
 
+    /// <summary>The size the image itself is resized to inside the input: smaller than <see cref="TargetSize"/> only for letterbox.</summary>
+    public (int Height, int Width) ContentSize(int height, int width)
+    {
+        if (ResizeMode != "letterbox") return TargetSize(height, width);
+        var scale = Math.Min((double)Width / width, (double)Height / height);
+        return (Math.Clamp((int)Math.Round(height * scale), 1, Height), Math.Clamp((int)Math.Round(width * scale), 1, Width));
+    }
+
     private static ImagePreprocessing ParseResize(ImagePreprocessing p, string value)
     {
         var parts = value.Split(':');
-        if (parts[0] == "exact" && parts.Length == 2 && parts[1].Split('x') is [var h, var w])
-            return p with { ResizeMode = "exact", Height = ParseInt(h), Width = ParseInt(w) };
+        if (parts[0] is "exact" or "letterbox" && parts.Length == 2 && parts[1].Split('x') is [var h, var w])
+            return p with { ResizeMode = parts[0], Height = ParseInt(h), Width = ParseInt(w) };
         if (parts[0] == "fit" && parts.Length is 2 or 3)
             return p with { ResizeMode = "fit", MaxSide = ParseInt(parts[1]), Multiple = parts.Length == 3 ? ParseInt(parts[2]) : 1 };
-        throw Bad("resize=" + value, "must be exact:HxW or fit:MAXSIDE[:MULTIPLE]");
+        throw Bad("resize=" + value, "must be exact:HxW, letterbox:HxW or fit:MAXSIDE[:MULTIPLE]");
     }
 
     private static float ParseNumber(string text)

@@ -30,6 +30,34 @@ public static class SignatureReader
         return declared.Select(o => probed.TryGetValue(o.Name, out var shape) && shape.Length == o.Shape.Count ? o with { Shape = shape } : o).ToList();
     }
 
+    /// <summary>Largest .NET array length: the generated wrapper preallocates one buffer per input.</summary>
+    private const long MaxBufferElements = 0x7FFFFFC7;
+
+    /// <summary>
+    /// An input whose resolved shape is negative or holds more elements than a .NET array could never be fed by the
+    /// generated wrapper, whose generator would then call the manifest malformed. Refused before anything is written:
+    /// EDGE0101 on the model when its own fixed dims are at fault, EDGE0002 on --dims when the user's values are.
+    /// </summary>
+    public static void EnsureBuffersFit(IReadOnlyList<TensorSignature> inputs, string modelPath)
+    {
+        foreach (var input in inputs)
+        {
+            var shape = $"[{string.Join(",", input.Shape)}]";
+            if (input.Shape.Any(d => d < -1))
+                throw new OptimizationInputException("EDGE0101", modelPath, $"input '{input.Name}' has a negative dimension in {shape}", "Fix the input's shape in the model (dims are positive, or symbolic)");
+            if (input.Shape.Any(d => d < 0)) continue; // unresolved: the generator asks for a Dims value
+
+            var fixedOnly = Elements(input.Shape.Where((_, i) => input.DimNames[i] is null));
+            if (fixedOnly > MaxBufferElements)
+                throw new OptimizationInputException("EDGE0101", modelPath, $"input '{input.Name}' has shape {shape}, more elements than a .NET array holds", "Fix the input's fixed dims in the model");
+            if (Elements(input.Shape) > MaxBufferElements)
+                throw new OptimizationInputException("EDGE0002", "--dims", $"input '{input.Name}' would have shape {shape}, more elements than a .NET array holds", "Give its symbolic dims smaller values");
+        }
+    }
+
+    private static long Elements(IEnumerable<long> dims) =>
+        dims.Aggregate(1L, (n, d) => d == 0 ? 0 : n > MaxBufferElements / Math.Max(d, 1) ? MaxBufferElements + 1 : n * d);
+
     /// <summary>Parses "N=1;H=640;W=640" (also accepts ',' between entries).</summary>
     public static IReadOnlyDictionary<string, long> ParseDims(string? text)
     {

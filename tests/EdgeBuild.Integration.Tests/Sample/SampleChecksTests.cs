@@ -27,16 +27,16 @@ public sealed class SampleChecksTests : IClassFixture<SamplePreparation>, IDispo
         Assert.NotNull(comparison.SqnrDb);
         Assert.True(comparison.SqnrDb >= 30, $"arm64 map SQNR vs x64 is {comparison.SqnrDb} dB, below 30 dB");
 
-        // The emulated run really used the arm64 build (an AArch64 ONNX Runtime). The sample builds Precision="none"
-        // until the int8 quantizer lands; then also assert the arm64 model is the int8 one (modelBytes < original / 2).
+        // The emulated run really used the arm64 build (an AArch64 ONNX Runtime) and the int8 model built for rpi5.
         Assert.Equal(NativeFiles.Arm64, NativeFiles.ElfMachine(Path.Combine(_outDir, "linux-arm64", "libonnxruntime.so")));
         Assert.Equal(NativeFiles.X64, NativeFiles.ElfMachine(Path.Combine(_outDir, "linux-x64", "libonnxruntime.so")));
+        AssertQuantized(Path.Combine(_outDir, "arm64.json"), new FileInfo(TestAssets.Detector).Length);
     }
 
-    [Fact(Skip = "Needs the int8 quantizer (issue 8); the sample builds Precision=\"none\" until it lands. Then set Precision=\"int8\" in samples/TextDetection/TextDetection.csproj and remove this Skip.")]
+    [Fact]
     public void Int8_sample_finds_the_same_boxes_as_the_float32_model()
     {
-        var (exitCode, log) = SampleScript.Run("check-int8.sh", ["--out-dir", _outDir], TimeSpan.FromMinutes(10));
+        var (exitCode, log) = SampleScript.Run("check-int8.sh", ["--out-dir", _outDir], TimeSpan.FromMinutes(20));
 
         Assert.True(exitCode == 0, $"samples/check-int8.sh exited with {exitCode}:\n{log}");
         var comparison = SampleScript.ReadComparison(_outDir);
@@ -44,10 +44,20 @@ public sealed class SampleChecksTests : IClassFixture<SamplePreparation>, IDispo
         Assert.Equal(comparison.ReferenceBoxes, comparison.CandidateBoxes);
         Assert.InRange(comparison.WorstIou, 0.9, 1.0);
 
-        // The comparison really is int8 against float32: the quantized detector is a fraction of the float one.
-        long floatBytes = SampleScript.ModelBytes(Path.Combine(_outDir, "float32.json"));
-        long int8Bytes = SampleScript.ModelBytes(Path.Combine(_outDir, "int8.json"));
-        Assert.True(int8Bytes < floatBytes / 2, $"int8 model is {int8Bytes} bytes, float32 {floatBytes}: not quantized");
+        // The comparison really is int8 against float32.
+        AssertQuantized(Path.Combine(_outDir, "int8.json"), SampleScript.ModelBytes(Path.Combine(_outDir, "float32.json")));
+    }
+
+    /// <summary>
+    /// The run used the model the sample's build quantized: the generated class reports int8, and the file is
+    /// smaller than the float32 detector. Not much smaller: the sample's accuracy budget (MinSqnrDb="40" in
+    /// TextDetection.csproj) keeps most of the detector float, so the size alone cannot tell it from a cleanup-only build.
+    /// </summary>
+    private static void AssertQuantized(string detectionJson, long floatBytes)
+    {
+        Assert.Equal("int8", SampleScript.BuiltPrecision(detectionJson));
+        long modelBytes = SampleScript.ModelBytes(detectionJson);
+        Assert.True(modelBytes < floatBytes, $"the sample's int8 model is {modelBytes} bytes, the float32 detector {floatBytes}");
     }
 
     public void Dispose()

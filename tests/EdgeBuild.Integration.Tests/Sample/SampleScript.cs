@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using EdgeBuild.Tests.Shared;
 
 namespace EdgeBuild.Integration.Tests.Sample;
@@ -30,14 +31,24 @@ internal static class SampleScript
         return (process.ExitCode, $"{stderr.Result}\n{stdout.Result}");
     }
 
+    /// <summary>compare-detections.cs writes the SQNR of identical maps as "Infinity".</summary>
+    private static readonly JsonSerializerOptions ComparisonJson = new(JsonSerializerOptions.Web) { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
     public static Comparison ReadComparison(string outDir) =>
-        JsonSerializer.Deserialize<Comparison>(File.ReadAllText(Path.Combine(outDir, "comparison.json")), JsonSerializerOptions.Web)!;
+        JsonSerializer.Deserialize<Comparison>(File.ReadAllText(Path.Combine(outDir, "comparison.json")), ComparisonJson)!;
 
     /// <summary>The size of the model the sample ran, from its --json output.</summary>
     public static long ModelBytes(string detectionJson)
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(detectionJson));
         return doc.RootElement.GetProperty("modelBytes").GetInt64();
+    }
+
+    /// <summary>The precision the sample's build gave its model, from its --json output (null for a --model run).</summary>
+    public static string? BuiltPrecision(string detectionJson)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(detectionJson));
+        return doc.RootElement.TryGetProperty("precision", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
     }
 
     public sealed record Comparison(bool Ok, int ReferenceBoxes, int CandidateBoxes, double WorstIou, double? SqnrDb);

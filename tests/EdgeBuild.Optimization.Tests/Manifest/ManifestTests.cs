@@ -94,6 +94,40 @@ public class ManifestTests
     }
 
     [Theory]
+    // Found by HostileModelBuildTests: a fixed input dim of 2^63-1 was written to the manifest, and the generator
+    // then called the manifest malformed ("rebuild") instead of naming the model.
+    [InlineData(9223372036854775807L, "height=480;width=640", "EDGE0101")]
+    [InlineData(-7L, "height=480;width=640", "EDGE0101")]
+    [InlineData(3L, "height=200000;width=200000", "EDGE0002")]
+    public void Inputs_no_array_can_hold_are_refused_before_anything_is_written(long channels, string dims, string code)
+    {
+        using var dir = new TempDir();
+        var model = new ModelBuilder()
+            .Input("image", DType.Float, "batch", 3, "height", "width")
+            .Node("Relu", ["image"], ["y"])
+            .Output("y", DType.Float, "batch", 3, "height", "width")
+            .Build();
+        model.Graph.Input[0].Type.TensorType.Shape.Dim[1].DimValue = channels;
+        var modelPath = dir.File("m.onnx");
+        File.WriteAllBytes(modelPath, Google.Protobuf.MessageExtensions.ToByteArray(model));
+        var output = dir.File("M.onnx");
+
+        var e = Assert.Throws<OptimizationInputException>(() => ModelOptimizer.Optimize(new OptimizeRequest
+        {
+            ModelPath = modelPath,
+            OutputPath = output,
+            TargetId = "rpi5",
+            Precision = "none",
+            ManifestPath = dir.File("M.edgemodel.json"),
+            Dims = SignatureReader.ParseDims(dims),
+        }));
+
+        Assert.Equal(code, e.Code);
+        Assert.Contains("'image'", e.Problem, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+    }
+
+    [Theory]
     [InlineData("ch_PP-OCRv4_det_infer", "ChPPOCRv4DetInfer")]
     [InlineData("1st model", "Model1stModel")]
     [InlineData("---", "Model")]
