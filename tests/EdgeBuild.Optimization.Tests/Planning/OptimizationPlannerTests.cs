@@ -53,6 +53,17 @@ public class OptimizationPlannerTests
     }
 
     [Fact]
+    public void X64_vnni_uses_u8s8_without_reduce_range_and_says_why()
+    {
+        var q = Plan("x64-vnni").Find(PlanStepIds.QuantizeQdq)!;
+        Assert.Equal("U8S8", q.GetString("scheme"));
+        Assert.Equal("uint8", q.GetString("activationType"));
+        Assert.False(q.GetBool("reduceRange"));
+        Assert.Contains("VNNI", q.Reason);
+        Assert.Contains("faster than S8S8", q.Reason);
+    }
+
+    [Fact]
     public void Jetson_int8_is_symmetric_and_offline_optimization_stops_at_basic()
     {
         var plan = Plan("jetson-orin-nano");
