@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeBuild.Onnx.Graph;
 using EdgeBuild.Onnx.Protos;
 using EdgeBuild.Optimization.Calibration;
 using EdgeBuild.Optimization.Data;
@@ -13,18 +14,25 @@ using Microsoft.ML.OnnxRuntime;
 namespace EdgeBuild.Optimization;
 
 /// <summary>
-/// Keeps the most damaging quantized nodes in float until every output meets the SQNR budget.
-/// A node's damage is measured, not guessed: the float and the quantized model both expose every quantized
-/// node's output; the drop from the node's worst input SQNR to its output SQNR is what quantizing that node
-/// cost. Nodes are returned to float in order of damage; the smallest prefix of that order that meets the budget
-/// is found by doubling, then bisection, then chunks of it are handed back to int8 while the budget still holds.
+/// Keeps the most damaging quantized places in float until every output meets the SQNR budget, spending model
+/// size last. A place's damage is measured, not guessed: the float and the quantized model both expose every
+/// quantized tensor; the noise a node or a Q/DQ pair adds is the difference between its output's and its inputs'
+/// noise (<see cref="RankByDamage"/>). Two resorts, in order:
+/// 1. activations (and weightless nodes): computed in float on the same int8 weights
+///    (<see cref="QuantizationOptions.FloatActivationNodes"/>), which costs no bytes;
+/// 2. only if every activation in float still misses the budget, weights back to float32, ranked again on that
+///    weight-only model by damage per weight byte (3 extra bytes per weight).
+/// In each the smallest passing prefix of the ranking is found by doubling, then bisection, then chunks of it are
+/// handed back to int8 while the budget still holds; after resort 2, the activations get the same pruning.
 /// </summary>
 internal static class AccuracyFallback
 {
     private const int SensitivitySamples = 4;
 
-    /// <summary>Extra quantize + verify rounds spent handing parts of the float set back to int8.</summary>
+    /// <summary>Extra quantize + verify rounds spent handing parts of a float set back to int8 (per pruning).</summary>
     private const int MaxPruneAttempts = 32;
+
+    private sealed record Trial(ModelProto Model, QuantizationSummary Summary, IReadOnlyList<OutputComparison> Accuracy);
 
     public static (ModelProto Model, QuantizationSummary Summary, IReadOnlyList<OutputComparison> Accuracy) Run(
         ModelProto original, ModelProto cleaned, ModelProto firstAttempt, SampleSource calibration, SampleSource validation,
@@ -35,86 +43,145 @@ internal static class AccuracyFallback
         var originalBytes = original.ToByteArray();
         var tries = 0;
 
-        // Keeping the k most damaging places in float: find the smallest k that meets the budget. Doubling finds
-        // a k that works, then bisection between the last failing and the first passing k (accuracy grows with k
-        // closely enough for this; each step costs one quantization and one verification).
-        (ModelProto Model, QuantizationSummary Summary, IReadOnlyList<OutputComparison> Accuracy, HashSet<string> Excluded) Attempt(int k) =>
-            AttemptItems(Enumerable.Range(0, Math.Min(k, ranking.Count)).ToList());
-
-        (ModelProto Model, QuantizationSummary Summary, IReadOnlyList<OutputComparison> Accuracy, HashSet<string> Excluded) AttemptItems(IReadOnlyList<int> items)
+        Trial Attempt(IEnumerable<string> floatActivations, IEnumerable<string> floatNodes)
         {
             tries++;
             var excluded = new HashSet<string>(options.ExcludeNodes, StringComparer.Ordinal);
-            foreach (var i in items) excluded.UnionWith(ranking[i].Nodes);
+            excluded.UnionWith(floatNodes);
             var model = cleaned.Clone();
-            var summary = QdqQuantizer.Quantize(model, calibration, options with { ExcludeNodes = excluded }, ranges);
-            return (model, summary, ModelVerifier.Compare(originalBytes, model.ToByteArray(), validation, target), excluded);
+            var summary = QdqQuantizer.Quantize(model, calibration, options with { ExcludeNodes = excluded, FloatActivationNodes = floatActivations.ToHashSet(StringComparer.Ordinal) }, ranges);
+            return new Trial(model, summary, ModelVerifier.Compare(originalBytes, model.ToByteArray(), validation, target));
         }
 
-        bool Meets(IReadOnlyList<OutputComparison> accuracy) => accuracy.All(a => a.SqnrDb >= request.MinSqnrDb);
+        bool Meets(Trial trial) => trial.Accuracy.All(a => a.SqnrDb >= request.MinSqnrDb);
+        static IEnumerable<string> NodesOf(IReadOnlyList<NodeDamage> items, IEnumerable<int> chosen) => chosen.SelectMany(i => items[i].Nodes);
 
-        int failing = 0, k = 1;
-        var last = Attempt(k);
-        while (!Meets(last.Accuracy))
+        // Resort 1: places whose float version costs no bytes, most damaging first.
+        var weightBytes = WeightBytes(firstAttempt);
+        var free = ranking.Where(r => r.Kind == "activation" || r.Nodes.All(n => weightBytes.GetValueOrDefault(n) == 0)).ToList();
+        var (activationTrial, activationChoice, allActivations) = SmallestPassingPrefix(free.Count, items => Attempt(NodesOf(free, items), []), Meets);
+        if (activationTrial is not null)
         {
-            failing = k;
-            // No cap below "everything float": a budget is a budget, and the note lists what stayed float (on the
-            // PP-OCR classifier 30 dB needs ~3/4 of the nodes float; int8 without fallback already agrees on top-1).
-            if (k >= ranking.Count) break;
-            k = Math.Min(ranking.Count, k * 2);
-            last = Attempt(k);
+            var floatActivations = NodesOf(free, activationChoice).ToHashSet(StringComparer.Ordinal);
+            context.Notes.Add(FallbackNote(floatActivations, [], activationChoice.Count, 0, tries));
+            return (activationTrial.Model, activationTrial.Summary, activationTrial.Accuracy);
         }
 
-        if (Meets(last.Accuracy))
+        // Resort 2: every free place in float, weights back to float32. Ranked on the weight-only model, where a
+        // weight's damage is not hidden under activation noise, by added noise power per byte its float copy costs.
+        var allFree = NodesOf(free, Enumerable.Range(0, free.Count)).ToHashSet(StringComparer.Ordinal);
+        var weightOnly = allActivations ?? Attempt(allFree, []);
+        var onlyWeightBytes = WeightBytes(weightOnly.Model);
+        var weights = RankByDamage(cleaned, weightOnly.Model, validation)
+            .Select(r => (Item: r, Bytes: r.Nodes.Sum(n => onlyWeightBytes.GetValueOrDefault(n))))
+            .Where(p => p.Item.Kind != "activation" && p.Bytes > 0)
+            .OrderByDescending(p => Math.Pow(10, p.Item.DropDb / 10) / p.Bytes).ThenBy(p => p.Item.Label, StringComparer.Ordinal)
+            .Select(p => p.Item).ToList();
+        context.Notes.Add("largest weight noise per byte, all activations float (dB relative to signal): " + string.Join(", ", weights.Take(8).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Label} {r.DropDb:F1}"))));
+        var (weightTrial, weightChoice, everything) = SmallestPassingPrefix(weights.Count, items => Attempt(allFree, NodesOf(weights, items)), Meets);
+        if (weightTrial is not null)
         {
-            var best = last;
-            var passing = k;
-            while (passing - failing > 1)
-            {
-                var mid = failing + ((passing - failing) / 2);
-                var trial = Attempt(mid);
-                if (Meets(trial.Accuracy)) (best, passing) = (trial, mid);
-                else failing = mid;
-            }
-
-            // The damage ranking is measured once and does not add up exactly, so the prefix overshoots (PP-OCR det:
-            // 37 dB for a 30 dB budget). Try handing chunks of it back to int8, halving the chunk size, least damaging
-            // first; a bounded number of extra attempts.
-            var chosen = Enumerable.Range(0, passing).ToList();
-            var pruneAttempts = 0;
-            for (var chunk = chosen.Count / 2; chunk >= 1 && pruneAttempts < MaxPruneAttempts; chunk /= 2)
-            {
-                for (var end = chosen.Count; end > 0 && pruneAttempts < MaxPruneAttempts; end -= chunk)
-                {
-                    var start = Math.Max(0, end - chunk);
-                    var candidate = chosen.Take(start).Concat(chosen.Skip(end)).ToList();
-                    if (candidate.Count == chosen.Count) continue;
-                    pruneAttempts++;
-                    var trial = AttemptItems(candidate);
-                    if (!Meets(trial.Accuracy)) continue;
-                    (best, chosen) = (trial, candidate);
-                }
-            }
-
-            var kept = best.Excluded.Except(options.ExcludeNodes).Order(StringComparer.Ordinal).ToList();
-            context.Notes.Add($"accuracy fallback kept {kept.Count} node(s) in float after {tries} attempt(s): {string.Join(", ", kept)}");
-            return (best.Model, best.Summary, best.Accuracy);
+            // The activations were all put in float wholesale; hand back those the budget does not need (latency).
+            var floatWeights = NodesOf(weights, weightChoice).ToList();
+            var (trial, activationsKept) = Prune(Enumerable.Range(0, free.Count).ToList(), weightTrial, items => Attempt(NodesOf(free, items), floatWeights), Meets);
+            var floatActivations = NodesOf(free, activationsKept).ToHashSet(StringComparer.Ordinal);
+            context.Notes.Add(FallbackNote(floatActivations, floatWeights, activationsKept.Count, weightChoice.Count, tries));
+            return (trial.Model, trial.Summary, trial.Accuracy);
         }
 
-        var accuracy = last.Accuracy;
-        var excludedCount = last.Excluded.Count;
+        var last = everything ?? weightOnly;
         var details = new List<string> { "worst places (noise added by quantization, dB relative to signal):" };
         details.AddRange(ranking.Take(10).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Label,-40} {r.Kind,-18} {r.DropDb,8:F2}")));
-        var worst = accuracy.OrderBy(a => a.SqnrDb).First();
+        var worst = last.Accuracy.OrderBy(a => a.SqnrDb).First();
         throw new AccuracyBudgetException(request.ModelPath,
-            string.Create(CultureInfo.InvariantCulture, $"output '{worst.Name}' reaches {worst.SqnrDb:F2} dB SQNR, below the {request.MinSqnrDb} dB budget, even with {excludedCount} node(s) kept in float"),
+            string.Create(CultureInfo.InvariantCulture, $"output '{worst.Name}' reaches {worst.SqnrDb:F2} dB SQNR, below the {request.MinSqnrDb} dB budget, even with every activation and {weights.Count} node(s)' weights kept in float"),
             "Give more representative calibration data, lower --min-sqnr, or use --precision none",
             details);
     }
 
+    private static string FallbackNote(IReadOnlySet<string> floatActivations, IReadOnlyCollection<string> floatWeights, int activationItems, int weightItems, int tries)
+    {
+        var weightSet = floatWeights.ToHashSet(StringComparer.Ordinal);
+        var activationsOnly = floatActivations.Where(n => !weightSet.Contains(n)).Order(StringComparer.Ordinal).ToList();
+        var fullyFloat = weightSet.Order(StringComparer.Ordinal).ToList();
+        return $"accuracy fallback kept {fullyFloat.Count} node(s) in float and {activationsOnly.Count} node(s) with float activations on int8 weights " +
+            $"({activationItems} activation place(s), {weightItems} weight place(s)) after {tries} attempt(s): float: {string.Join(", ", fullyFloat)}; " +
+            $"float activations: {string.Join(", ", activationsOnly)}";
+    }
+
+    /// <summary>
+    /// The smallest k such that keeping items 0..k-1 in float meets the budget: doubling finds a k that works, then
+    /// bisection between the last failing and the first passing k (accuracy grows with k closely enough for this;
+    /// each step costs one quantization and one verification), then <see cref="Prune"/>. Null when even all items fail;
+    /// All is the attempt with every item, when one was made.
+    /// </summary>
+    private static (Trial? Best, List<int> Chosen, Trial? All) SmallestPassingPrefix(int count, Func<IReadOnlyList<int>, Trial> attempt, Func<Trial, bool> meets)
+    {
+        if (count == 0) return (null, [], null);
+        Trial Prefix(int k) => attempt(Enumerable.Range(0, k).ToList());
+        int failing = 0, k = 1;
+        var last = Prefix(k);
+        while (!meets(last))
+        {
+            failing = k;
+            // No cap below "everything float": a budget is a budget, and the note lists what stayed float.
+            if (k >= count) return (null, [], last);
+            k = Math.Min(count, k * 2);
+            last = Prefix(k);
+        }
+
+        var (best, passing) = (last, k);
+        while (passing - failing > 1)
+        {
+            var mid = failing + ((passing - failing) / 2);
+            var trial = Prefix(mid);
+            if (meets(trial)) (best, passing) = (trial, mid);
+            else failing = mid;
+        }
+
+        var (pruned, chosen) = Prune(Enumerable.Range(0, passing).ToList(), best, attempt, meets);
+        return (pruned, chosen, passing == count ? best : null);
+    }
+
+    /// <summary>
+    /// The damage ranking is measured once and does not add up exactly, so a passing prefix overshoots (PP-OCR det:
+    /// 37 dB for a 30 dB budget). Hands chunks of it back to int8, halving the chunk size, least damaging first; a
+    /// bounded number of extra attempts.
+    /// </summary>
+    private static (Trial Best, List<int> Chosen) Prune(List<int> chosen, Trial best, Func<IReadOnlyList<int>, Trial> attempt, Func<Trial, bool> meets)
+    {
+        var pruneAttempts = 0;
+        for (var chunk = chosen.Count / 2; chunk >= 1 && pruneAttempts < MaxPruneAttempts; chunk /= 2)
+        {
+            for (var end = chosen.Count; end > 0 && pruneAttempts < MaxPruneAttempts; end -= chunk)
+            {
+                var start = Math.Max(0, end - chunk);
+                var candidate = chosen.Take(start).Concat(chosen.Skip(end)).ToList();
+                if (candidate.Count == chosen.Count) continue;
+                pruneAttempts++;
+                var trial = attempt(candidate);
+                if (!meets(trial)) continue;
+                (best, chosen) = (trial, candidate);
+            }
+        }
+
+        return (best, chosen);
+    }
+
+    /// <summary>Per node, the bytes of its int8/uint8 weights (initializers it reads through a DequantizeLinear).</summary>
+    private static Dictionary<string, long> WeightBytes(ModelProto quantized)
+    {
+        var initializers = quantized.Graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        var dequantized = quantized.Graph.Node.Where(n => n.OpType == "DequantizeLinear" && initializers.TryGetValue(n.Input[0], out var t) && t.DataType is DType.Int8 or DType.Uint8)
+            .ToDictionary(n => n.Output[0], n => initializers[n.Input[0]].Dims.Aggregate(1L, (a, d) => a * d), StringComparer.Ordinal);
+        return quantized.Graph.Node.Where(n => n.Name.Length > 0)
+            .GroupBy(n => n.Name, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.SelectMany(n => n.Input).Sum(i => dequantized.GetValueOrDefault(i)), StringComparer.Ordinal);
+    }
+
     /// <summary>
     /// What quantization costs where, largest first. Two kinds of damage: a node's (SQNR of its output minus the
-    /// worst SQNR of its dequantized inputs: its weights), and an activation's (SQNR of a tensor minus SQNR of its
+    /// worst SQNR of its activation inputs, dequantized or float: its weights), and an activation's (SQNR of a tensor minus SQNR of its
     /// dequantized copy: its Q/DQ pair). Keeping an activation in float means keeping its producer and readers in float.
     /// </summary>
     /// <remarks>The reference is the float model the quantized one was made from (same tensor names).</remarks>
@@ -141,6 +208,8 @@ internal static class AccuracyFallback
 
         var probes = pairs.SelectMany(p => new[] { (Ref: p.Tensor, Cand: p.Tensor), (Ref: p.Tensor, Cand: p.Dequantized) })
             .Concat(quantizedNodes.Select(n => (Ref: n.Output[0], Cand: n.Output[0])))
+            // Float inputs of quantized nodes (a node computed in float on int8 weights reads its producer's output directly).
+            .Concat(quantizedNodes.SelectMany(n => n.Input).Where(referenceValues.Contains).Select(i => (Ref: i, Cand: i)))
             .Where(p => !graphInputs.Contains(p.Cand))
             .Distinct().ToList();
         var sqnr = TensorSqnr(reference, quantized, probes, validation);
@@ -158,7 +227,8 @@ internal static class AccuracyFallback
 
         foreach (var node in quantizedNodes)
         {
-            var inputSqnr = node.Input.Where(dequantizedToTensor.ContainsKey).Select(i => Sqnr(dequantizedToTensor[i], i)).DefaultIfEmpty(100).Min();
+            var inputSqnr = node.Input.Where(dequantizedToTensor.ContainsKey).Select(i => Sqnr(dequantizedToTensor[i], i))
+                .Concat(node.Input.Where(referenceValues.Contains).Select(i => Sqnr(i, i))).DefaultIfEmpty(100).Min();
             ranking.Add(new NodeDamage(node.Name, node.OpType, AddedNoiseDb(inputSqnr, Sqnr(node.Output[0], node.Output[0])), [node.Name]));
         }
 

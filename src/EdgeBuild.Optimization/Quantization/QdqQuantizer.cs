@@ -97,7 +97,15 @@ public static class QdqQuantizer
             if (options.IncludeOpTypes.Count > 0 && !options.IncludeOpTypes.Contains(node.OpType)) continue;
             // A node writing a graph output gets no Q after it, so ORT cannot fuse it: quantizing its inputs would only add error.
             if (node.Output.Any(graph.IsGraphOutput)) continue;
-            if (OperatorQuantizers.For(node.OpType, node.Domain)?.Plan(node, graph) is { } plan) plans[node] = plan;
+            if (OperatorQuantizers.For(node.OpType, node.Domain)?.Plan(node, graph) is not { } plan) continue;
+            if (options.FloatActivationNodes.Contains(node.Name))
+            {
+                // Weights only: no activation pair, no output pair, float bias (an int32 bias needs an input scale).
+                if (plan.Weights.Count == 0) continue;
+                plan = new NodeQuantization { Weights = plan.Weights, QuantizeOutput = false };
+            }
+
+            plans[node] = plan;
         }
 
         return plans;

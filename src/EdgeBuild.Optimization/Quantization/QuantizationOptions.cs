@@ -26,6 +26,14 @@ public sealed record QuantizationOptions
 
     public IReadOnlySet<string> ExcludeNodes { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Nodes computed in float on int8 weights: their weights get int8 + DequantizeLinear (the same bytes as when
+    /// quantized), their activations no Q/DQ pair and their bias stays float, so ORT runs DQ(weight) → float op.
+    /// The accuracy fallback's first resort: an activation's rounding costs accuracy but keeping it float costs no size.
+    /// <see cref="ExcludeNodes"/> wins over this set.
+    /// </summary>
+    public IReadOnlySet<string> FloatActivationNodes { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
     public IReadOnlySet<string> ExcludeOpTypes { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>When not empty, only these op types are quantized.</summary>

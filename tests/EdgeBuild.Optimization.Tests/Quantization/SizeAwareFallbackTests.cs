@@ -1,0 +1,142 @@
+using EdgeBuild.Onnx.Graph;
+using EdgeBuild.Onnx.Protos;
+using EdgeBuild.Optimization.Data;
+using EdgeBuild.Optimization.Quantization;
+using EdgeBuild.Optimization.Tests.Support;
+using Google.Protobuf;
+
+namespace EdgeBuild.Optimization.Tests.Quantization;
+
+/// <summary>
+/// The accuracy fallback spends size last: activations go back to float on int8 weights first (no bytes), and
+/// weights go back to float32 only when that is not enough, the most damaging per byte first.
+/// </summary>
+public class SizeAwareFallbackTests
+{
+    private static readonly long[] InputShape = [1, 3, 8, 8];
+
+    /// <summary>Uniform [-1, 1) samples with each input channel multiplied by its factor.</summary>
+    private static string Samples(TempDir dir, string folder, int count, int seed, float[] channelScale)
+    {
+        var path = Directory.CreateDirectory(dir.File(folder)).FullName;
+        for (var s = 0; s < count; s++)
+        {
+            var data = OrtRun.Random(3 * 64, seed + s);
+            for (var i = 0; i < data.Length; i++) data[i] *= channelScale[i / 64];
+            Npy.Write(Path.Combine(path, $"sample_{s:D3}.npy"), data, InputShape);
+        }
+
+        return path;
+    }
+
+    /// <summary>x → first Conv → Relu → Conv 3×3 → Relu → Conv 1×1 (writes the output, stays float).</summary>
+    private static ModelProto Chain(float[] firstWeights, long[] firstDims) => new ModelBuilder()
+        .Input("x", DType.Float, InputShape)
+        .Initializer("w1", firstWeights, firstDims)
+        .Node("Conv", ["x", "w1"], ["c1"], "first", "", Attributes.Ints("pads", Pads(firstDims)))
+        .Node("Relu", ["c1"], ["r1"])
+        .Initializer("w2", OrtRun.Random(32 * (int)firstDims[0] * 9, 7), 32, firstDims[0], 3, 3)
+        .Node("Conv", ["r1", "w2"], ["c2"], "big", "", Attributes.Ints("pads", 1, 1, 1, 1))
+        .Node("Relu", ["c2"], ["r2"])
+        .Initializer("w3", OrtRun.Random(2 * 32, 8), 2, 32, 1, 1)
+        .Node("Conv", ["r2", "w3"], ["y"])
+        .Output("y", DType.Float, 1, 2, 8, 8)
+        .Build();
+
+    private static long[] Pads(long[] dims) => dims[2] == 3 ? [1, 1, 1, 1] : [0, 0, 0, 0];
+
+    private static OptimizeResult Optimize(TempDir dir, ModelProto model, float[] channelScale, double minSqnr)
+    {
+        File.WriteAllBytes(dir.File("m.onnx"), model.ToByteArray());
+        return ModelOptimizer.Optimize(new OptimizeRequest
+        {
+            ModelPath = dir.File("m.onnx"),
+            OutputPath = dir.File("out.onnx"),
+            TargetId = "rpi5",
+            Precision = "int8",
+            CalibrationData = Samples(dir, "cal", 8, 100, channelScale),
+            ValidationData = Samples(dir, "val", 4, 900, channelScale),
+            MinSqnrDb = minSqnr,
+        });
+    }
+
+    private static int WeightType(ModelProto model, params long[] dims) =>
+        model.Graph.Initializer.Single(t => t.Dims.SequenceEqual(dims) && t.DataType is DType.Float or DType.Int8).DataType;
+
+    [Fact]
+    public void Float_activation_nodes_keep_int8_weights_and_compute_in_float_what_the_dequantized_weights_give()
+    {
+        var model = Chain(OrtRun.Random(8 * 3 * 9, 1), [8, 3, 3, 3]);
+        using var dir = new TempDir();
+        var calibration = SampleSource.Open(Samples(dir, "cal", 4, 100, [1, 1, 1]), SampleSource.InputsOf(model), null);
+        var quantized = model.Clone();
+
+        QdqQuantizer.Quantize(quantized, calibration, new QuantizationOptions { FloatActivationNodes = new HashSet<string> { "first", "big" } });
+
+        var g = new OnnxGraph(quantized.Graph);
+        Assert.DoesNotContain(g.Nodes, n => n.OpType == "QuantizeLinear");
+        foreach (var (name, dims) in new[] { ("first", new long[] { 8, 3, 3, 3 }), ("big", [32, 8, 3, 3]) })
+        {
+            var weightDq = g.Producer(g.Nodes.Single(n => n.Name == name).Input[1])!;
+            Assert.Equal("DequantizeLinear", weightDq.OpType);
+            Assert.Equal(DType.Int8, g.Initializer(weightDq.Input[0])!.DataType);
+            Assert.Equal(dims, g.Initializer(weightDq.Input[0])!.Dims);
+        }
+
+        // Numerically: the float model with each weight replaced by its dequantized int8 value, through ORT.
+        var expected = model.Clone();
+        foreach (var (weight, name) in new[] { ("w1", "first"), ("w2", "big") })
+        {
+            var dq = g.Producer(g.Nodes.Single(n => n.Name == name).Input[1])!;
+            var q = Tensors.ToArray<sbyte>(g.Initializer(dq.Input[0])!);
+            var scales = Tensors.ToFloatArray(g.Initializer(dq.Input[1])!);
+            var perChannel = q.Length / scales.Length;
+            var values = q.Select((v, i) => v * scales[i / perChannel]).ToArray();
+            var init = expected.Graph.Initializer.Single(t => t.Name == weight);
+            expected.Graph.Initializer.Remove(init);
+            expected.Graph.Initializer.Add(Tensors.FromFloats(weight, values, init.Dims.ToArray()));
+            Assert.NotEqual(Tensors.ToFloatArray(init), values); // the weights really carry int8 rounding
+        }
+
+        var x = OrtRun.Random(3 * 64, 55);
+        OrtRun.AssertClose(OrtRun.Run(expected, ("x", x, InputShape))["y"], OrtRun.Run(quantized, ("x", x, InputShape))["y"], 1e-5f);
+    }
+
+    [Fact]
+    public void Activation_noise_is_removed_first_and_costs_no_weight_bytes()
+    {
+        // Input channel 0 spans ±100, channels 1–2 only ±0.01, and the first Conv amplifies those by 1000: a
+        // per-tensor int8 input rounds them away (about 0 dB), while per-channel int8 weights lose only channel 0's
+        // tiny weights (about 40 dB).
+        var w1 = OrtRun.Random(8 * 3, 1).Select((v, i) => i % 3 == 0 ? v * 0.001f : v * 1000f).ToArray();
+        using var dir = new TempDir();
+
+        var result = Optimize(dir, Chain(w1, [8, 3, 1, 1]), [100f, 0.01f, 0.01f], minSqnr: 30);
+
+        Assert.True(result.Accuracy.Single().SqnrDb >= 30, $"SQNR {result.Accuracy.Single().SqnrDb:F1} dB");
+        var output = ModelProto.Parser.ParseFrom(File.ReadAllBytes(result.OutputPath));
+        Assert.Equal(DType.Int8, WeightType(output, 8, 3, 1, 1));
+        Assert.Equal(DType.Int8, WeightType(output, 32, 8, 3, 3));
+        var g = new OnnxGraph(output.Graph);
+        Assert.DoesNotContain(g.Consumers("x"), n => n.OpType == "QuantizeLinear");
+        Assert.Contains(result.Notes, n => n.StartsWith("accuracy fallback kept 0 node(s) in float and 1 node(s) with float activations", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Weights_go_back_to_float_only_where_activations_in_float_are_not_enough_most_damage_per_byte_first()
+    {
+        // The first Conv's weights have one 100 among values of ±1 per output channel: int8 per channel rounds the
+        // rest with a step of 0.8 (about 8 dB, whatever the activations). Input channel 0 is near zero, so that
+        // weight carries little signal. The big Conv (10× the bytes) quantizes well.
+        var w1 = OrtRun.Random(4 * 27, 1).Select((v, i) => i % 27 == 4 ? 100f : v).ToArray();
+        using var dir = new TempDir();
+
+        var result = Optimize(dir, Chain(w1, [4, 3, 3, 3]), [0.001f, 1f, 1f], minSqnr: 25);
+
+        Assert.True(result.Accuracy.Single().SqnrDb >= 25, $"SQNR {result.Accuracy.Single().SqnrDb:F1} dB");
+        var output = ModelProto.Parser.ParseFrom(File.ReadAllBytes(result.OutputPath));
+        Assert.Equal(DType.Float, WeightType(output, 4, 3, 3, 3));
+        Assert.Equal(DType.Int8, WeightType(output, 32, 4, 3, 3));
+        Assert.Contains(result.Notes, n => n.StartsWith("accuracy fallback kept 1 node(s) in float", StringComparison.Ordinal) && n.Contains("float: first;", StringComparison.Ordinal));
+    }
+}
