@@ -25,6 +25,7 @@ public static class Calibrator
         var min = new Dictionary<string, float>(StringComparer.Ordinal);
         var max = new Dictionary<string, float>(StringComparer.Ordinal);
         var types = new Dictionary<string, int>(StringComparer.Ordinal);
+        var means = new Dictionary<string, ChannelMean>(StringComparer.Ordinal);
         foreach (var sample in samples.Read())
         {
             using var outputs = Sessions.Run(session, sample, names);
@@ -33,7 +34,14 @@ public static class Calibrator
                 var info = outputs[i].GetTensorTypeAndShape();
                 types[names[i]] = (int)info.ElementDataType;
                 if (info.ElementDataType != TensorElementType.Float) continue;
-                var (lo, hi) = MinMax(outputs[i].GetTensorDataAsSpan<float>());
+                var values = outputs[i].GetTensorDataAsSpan<float>();
+                var (lo, hi) = MinMax(values);
+                if (info.Shape.Length >= 2 && info.Shape[1] > 0)
+                {
+                    if (!means.TryGetValue(names[i], out var mean)) means[names[i]] = mean = new ChannelMean((int)info.Shape[1]);
+                    mean.Add(values, (int)info.Shape[0]);
+                }
+
                 min[names[i]] = min.TryGetValue(names[i], out var m) ? Math.Min(m, lo) : lo;
                 max[names[i]] = max.TryGetValue(names[i], out var x) ? Math.Max(x, hi) : hi;
             }
@@ -43,7 +51,7 @@ public static class Calibrator
 
         return names.Where(types.ContainsKey).ToDictionary(
             n => n,
-            n => new TensorRange(n, types[n], min.GetValueOrDefault(n), max.GetValueOrDefault(n)),
+            n => new TensorRange(n, types[n], min.GetValueOrDefault(n), max.GetValueOrDefault(n), means.GetValueOrDefault(n)?.Means()),
             StringComparer.Ordinal);
     }
 
@@ -80,6 +88,33 @@ public static class Calibrator
         }
 
         return copy;
+    }
+
+    /// <summary>Running per-channel sums of an [N, C, ...] tensor; null means when the channel count changes between samples.</summary>
+    private sealed class ChannelMean(int channels)
+    {
+        private readonly double[] _sums = new double[channels];
+        private long _count;
+        private bool _inconsistent;
+
+        public void Add(ReadOnlySpan<float> values, int batch)
+        {
+            var inner = values.Length / Math.Max(1, batch * _sums.Length);
+            if (inner * batch * _sums.Length != values.Length) { _inconsistent = true; return; }
+            for (var n = 0; n < batch; n++)
+            {
+                for (var c = 0; c < _sums.Length; c++)
+                {
+                    double sum = 0;
+                    foreach (var v in values.Slice(((n * _sums.Length) + c) * inner, inner)) sum += v;
+                    _sums[c] += sum;
+                }
+            }
+
+            _count += (long)batch * inner;
+        }
+
+        public float[]? Means() => _inconsistent || _count == 0 ? null : _sums.Select(s => (float)(s / _count)).ToArray();
     }
 
     private static (float Min, float Max) MinMax(ReadOnlySpan<float> values)

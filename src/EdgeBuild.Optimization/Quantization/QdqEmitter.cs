@@ -19,6 +19,7 @@ internal sealed class QdqEmitter(OnnxGraph graph, QuantizationOptions options, I
     private readonly Dictionary<string, float[]> _weightScales = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _weightScaleNames = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string Scale, string ZeroPoint)> _activationParams = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (float[] Values, float[] Dequantized, long[] Dims)> _roundedWeights = new(StringComparer.Ordinal);
 
     public IReadOnlyDictionary<string, QuantParams> QuantizedTensors => _activations;
 
@@ -48,6 +49,11 @@ internal sealed class QdqEmitter(OnnxGraph graph, QuantizationOptions options, I
             }
         }
 
+        if (options.CorrectWeightBias)
+        {
+            foreach (var (node, plan) in plans) CorrectBias(node, plan);
+        }
+
         // Biases need the final activation and weight scales, so they come after the weights.
         foreach (var (node, plan) in plans)
         {
@@ -61,6 +67,25 @@ internal sealed class QdqEmitter(OnnxGraph graph, QuantizationOptions options, I
         }
 
         foreach (var (tensor, p) in _activations.OrderBy(kv => kv.Key, StringComparer.Ordinal)) InsertPair(tensor, p);
+    }
+
+    /// <summary>
+    /// A Conv's bias plus the mean shift its rounded weights cause (<see cref="WeightBiasCorrection"/>), as a new
+    /// initializer, before the bias is quantized (or left float on a node computed in float). Convs without a bias
+    /// are left alone: a new bias would cost 4 bytes per channel.
+    /// </summary>
+    private void CorrectBias(NodeProto node, NodeQuantization plan)
+    {
+        if (node.OpType != "Conv" || plan.Weights.Count == 0 || node.Input.Count < 3 || node.Input[2].Length == 0) return;
+        if (graph.Initializer(node.Input[2]) is not { DataType: DType.Float } bias) return;
+        if (!_roundedWeights.TryGetValue(node.Input[1], out var rounded)) return;
+        if (!ranges.TryGetValue(node.Input[0], out var range) || range.ChannelMeans is not { } means) return;
+        var shift = WeightBiasCorrection.Shift(rounded.Values, rounded.Dequantized, rounded.Dims, Attributes.GetInt(node, "group", 1), means);
+        var values = Tensors.ToFloatArray(bias);
+        if (shift is null || shift.Length != values.Length) return;
+        var corrected = graph.UniqueName(node.Input[2] + "_bc");
+        graph.AddInitializer(Tensors.FromFloats(corrected, values.Select((v, c) => v + shift[c]).ToArray(), bias.Dims.ToArray()));
+        graph.SetInput(node, 2, corrected);
     }
 
     private QuantParams FromRange(string tensor)
@@ -212,11 +237,13 @@ internal sealed class QdqEmitter(OnnxGraph graph, QuantizationOptions options, I
                 : Tensors.FromUInt8s(zpName, zeroPoints.Select(z => (byte)z).ToArray(), paramDims));
         }
 
+        var dequantizedValues = quantized.Select((v, i) => (v - zeroPoints[perChannel ? (int)(i / inner % channels) : 0]) * scales[perChannel ? (int)(i / inner % channels) : 0]).ToArray();
         _weightScales[name] = perChannel ? scales : [scales[0]];
         _weightScaleNames[name] = scaleName;
         var dequantized = AddDequantize(name, q, scaleName, zeroPoint, perChannel ? axis : null);
         _weightScales[dequantized] = _weightScales[name];
         _weightScaleNames[dequantized] = scaleName;
+        _roundedWeights[dequantized] = (values, dequantizedValues, dims);
         return _dequantizedWeights[name] = dequantized;
     }
 

@@ -31,7 +31,9 @@ public static class QdqQuantizer
         Prepare(model, graph, calibration, options, context);
 
         var plans = PlanNodes(graph, options);
-        var candidates = plans.SelectMany(p => TensorsOf(p.Key, p.Value)).Where(t => !graph.IsInitializer(t)).Distinct(StringComparer.Ordinal).ToList();
+        var candidates = plans.SelectMany(p => TensorsOf(p.Key, p.Value))
+            .Concat(options.CorrectWeightBias ? plans.Where(p => p.Key.OpType == "Conv" && p.Value.Weights.Count > 0).Select(p => p.Key.Input[0]) : [])
+            .Where(t => !graph.IsInitializer(t)).Distinct(StringComparer.Ordinal).ToList();
         var missing = candidates.Where(c => !rangeCache.ContainsKey(c)).ToList();
         if (missing.Count > 0)
         {

@@ -19,6 +19,9 @@ public sealed record QuantizationOptions
     /// <summary>Rescale channels of Conv→[Relu]→Conv pairs from measured activation ranges before quantizing (<see cref="ChannelEqualization"/>).</summary>
     public bool EqualizeChannels { get; init; }
 
+    /// <summary>Fold the mean output shift that rounding a Conv's weights causes into its bias (<see cref="WeightBiasCorrection"/>).</summary>
+    public bool CorrectWeightBias { get; init; } = true;
+
     public CalibrationMethod Calibration { get; init; } = CalibrationMethod.MinMax;
 
     /// <summary>Share of |values| kept inside the range by <see cref="CalibrationMethod.Percentile"/>.</summary>
