@@ -32,7 +32,8 @@ public static class QdqQuantizer
 
         var plans = PlanNodes(graph, options);
         var candidates = plans.SelectMany(p => TensorsOf(p.Key, p.Value))
-            .Concat(options.CorrectWeightBias ? plans.Where(p => p.Key.OpType == "Conv" && p.Value.Weights.Count > 0).Select(p => p.Key.Input[0]) : [])
+            // Bias correction of Convs computed in float on int8 weights needs their input's channel means.
+            .Concat(options.CorrectWeightBias ? plans.Where(p => p.Key.OpType == "Conv" && p.Value.Weights.Count > 0 && p.Value.ActivationInputs.Count == 0).Select(p => p.Key.Input[0]) : [])
             .Where(t => !graph.IsInitializer(t)).Distinct(StringComparer.Ordinal).ToList();
         var missing = candidates.Where(c => !rangeCache.ContainsKey(c)).ToList();
         if (missing.Count > 0)

@@ -19,7 +19,10 @@ public sealed record QuantizationOptions
     /// <summary>Rescale channels of Conv→[Relu]→Conv pairs from measured activation ranges before quantizing (<see cref="ChannelEqualization"/>).</summary>
     public bool EqualizeChannels { get; init; }
 
-    /// <summary>Fold the mean output shift that rounding a Conv's weights causes into its bias (<see cref="WeightBiasCorrection"/>).</summary>
+    /// <summary>
+    /// Fold the mean output shift that rounding a Conv's weights causes into its bias (<see cref="WeightBiasCorrection"/>),
+    /// on the Convs of <see cref="FloatActivationNodes"/> (see QdqEmitter.CorrectBias for why only those).
+    /// </summary>
     public bool CorrectWeightBias { get; init; } = true;
 
     public CalibrationMethod Calibration { get; init; } = CalibrationMethod.MinMax;
