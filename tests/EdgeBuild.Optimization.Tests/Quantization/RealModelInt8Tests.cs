@@ -94,8 +94,25 @@ public class RealModelInt8Tests
         var output = Assert.Single(result.Accuracy);
         Assert.True(output.SqnrDb >= 30, $"SQNR {output.SqnrDb:F2} dB");
         Assert.Equal(1.0, output.Top1Agreement);
-        // Measured 0.666 (80 nodes float after pruning the damage-ranked prefix; 0.886 without pruning).
-        Assert.True(result.SizeRatio <= 0.75, $"size ratio {result.SizeRatio:F3}");
+        // Measured 0.287: activations back to float on int8 weights, no weight in float (0.666 when the fallback
+        // returned whole nodes to float).
+        Assert.True(result.SizeRatio <= 0.30, $"size ratio {result.SizeRatio:F3}");
+        Assert.Contains(result.Notes, n => n.StartsWith("accuracy fallback kept", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Detector_fallback_meets_a_30_db_budget_at_int8_size()
+    {
+        using var dir = new TempDir();
+        MaterializeSplit(dir);
+
+        var result = Quantize(dir, TestAssets.Detector, "det", DetectorPreprocess, minSqnrDb: 30);
+
+        var map = Assert.Single(result.Accuracy);
+        Assert.True(map.SqnrDb >= 30, $"probability map SQNR {map.SqnrDb:F2} dB");
+        // Measured 0.263 at 320 px (activations float on int8 weights, no weight in float; 0.747 when the fallback
+        // returned whole nodes to float). Issue 8's size target is 0.28.
+        Assert.True(result.SizeRatio <= 0.28, $"size ratio {result.SizeRatio:F3}");
         Assert.Contains(result.Notes, n => n.StartsWith("accuracy fallback kept", StringComparison.Ordinal));
     }
 }
