@@ -77,7 +77,8 @@ internal static class AccuracyFallback
             .Where(p => p.Item.Kind != "activation" && p.Bytes > 0)
             .OrderByDescending(p => Math.Pow(10, p.Item.DropDb / 10) / p.Bytes).ThenBy(p => p.Item.Label, StringComparer.Ordinal)
             .Select(p => p.Item).ToList();
-        context.Notes.Add("largest weight noise per byte, all activations float (dB relative to signal): " + string.Join(", ", weights.Take(8).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Label} {r.DropDb:F1}"))));
+        var weightOnlySqnr = weightOnly.Accuracy.Min(a => a.SqnrDb);
+        context.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"every activation float on int8 weights: {weightOnlySqnr:F2} dB; ") + "largest weight noise per byte (dB relative to signal): " + string.Join(", ", weights.Take(8).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Label} {r.DropDb:F1}"))));
         var (weightTrial, weightChoice, everything) = SmallestPassingPrefix(weights.Count, items => Attempt(allFree, NodesOf(weights, items)), Meets);
         if (weightTrial is not null)
         {
