@@ -105,7 +105,7 @@ internal static class AccuracyFallback
         var weightSet = floatWeights.ToHashSet(StringComparer.Ordinal);
         var activationsOnly = floatActivations.Where(n => !weightSet.Contains(n)).Order(StringComparer.Ordinal).ToList();
         var fullyFloat = weightSet.Order(StringComparer.Ordinal).ToList();
-        return $"accuracy fallback kept {fullyFloat.Count} node(s) in float and {activationsOnly.Count} node(s) with float activations on int8 weights " +
+        return $"accuracy fallback kept {fullyFloat.Count} node(s) in float and {activationsOnly.Count} node(s) with float activations, their weights (if any) int8 " +
             $"({activationItems} activation place(s), {weightItems} weight place(s)) after {tries} attempt(s): float: {string.Join(", ", fullyFloat)}; " +
             $"float activations: {string.Join(", ", activationsOnly)}";
     }
