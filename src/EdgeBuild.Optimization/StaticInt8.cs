@@ -58,6 +58,10 @@ internal static class StaticInt8
             (attempt, summary, accuracy) = AccuracyFallback.Run(original, model, attempt, calibration, validation, options, target, request, context, ranges);
         }
 
+        // Last, after every verification: EdgeBuild's constant folding would undo it (values are bit-identical).
+        var castWeights = FloatOpWeightsAsCastMul.Run(new Onnx.Graph.OnnxGraph(attempt.Graph));
+        if (castWeights > 0) context.Notes.Add($"{castWeights} int8 weight(s) read only by float ops written as Cast→Mul instead of DequantizeLinear, so ONNX Runtime folds them at load and pre-packs the weights");
+
         model.Graph = attempt.Graph;
         model.OpsetImport.Clear();
         model.OpsetImport.AddRange(attempt.OpsetImport);

@@ -176,4 +176,35 @@ public class SizeAwareFallbackTests
 
         Assert.True(corrected > plain + 10, $"SQNR {plain:F1} dB without correction, {corrected:F1} dB with");
     }
+    [Fact]
+    public void Weights_read_only_by_float_ops_become_cast_and_mul_which_ort_folds_while_fused_convs_keep_their_dequantize()
+    {
+        var model = Chain(OrtRun.Random(8 * 3 * 9, 1), [8, 3, 3, 3]);
+        using var dir = new TempDir();
+        var calibration = SampleSource.Open(Samples(dir, "cal", 4, 100, [1, 1, 1]), SampleSource.InputsOf(model), null);
+        var quantized = model.Clone();
+        QdqQuantizer.Quantize(quantized, calibration, new QuantizationOptions { FloatActivationNodes = new HashSet<string> { "first" }, IncludeOpTypes = new HashSet<string> { "Conv" } });
+        var rewritten = quantized.Clone();
+
+        Assert.Equal(1, FloatOpWeightsAsCastMul.Run(new OnnxGraph(rewritten.Graph)));
+
+        var g = new OnnxGraph(rewritten.Graph);
+        var mul = g.Producer(g.Nodes.Single(n => n.Name == "first").Input[1])!;
+        Assert.Equal("Mul", mul.OpType);
+        Assert.Equal([8L, 1, 1, 1], g.Initializer(mul.Input[1])!.Dims);
+        var cast = g.Producer(mul.Input[0])!;
+        Assert.Equal("Cast", cast.OpType);
+        Assert.Equal(DType.Int8, g.Initializer(cast.Input[0])!.DataType);
+        // "big" reads a dequantized activation: its weight keeps the DequantizeLinear that QLinearConv fusion needs.
+        Assert.Equal("DequantizeLinear", g.Producer(g.Nodes.Single(n => n.Name == "big").Input[1])!.OpType);
+        Assert.DoesNotContain(g.Nodes, n => n.OpType == "DequantizeLinear" && g.Consumers(n.Output[0]).Count == 0);
+
+        var x = OrtRun.Random(3 * 64, 56);
+        OrtRun.AssertClose(OrtRun.Run(quantized, ("x", x, InputShape))["y"], OrtRun.Run(rewritten, ("x", x, InputShape))["y"], 1e-5f);
+        // ORT folds Cast→Mul into a float initializer at load (it leaves DequantizeLinear alone): nothing of it runs.
+        var ops = OrtOptimizedGraph.Of(rewritten, int8Activations: true).Node.Select(n => n.OpType).ToList();
+        Assert.DoesNotContain("Cast", ops);
+        Assert.DoesNotContain("Mul", ops);
+        Assert.Contains("DequantizeLinear", OrtOptimizedGraph.Of(quantized, int8Activations: true).Node.Where(n => n.Output[0] == g.Nodes.Single(m => m.Name == "first").Input[1]).Select(n => n.OpType));
+    }
 }
