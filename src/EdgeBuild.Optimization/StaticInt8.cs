@@ -56,6 +56,7 @@ internal static class StaticInt8
         if (failing.Count > 0)
         {
             (attempt, summary, accuracy) = AccuracyFallback.Run(original, model, attempt, calibration, validation, options, target, request, context, ranges);
+            (attempt, summary, accuracy) = WithoutUnfusedPairs(originalBytes, attempt, summary, accuracy, validation, target, request, context);
         }
 
         // Last, after every verification: EdgeBuild's constant folding would undo it (values are bit-identical).
@@ -67,5 +68,25 @@ internal static class StaticInt8
         model.OpsetImport.AddRange(attempt.OpsetImport);
         model.IrVersion = attempt.IrVersion;
         return (summary, accuracy);
+    }
+
+    /// <summary>
+    /// The fallback leaves activation pairs whose neighbours went float; those ORT fuses into no integer kernel only
+    /// round (<see cref="UnfusedActivationPairs"/>). Removed, verified again (dropping a rounding can only help, but the
+    /// budget is checked, not assumed), and kept only if every output still meets it.
+    /// </summary>
+    private static (ModelProto, QuantizationSummary, IReadOnlyList<OutputComparison>) WithoutUnfusedPairs(byte[] originalBytes, ModelProto attempt,
+        QuantizationSummary summary, IReadOnlyList<OutputComparison> accuracy, SampleSource validation, TargetSettings target, OptimizeRequest request, PassContext context)
+    {
+        var unfused = UnfusedActivationPairs.Find(Runtime.OrtOptimizedGraph.Of(attempt, target));
+        if (unfused.Count == 0) return (attempt, summary, accuracy);
+        var candidate = attempt.Clone();
+        var removed = UnfusedActivationPairs.Remove(new Onnx.Graph.OnnxGraph(candidate.Graph), unfused);
+        if (removed.Count == 0) return (attempt, summary, accuracy);
+        var candidateAccuracy = ModelVerifier.Compare(originalBytes, candidate.ToByteArray(), validation, target);
+        if (!candidateAccuracy.All(a => a.SqnrDb >= request.MinSqnrDb)) return (attempt, summary, accuracy);
+        context.Notes.Add($"{removed.Count} activation Q/DQ pair(s) that ONNX Runtime fuses into no integer kernel removed: {string.Join(", ", removed.Order(StringComparer.Ordinal))}");
+        var activations = summary.Activations.Where(a => !removed.Contains(a.Key)).ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal);
+        return (candidate, summary with { Activations = activations }, candidateAccuracy);
     }
 }
