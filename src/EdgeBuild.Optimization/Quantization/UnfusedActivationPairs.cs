@@ -57,8 +57,9 @@ internal static class UnfusedActivationPairs
 
     /// <summary>
     /// The input of the Relu/Clip producing <paramref name="tensor"/>: ORT removes a Relu or Clip in front of a Q (its
-    /// range already clamps), so in ORT's graph that Q reads the clamp's input.
+    /// range already clamps), so in ORT's graph that Q reads the clamp's input. Null when the clamp's input has a Q of
+    /// its own here: ORT's Q on that name could then be either.
     /// </summary>
     private static string? ClampedFrom(OnnxGraph graph, string tensor) =>
-        graph.Producer(tensor) is { OpType: "Relu" or "Clip" } clamp ? clamp.Input[0] : null;
+        graph.Producer(tensor) is { OpType: "Relu" or "Clip" } clamp && !graph.Consumers(clamp.Input[0]).Any(c => c.OpType == "QuantizeLinear") ? clamp.Input[0] : null;
 }
