@@ -19,7 +19,26 @@ internal sealed class QdqEmitter(OnnxGraph graph, QuantizationOptions options, I
     private readonly Dictionary<string, float[]> _weightScales = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _weightScaleNames = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string Scale, string ZeroPoint)> _activationParams = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (float[] Values, float[] Dequantized, long[] Dims)> _roundedWeights = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RoundedWeight> _roundedWeights = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A weight before and after rounding, kept for <see cref="CorrectBias"/>. The dequantized values are computed
+    /// only there: few Convs get a correction, and the fallback quantizes the whole model once per attempt.
+    /// </summary>
+    private sealed record RoundedWeight(float[] Values, int[] Quantized, float[] Scales, int[] ZeroPoints, long Inner, long[] Dims)
+    {
+        public float[] Dequantized()
+        {
+            var result = new float[Quantized.Length];
+            for (var i = 0; i < result.Length; i++)
+            {
+                var c = (int)(i / Inner % Scales.Length);
+                result[i] = (Quantized[i] - ZeroPoints[c]) * Scales[c];
+            }
+
+            return result;
+        }
+    }
 
     public IReadOnlyDictionary<string, QuantParams> QuantizedTensors => _activations;
 
@@ -83,7 +102,7 @@ internal sealed class QdqEmitter(OnnxGraph graph, QuantizationOptions options, I
         if (graph.Initializer(node.Input[2]) is not { DataType: DType.Float } bias) return;
         if (!_roundedWeights.TryGetValue(node.Input[1], out var rounded)) return;
         if (!ranges.TryGetValue(node.Input[0], out var range) || range.ChannelMeans is not { } means) return;
-        var shift = WeightBiasCorrection.Shift(rounded.Values, rounded.Dequantized, rounded.Dims, Attributes.GetInt(node, "group", 1), means);
+        var shift = WeightBiasCorrection.Shift(rounded.Values, rounded.Dequantized(), rounded.Dims, Attributes.GetInt(node, "group", 1), means);
         var values = Tensors.ToFloatArray(bias);
         if (shift is null || shift.Length != values.Length) return;
         var corrected = graph.UniqueName(node.Input[2] + "_bc");
@@ -240,13 +259,12 @@ internal sealed class QdqEmitter(OnnxGraph graph, QuantizationOptions options, I
                 : Tensors.FromUInt8s(zpName, zeroPoints.Select(z => (byte)z).ToArray(), paramDims));
         }
 
-        var dequantizedValues = quantized.Select((v, i) => (v - zeroPoints[perChannel ? (int)(i / inner % channels) : 0]) * scales[perChannel ? (int)(i / inner % channels) : 0]).ToArray();
         _weightScales[name] = perChannel ? scales : [scales[0]];
         _weightScaleNames[name] = scaleName;
         var dequantized = AddDequantize(name, q, scaleName, zeroPoint, perChannel ? axis : null);
         _weightScales[dequantized] = _weightScales[name];
         _weightScaleNames[dequantized] = scaleName;
-        _roundedWeights[dequantized] = (values, dequantizedValues, dims);
+        _roundedWeights[dequantized] = new RoundedWeight(values, quantized, scales, zeroPoints, inner, dims);
         return _dequantizedWeights[name] = dequantized;
     }
 
