@@ -49,6 +49,10 @@ public sealed record OptimizeRequest
     /// instead of static QDQ. For transformers and RNNs; Conv stays float.
     /// </summary>
     public bool Dynamic { get; init; }
+
+    /// <summary>Receives progress while the optimization runs (see <see cref="ProgressEvent"/>); changes nothing it produces.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IProgress<ProgressEvent>? Progress { get; init; }
 }
 
 /// <summary>What an optimization produced; the CLI prints it and writes it as the report.</summary>
