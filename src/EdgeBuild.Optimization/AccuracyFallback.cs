@@ -6,7 +6,7 @@ using EdgeBuild.Optimization.Data;
 using EdgeBuild.Optimization.Passes;
 using EdgeBuild.Optimization.Quantization;
 using EdgeBuild.Optimization.Runtime;
-using EdgeBuild.Optimization.Targets;
+using EdgeBuild.Optimization.Planning;
 using EdgeBuild.Optimization.Verification;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
@@ -34,13 +34,13 @@ internal static class AccuracyFallback
 
     private sealed record Trial(ModelProto Model, QuantizationSummary Summary, IReadOnlyList<OutputComparison> Accuracy);
 
-    public static (ModelProto Model, QuantizationSummary Summary, IReadOnlyList<OutputComparison> Accuracy) Run(
-        ModelProto original, ModelProto cleaned, ModelProto firstAttempt, SampleSource calibration, SampleSource validation,
-        QuantizationOptions options, TargetSettings target, OptimizeRequest request, PassContext context, Dictionary<string, TensorRange> ranges)
+    public static (ModelProto Model, QuantizationSummary Summary, IReadOnlyList<OutputComparison> Accuracy) Run(Pipeline.PipelineState state, double minSqnrDb)
     {
+        var (cleaned, firstAttempt, calibration, validation, options, target, context, ranges) =
+            (state.Reference!, state.Model, state.Calibration!, state.Validation!, state.Quantization!, state.Profile, state.Context, state.Ranges);
         var ranking = RankByDamage(cleaned, firstAttempt, validation);
         context.Notes.Add("largest quantization noise (dB relative to signal): " + string.Join(", ", ranking.Take(8).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Label} ({r.Kind}) {r.DropDb:F1}"))));
-        var originalBytes = original.ToByteArray();
+        var originalBytes = state.ReferenceBytes;
         var tries = 0;
 
         Trial Attempt(IEnumerable<string> floatActivations, IEnumerable<string> floatNodes)
@@ -50,10 +50,13 @@ internal static class AccuracyFallback
             excluded.UnionWith(floatNodes);
             var model = cleaned.Clone();
             var summary = QdqQuantizer.Quantize(model, calibration, options with { ExcludeNodes = excluded, FloatActivationNodes = floatActivations.ToHashSet(StringComparer.Ordinal) }, ranges);
-            return new Trial(model, summary, ModelVerifier.Compare(originalBytes, model.ToByteArray(), validation, target));
+            var accuracy = ModelVerifier.Compare(originalBytes, model.ToByteArray(), validation, target);
+            state.Report(PlanStepIds.ExcludeSensitiveNodes, string.Create(CultureInfo.InvariantCulture,
+                $"fallback attempt {tries}: worst output {accuracy.Min(a => a.SqnrDb):F1} dB of {minSqnrDb} dB"), tries);
+            return new Trial(model, summary, accuracy);
         }
 
-        bool Meets(Trial trial) => trial.Accuracy.All(a => a.SqnrDb >= request.MinSqnrDb);
+        bool Meets(Trial trial) => trial.Accuracy.All(a => a.SqnrDb >= minSqnrDb);
         static IEnumerable<string> NodesOf(IReadOnlyList<NodeDamage> items, IEnumerable<int> chosen) => chosen.SelectMany(i => items[i].Nodes);
 
         // Resort 1: places whose float version costs no bytes, most damaging first.
@@ -94,8 +97,8 @@ internal static class AccuracyFallback
         var details = new List<string> { "worst places (noise added by quantization, dB relative to signal):" };
         details.AddRange(ranking.Take(10).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Label,-40} {r.Kind,-18} {r.DropDb,8:F2}")));
         var worst = last.Accuracy.OrderBy(a => a.SqnrDb).First();
-        throw new AccuracyBudgetException(request.ModelPath,
-            string.Create(CultureInfo.InvariantCulture, $"output '{worst.Name}' reaches {worst.SqnrDb:F2} dB SQNR, below the {request.MinSqnrDb} dB budget, even with every activation and {weights.Count} node(s)' weights kept in float"),
+        throw new AccuracyBudgetException(state.Request.ModelPath,
+            string.Create(CultureInfo.InvariantCulture, $"output '{worst.Name}' reaches {worst.SqnrDb:F2} dB SQNR, below the {minSqnrDb} dB budget, even with every activation and {weights.Count} node(s)' weights kept in float"),
             "Give more representative calibration data, lower --min-sqnr, or use --precision none",
             details);
     }

@@ -23,7 +23,7 @@ public sealed record OptimizeRequest
 
     public string? CalibrationData { get; init; }
     public string? ValidationData { get; init; }
-    public double MinSqnrDb { get; init; } = 30;
+    public double MinSqnrDb { get; init; } = Planning.OptimizationPlanner.DefaultMinSqnrDb;
     public IReadOnlyList<string> ExcludeNodes { get; init; } = [];
 
     public string? ManifestPath { get; init; }
@@ -71,6 +71,9 @@ public sealed record OptimizeResult
     public string? ManifestPath { get; init; }
     public int QuantizedNodes { get; init; }
     public IReadOnlyList<OutputAccuracy> Accuracy { get; init; } = [];
+
+    /// <summary>The plan step ids in the order they ran: the plan's steps, every one (tests hold the two equal).</summary>
+    public IReadOnlyList<string> ExecutedSteps { get; init; } = [];
 
     /// <summary>Exceeded budgets (EDGE0301 size, EDGE0302 peak memory); errors when the request asked to fail on budget.</summary>
     public IReadOnlyList<BudgetFinding> BudgetFindings { get; init; } = [];

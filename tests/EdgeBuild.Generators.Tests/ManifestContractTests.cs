@@ -1,6 +1,7 @@
 using System.Text;
 using EdgeBuild.Optimization.Manifest;
-using EdgeBuild.Optimization.Targets;
+using EdgeBuild.Optimization.Planning;
+using EdgeBuild.Optimization.Profiles;
 using Microsoft.CodeAnalysis;
 
 namespace EdgeBuild.Generators.Tests;
@@ -14,7 +15,7 @@ public sealed class ManifestContractTests
     public static TheoryData<string> Targets()
     {
         var data = new TheoryData<string>();
-        foreach (var id in BuiltInTargets.Ids) data.Add(id);
+        foreach (var id in ProfileCatalog.Ids) data.Add(id);
         return data;
     }
 
@@ -31,8 +32,8 @@ public sealed class ManifestContractTests
             ResourceName = null,
             Sha256 = "30a86f5731181461d08021402766601e4302a9b9b9666be8aff402696339cdff",
             Target = target,
-            Precision = BuiltInTargets.Get(target).DefaultPrecision,
-            Session = BuiltInTargets.Get(target).Session,
+            Precision = PlanValue.Of(ProfileCatalog.Get(target).Precision.DefaultPrecision),
+            Session = ProfileCatalog.Get(target).Session,
             Inputs = [new TensorSignature("x", "float32", [1, 3, 640, 640], ["p2o.DynamicDimension.0", null, "p2o.DynamicDimension.1", "p2o.DynamicDimension.2"])],
             Outputs = [new TensorSignature("sigmoid_0.tmp_0<&'+>", "float32", [1, 1, 640, 640], [null, null, null, null])],
         };
@@ -59,7 +60,7 @@ public sealed class ManifestContractTests
             Sha256 = new string('a', 64),
             Target = "rpi5",
             Precision = "int8",
-            Session = BuiltInTargets.Get("rpi5").Session,
+            Session = ProfileCatalog.Get("rpi5").Session,
             Inputs = [new TensorSignature("x", "float32", [1, 3, -1, 640], [null, null, "H", null])],
             Outputs = [new TensorSignature("y", "float32", [1], [null])],
         };

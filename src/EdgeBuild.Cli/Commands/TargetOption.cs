@@ -1,5 +1,4 @@
 using EdgeBuild.Optimization.Profiles;
-using EdgeBuild.Optimization.Targets;
 
 namespace EdgeBuild.Cli.Commands;
 
@@ -7,6 +6,6 @@ namespace EdgeBuild.Cli.Commands;
 internal static class TargetOption
 {
     /// <exception cref="EdgeBuild.Optimization.OptimizationInputException">EDGE0003 unknown target, EDGE0004 bad profile field.</exception>
-    public static TargetSettings? Resolve(string? targetId, string? profileFile) =>
-        targetId is null && profileFile is null ? null : BuiltInTargets.FromProfile(ProfileSelection.Resolve(targetId, profileFile));
+    public static DeviceProfile? Resolve(string? targetId, string? profileFile) =>
+        targetId is null && profileFile is null ? null : ProfileSelection.Resolve(targetId, profileFile);
 }

@@ -1,3 +1,4 @@
+using EdgeBuild.Optimization.Planning;
 using System.Text;
 using System.Text.Json;
 
@@ -32,8 +33,8 @@ public static class ManifestWriter
             w.WriteBoolean("allowSpinning", s.AllowSpinning);
             w.WriteBoolean("enableCpuMemArena", s.EnableCpuMemArena);
             w.WriteBoolean("enableMemoryPattern", s.EnableMemoryPattern);
-            w.WriteString("graphOptimizationLevel", s.GraphOptimizationLevel);
-            w.WriteString("executionMode", s.ExecutionMode);
+            w.WriteString("graphOptimizationLevel", PlanValue.Of(s.GraphOptimizationLevel));
+            w.WriteString("executionMode", PlanValue.Of(s.ExecutionMode));
             w.WriteStartArray("executionProviders");
             foreach (var ep in s.ExecutionProviders) w.WriteStringValue(ep);
             w.WriteEndArray();

@@ -1,4 +1,4 @@
-using EdgeBuild.Optimization.Targets;
+using EdgeBuild.Optimization.Profiles;
 
 namespace EdgeBuild.Optimization.Manifest;
 
@@ -15,7 +15,7 @@ public sealed record SignatureManifest
     public required string Sha256 { get; init; }
     public required string Target { get; init; }
     public required string Precision { get; init; }
-    public required SessionConfig Session { get; init; }
+    public required SessionSettings Session { get; init; }
     public required IReadOnlyList<TensorSignature> Inputs { get; init; }
     public required IReadOnlyList<TensorSignature> Outputs { get; init; }
 }

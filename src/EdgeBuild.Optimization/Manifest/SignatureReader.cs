@@ -1,7 +1,7 @@
 using System.Globalization;
 using EdgeBuild.Onnx.Graph;
 using EdgeBuild.Onnx.Protos;
-using EdgeBuild.Optimization.Targets;
+using EdgeBuild.Optimization.Profiles;
 
 namespace EdgeBuild.Optimization.Manifest;
 
@@ -11,19 +11,19 @@ namespace EdgeBuild.Optimization.Manifest;
 /// </summary>
 public static class SignatureReader
 {
-    public static IReadOnlyList<TensorSignature> Inputs(ModelProto model, IReadOnlyDictionary<string, long> dims, TargetSettings target)
+    public static IReadOnlyList<TensorSignature> Inputs(ModelProto model, IReadOnlyDictionary<string, long> dims, DeviceProfile profile)
     {
         var initializers = model.Graph.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
-        return model.Graph.Input.Where(i => !initializers.Contains(i.Name)).Select(i => Describe(i, dims, target)).ToList();
+        return model.Graph.Input.Where(i => !initializers.Contains(i.Name)).Select(i => Describe(i, dims, profile)).ToList();
     }
 
     /// <summary>
     /// Output shapes. Output dims are rarely named like input dims, so when every input shape is resolved
     /// the model is run once on zeros to learn the concrete output shapes.
     /// </summary>
-    public static IReadOnlyList<TensorSignature> Outputs(ModelProto model, IReadOnlyList<TensorSignature> inputs, IReadOnlyDictionary<string, long> dims, TargetSettings target)
+    public static IReadOnlyList<TensorSignature> Outputs(ModelProto model, IReadOnlyList<TensorSignature> inputs, IReadOnlyDictionary<string, long> dims, DeviceProfile profile)
     {
-        var declared = model.Graph.Output.Select(o => Describe(o, dims, target)).ToList();
+        var declared = model.Graph.Output.Select(o => Describe(o, dims, profile)).ToList();
         if (declared.All(o => o.Shape.All(d => d >= 0))) return declared;
         var probed = OutputShapeProbe.TryRun(model, inputs);
         if (probed is null) return declared;
@@ -74,7 +74,7 @@ public static class SignatureReader
         return result;
     }
 
-    private static TensorSignature Describe(ValueInfoProto value, IReadOnlyDictionary<string, long> dims, TargetSettings target)
+    private static TensorSignature Describe(ValueInfoProto value, IReadOnlyDictionary<string, long> dims, DeviceProfile profile)
     {
         var tensorType = value.Type?.TensorType;
         var elementType = tensorType is null ? "undefined" : DType.Name(tensorType.ElemType);
@@ -92,7 +92,7 @@ public static class SignatureReader
             }
 
             var name = d.HasDimParam ? d.DimParam : null;
-            var resolved = DeclaredDims.Lookup(tensorType, axis, dims) ?? target.ResolveDim(name ?? "", axis);
+            var resolved = DeclaredDims.Lookup(tensorType, axis, dims) ?? profile.DimDefaults.Resolve(name ?? "", axis);
             shape.Add(resolved ?? -1);
             names.Add(name);
         }

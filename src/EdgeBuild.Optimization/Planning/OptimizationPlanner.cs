@@ -1,78 +1,97 @@
+using EdgeBuild.Optimization.Pipeline;
+using EdgeBuild.Optimization.Pipeline.Steps;
 using EdgeBuild.Optimization.Profiles;
 
 namespace EdgeBuild.Optimization.Planning;
 
 /// <summary>
-/// Profile + item options → ordered plan steps with settings and reasons. Deterministic and free of
-/// I/O: the same inputs always give the same plan, so the plan can be part of the cache key and report.
+/// Profile + request → ordered plan steps with typed settings and reasons: every decision about what runs is made
+/// here, once, and the pipeline runs exactly these steps (<see cref="PlanRunner"/>). Deterministic and free of I/O:
+/// the same inputs always give the same plan, so the plan can be part of the report and the cache key.
 /// </summary>
 public static class OptimizationPlanner
 {
     /// <summary>The SQNR floor when the item sets none: int8 CNN outputs usually land well above 30 dB when healthy.</summary>
     public const double DefaultMinSqnrDb = 30;
 
-    public static OptimizationPlan Plan(DeviceProfile profile, PlannerOptions options)
+    /// <exception cref="OptimizationInputException">EDGE0002 for an unknown precision or --dynamic without int8; EDGE0110 for int8 without samples.</exception>
+    public static OptimizationPlan Plan(DeviceProfile profile, OptimizeRequest request)
     {
-        var precision = options.Precision == Precision.Auto ? profile.Precision.DefaultPrecision : options.Precision;
-        var minSqnr = options.MinSqnrDb ?? DefaultMinSqnrDb;
-        var steps = new List<PlanStep>();
-        var warnings = new List<string>();
+        var asked = Precisions.Parse(request.Precision);
+        var precision = asked == Precision.Auto ? profile.Precision.DefaultPrecision : asked;
+        if (request.Dynamic && precision != Precision.Int8)
+            throw new OptimizationInputException("EDGE0002", "--dynamic", $"--dynamic applies to int8 only, not to precision '{PlanValue.Of(precision)}'", "Use --precision int8 --dynamic, or drop --dynamic");
 
-        steps.Add(new PlanStep(PlanStepIds.Cleanup,
-            "always: fold constants and BatchNorm, drop identities and dead nodes, so later steps see the real graph"));
-        steps.Add(OfflineOptimization(profile, options));
+        var steps = new List<PlanStep>
+        {
+            PlanStep.Create(PlanStepIds.Cleanup, "always: fold constants and BatchNorm, drop identities and dead nodes, so later steps see the real graph", NoSettings.Instance),
+        };
+        var warnings = new List<string>();
 
         switch (precision)
         {
+            case Precision.Int8 when request.Dynamic:
+                steps.Add(PlanStep.Create(PlanStepIds.QuantizeDynamicInt8,
+                    "--dynamic: MatMul/Gemm weights int8 offline, activations quantized at run time (transformers, RNNs); Conv stays float (ConvInteger is slower than float)",
+                    new QuantizeDynamicInt8Settings(profile.Precision.PerChannel, profile.Precision.ReduceRange, request.ExcludeNodes)));
+                break;
             case Precision.Int8:
             case Precision.Uint8:
-                AddStaticQuantization(profile, options, precision, minSqnr, steps, warnings);
+                AddStaticQuantization(profile, request, precision, steps);
                 break;
             case Precision.Fp16:
-                steps.Add(new PlanStep(PlanStepIds.ConvertFp16,
+                steps.Add(PlanStep.Create(PlanStepIds.ConvertFp16,
                     profile.Precision.Fp16Accelerated
                         ? $"{profile.Id}: fp16 runs on accelerated kernels ({profile.Accelerator ?? string.Join("/", profile.Session.ExecutionProviders)}); half the weight bytes"
                         : $"fp16 requested; halves the weight bytes, but {profile.Id}'s CPU EP mostly emulates fp16 with Casts",
-                    [new("keepIoTypes", PlanValue.Of(true)), new("excludeNodes", PlanValue.Of(options.ExcludeNodes))]));
+                    new ConvertFp16Settings(request.ExcludeNodes)));
                 if (!profile.Precision.Fp16Accelerated)
                     warnings.Add($"fp16 on {profile.Id} is mostly unaccelerated (Pi 5 users saw ~4x slower with Cast overhead); int8 is the fast path here");
                 break;
             case Precision.Int4:
-                steps.Add(new PlanStep(PlanStepIds.QuantizeInt4Weights,
+                steps.Add(PlanStep.Create(PlanStepIds.QuantizeInt4Weights,
                     "int4 weight-only, block-wise (MatMulNBits): shrinks MatMul/Gemm weights; Conv stays float (no int4 Conv kernels)",
-                    [new("blockSize", PlanValue.Of(profile.Precision.Int4BlockSize)), new("symmetric", PlanValue.Of(true)), new("opTypes", PlanValue.Of(["MatMul", "Gemm"])),
-                     new("excludeNodes", PlanValue.Of(options.ExcludeNodes))]));
+                    new QuantizeInt4WeightsSettings(profile.Precision.Int4BlockSize, Symmetric: true, request.ExcludeNodes)));
                 break;
         }
 
         if (precision != Precision.None)
         {
-            steps.Add(new PlanStep(PlanStepIds.Verify,
-                $"CI must fail when the optimized model drifts: every output's SQNR vs the original must be ≥ {PlanValue.Of(minSqnr)} dB"
-                + (options.ValidationData is null ? " (no ValidationData: checked on the calibration samples)" : ""),
-                [new("minSqnrDb", PlanValue.Of(minSqnr)), new("data", options.ValidationData ?? options.CalibrationData ?? "")]));
+            steps.Add(PlanStep.Create(PlanStepIds.CompactEncoding,
+                "exact: attributes at their default values and long exporter names carry no information, only bytes", NoSettings.Instance));
+            steps.Add(Verification(precision, request));
         }
 
-        steps.Add(Budgets(profile, options));
+        steps.Add(PlanStep.Create(PlanStepIds.Write,
+            $"the verified model to {Path.GetFileName(request.OutputPath)}" + (request.ManifestPath is null ? "" : ", and the signature manifest the source generator reads"),
+            NoSettings.Instance));
+        steps.Add(Budgets(profile, request));
         return new OptimizationPlan { Target = profile.Id, Precision = precision, Steps = steps, Warnings = warnings };
     }
 
-    private static PlanStep OfflineOptimization(DeviceProfile profile, PlannerOptions options)
+    private static bool IsStatic(Precision precision, OptimizeRequest request) => precision is Precision.Int8 or Precision.Uint8 && !request.Dynamic;
+
+    private static PlanStep Verification(Precision precision, OptimizeRequest request)
     {
-        var max = profile.MaxOfflineOptimizationLevel;
-        var asked = options.OfflineOptimizationLevel ?? max;
-        var level = asked <= max ? asked : max;
-        var why = asked > max
-            ? $"{PlanValue.Of(asked)} asked, capped at {PlanValue.Of(max)}: higher levels bake in the build host's kernels and layouts, which {profile.Id} may not have"
-            : profile.Session.ExecutionProviders.FirstOrDefault() == "tensorrt"
-                ? $"{profile.Id}: {PlanValue.Of(level)} at most offline, as extended fusions emit ORT contrib ops TensorRT cannot take; the device optimizes further online ({PlanValue.Of(profile.Session.GraphOptimizationLevel)})"
-                : $"{profile.Id}: {PlanValue.Of(level)} is the highest level that stays portable from the build host; the device applies {PlanValue.Of(profile.Session.GraphOptimizationLevel)} online";
-        return new PlanStep(PlanStepIds.OrtOfflineOptimize, why, [new("level", PlanValue.Of(level))]);
+        var why = $"CI must fail when the optimized model drifts: every output's SQNR vs the original, on the bytes that are written, must be ≥ {PlanValue.Of(request.MinSqnrDb)} dB";
+        if (IsStatic(precision, request))
+        {
+            return PlanStep.Create(PlanStepIds.Verify,
+                why + (request.ValidationData is null ? " (no ValidationData: on every 4th calibration sample, held out)" : " (on ValidationData)"),
+                new VerifySettings(request.MinSqnrDb, Data: null, Preprocess: null));
+        }
+
+        var data = request.ValidationData ?? request.CalibrationData;
+        return PlanStep.Create(PlanStepIds.Verify,
+            data is null ? why + " (no samples given: not measured, the report says so)" : why,
+            new VerifySettings(request.MinSqnrDb, data, data is null ? null : request.Preprocess));
     }
 
-    private static void AddStaticQuantization(DeviceProfile profile, PlannerOptions options, Precision precision, double minSqnr,
-        List<PlanStep> steps, List<string> warnings)
+    private static void AddStaticQuantization(DeviceProfile profile, OptimizeRequest request, Precision precision, List<PlanStep> steps)
     {
+        if (request.CalibrationData is null)
+            throw new OptimizationInputException("EDGE0110", request.ModelPath, "int8 quantization needs calibration samples", "Pass --calibration-data with representative inputs (.npy, .pb or images)");
+
         var plan = profile.Precision;
         var scheme = plan.Scheme;
         var why = DeviceRationale.WhyScheme(profile, scheme, plan);
@@ -82,52 +101,34 @@ public static class OptimizationPlanner
             why = $"uint8 requested → U8S8 QDQ {(plan.PerChannel ? "per-channel" : "per-tensor")} (the profile's own choice is {plan.Scheme})";
         }
 
-        var calibrationWhy = $"static QDQ needs activation ranges: {PlanValue.Of(options.CalibrationMethod)} over streamed samples, memory independent of their number";
-        if (options.CalibrationData is null)
-        {
-            warnings.Add("no CalibrationData: activation ranges come from generated inputs, which rarely match real data; give real samples");
-            calibrationWhy += " (no CalibrationData given: generated inputs)";
-        }
-
-        steps.Add(new PlanStep(PlanStepIds.Calibrate, calibrationWhy,
-            [new("method", PlanValue.Of(options.CalibrationMethod)), new("data", options.CalibrationData ?? "")]));
+        steps.Add(PlanStep.Create(PlanStepIds.Calibrate,
+            $"static QDQ needs activation ranges: {PlanValue.Of(request.CalibrationMethod)} over streamed samples, memory independent of their number",
+            new CalibrateSettings(request.CalibrationMethod, request.CalibrationData, request.ValidationData, request.Preprocess)));
 
         var activation = scheme == QuantScheme.S8S8 ? QuantType.Int8 : QuantType.Uint8;
         var weight = scheme == QuantScheme.U8U8 ? QuantType.Uint8 : QuantType.Int8;
-        steps.Add(new PlanStep(PlanStepIds.QuantizeQdq,
+        steps.Add(PlanStep.Create(PlanStepIds.QuantizeQdq,
             why + "; Q/DQ on both sides of each op so ORT fuses to QLinearConv/QLinearMatMul, biases int32 (s_x·s_w)"
-            + (options.ExcludeNodes.Count > 0 ? $"; {options.ExcludeNodes.Count} node(s) kept in float as asked" : ""),
-            [
-                new("scheme", scheme.ToString()),
-                new("activationType", PlanValue.Of(activation)),
-                new("weightType", PlanValue.Of(weight)),
-                new("perChannel", PlanValue.Of(plan.PerChannel)),
-                new("symmetricWeights", PlanValue.Of(plan.SymmetricWeights)),
-                new("symmetricActivations", PlanValue.Of(plan.SymmetricActivations)),
-                new("reduceRange", PlanValue.Of(plan.ReduceRange)),
-                new("excludeNodes", PlanValue.Of(options.ExcludeNodes)),
-            ]));
+            + (request.ExcludeNodes.Count > 0 ? $"; {request.ExcludeNodes.Count} node(s) kept in float as asked" : ""),
+            new QuantizeQdqSettings(scheme, activation, weight, plan.PerChannel, plan.SymmetricWeights, plan.SymmetricActivations, plan.ReduceRange, request.ExcludeNodes)));
 
-        steps.Add(new PlanStep(PlanStepIds.ExcludeSensitiveNodes,
-            $"detector heads (final Mul/Concat with huge ranges) wreck int8 accuracy: keep the most sensitive nodes in float until every output reaches {PlanValue.Of(minSqnr)} dB",
-            [new("minSqnrDb", PlanValue.Of(minSqnr))]));
+        steps.Add(PlanStep.Create(PlanStepIds.ExcludeSensitiveNodes,
+            $"detector heads (final Mul/Concat with huge ranges) wreck int8 accuracy: keep the most sensitive places in float until every output reaches {PlanValue.Of(request.MinSqnrDb)} dB",
+            new ExcludeSensitiveNodesSettings(request.MinSqnrDb)));
+        steps.Add(PlanStep.Create(PlanStepIds.MeasureLayerError,
+            "the report's per-layer error chart: each quantized node's output against the float model's, on the first validation sample", NoSettings.Instance));
+        steps.Add(PlanStep.Create(PlanStepIds.WeightsAsCastMul,
+            "int8 weights read only by float ops as Cast→Mul, which ONNX Runtime folds at load and pre-packs (it never folds DequantizeLinear)", NoSettings.Instance));
     }
 
-    private static PlanStep Budgets(DeviceProfile profile, PlannerOptions options)
+    private static PlanStep Budgets(DeviceProfile profile, OptimizeRequest request)
     {
         var budgets = profile.Budgets;
-        var dims = string.Join(";", options.Dims.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => $"{d.Key}={d.Value}"));
+        var dims = string.Join(";", request.Dims.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => $"{d.Key}={d.Value}"));
         var why = budgets.MaxModelBytes is null && budgets.MaxPeakMemoryBytes is null
             ? $"{profile.Id} has no budgets (its RAM varies by machine): memory is estimated and reported, not checked"
-            : $"{profile.Id}: the model must fit {Describe(budgets)}; over budget is {(options.FailOnBudget ? "an error" : "a warning")}";
-        var settings = new List<KeyValuePair<string, string>>
-        {
-            new("dims", dims),
-            new("failOnBudget", PlanValue.Of(options.FailOnBudget)),
-        };
-        if (budgets.MaxModelBytes is { } model) settings.Add(new("maxModelBytes", PlanValue.Of(model)));
-        if (budgets.MaxPeakMemoryBytes is { } peak) settings.Add(new("maxPeakMemoryBytes", PlanValue.Of(peak)));
-        return new PlanStep(PlanStepIds.CheckBudgets, why, settings);
+            : $"{profile.Id}: the model must fit {Describe(budgets)}; over budget is {(request.FailOnBudget ? "an error" : "a warning")}";
+        return PlanStep.Create(PlanStepIds.CheckBudgets, why, new CheckBudgetsSettings(dims, request.FailOnBudget, budgets.MaxModelBytes, budgets.MaxPeakMemoryBytes));
     }
 
     private static string Describe(ProfileBudgets b) => string.Join(" and ", new[]

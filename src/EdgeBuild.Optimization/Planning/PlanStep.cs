@@ -36,21 +36,12 @@ public sealed record PlanStep
     /// <summary>Ordinal-sorted settings; read them with the typed getters.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; }
 
-    public string? GetString(string key) => Settings.TryGetValue(key, out var value) ? value : null;
+    /// <summary>A step whose settings are the properties of <paramref name="settings"/>, the record its implementation reads back.</summary>
+    public static PlanStep Create<TSettings>(string id, string reason, TSettings settings) where TSettings : class =>
+        new(id, reason, PlanSettings.ToStrings(settings));
 
-    public string GetRequiredString(string key) =>
-        GetString(key) ?? throw new KeyNotFoundException($"plan step '{Id}' has no setting '{key}'");
-
-    public bool GetBool(string key) => bool.Parse(GetRequiredString(key));
-
-    public double? GetDouble(string key) =>
-        GetString(key) is { } text ? double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture) : null;
-
-    public long? GetLong(string key) =>
-        GetString(key) is { } text ? long.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture) : null;
-
-    public IReadOnlyList<string> GetList(string key) =>
-        GetString(key) is { } text ? JsonSerializer.Deserialize<List<string>>(text) ?? [] : [];
+    /// <summary>The settings as the typed record the planner wrote (<see cref="Create{TSettings}"/>).</summary>
+    public TSettings Read<TSettings>() where TSettings : class => PlanSettings.FromStrings<TSettings>(Id, Settings);
 
     public bool Equals(PlanStep? other) =>
         other is not null && Id == other.Id && Reason == other.Reason && Settings.SequenceEqual(other.Settings);

@@ -28,12 +28,6 @@ public sealed record DeviceProfile
 
     public ProfileBudgets Budgets { get; init; } = new();
 
-    /// <summary>
-    /// The highest ORT graph-optimization level at which the model may be saved at build time and
-    /// still run well on the device: levels above it bake in kernels and layouts of the build host.
-    /// </summary>
-    public required GraphOptimizationLevel MaxOfflineOptimizationLevel { get; init; }
-
     public required SymbolicDimDefaults DimDefaults { get; init; }
 
     /// <summary>Device facts worth knowing when reading a plan (shown by `profiles show` and `--explain`).</summary>

@@ -61,7 +61,6 @@ public static class ProfileText
         Line("graph optimization", Lower(p.Session.GraphOptimizationLevel));
         Line("execution mode", Lower(p.Session.ExecutionMode));
         s.Append("build\n");
-        Line("max offline optimization", Lower(p.MaxOfflineOptimizationLevel));
         Line("dim defaults", DimDefaults(p.DimDefaults));
         s.Append("budgets\n");
         Line("model file", p.Budgets.MaxModelBytes is { } m ? ByteSize.Format(m) : "none");

@@ -31,16 +31,7 @@ public static class QdqQuantizer
         Prepare(model, graph, calibration, options, context);
 
         var plans = PlanNodes(graph, options);
-        var candidates = plans.SelectMany(p => TensorsOf(p.Key, p.Value))
-            // Bias correction of Convs computed in float on int8 weights needs their input's channel means.
-            .Concat(options.CorrectWeightBias ? plans.Where(p => p.Key.OpType == "Conv" && p.Value.Weights.Count > 0 && p.Value.ActivationInputs.Count == 0).Select(p => p.Key.Input[0]) : [])
-            .Where(t => !graph.IsInitializer(t)).Distinct(StringComparer.Ordinal).ToList();
-        var missing = candidates.Where(c => !rangeCache.ContainsKey(c)).ToList();
-        if (missing.Count > 0)
-        {
-            foreach (var (name, range) in Calibrator.Collect(model, missing, calibration, options)) rangeCache[name] = range;
-        }
-
+        CollectMissingRanges(model, graph, plans, calibration, options, rangeCache);
         var ranges = rangeCache;
 
         // Drop plans whose activations turned out not to be float (shape arithmetic on int64, for example).
@@ -60,6 +51,31 @@ public static class QdqQuantizer
         emitter.Emit(plans);
         CleanupPipeline.Run(graph, context);
         return new QuantizationSummary(plans.Keys.Select(n => n.Name).Order(StringComparer.Ordinal).ToList(), emitter.QuantizedTensors);
+    }
+
+    /// <summary>
+    /// Measures, into <paramref name="rangeCache"/>, the ranges of every activation tensor that quantizing
+    /// <paramref name="model"/> with <paramref name="options"/> needs; the model itself is not changed. Ranges are per
+    /// tensor, so quantizing later with fewer nodes (exclusions, float activations) finds all it needs here.
+    /// </summary>
+    public static void Calibrate(ModelProto model, SampleSource calibration, QuantizationOptions options, Dictionary<string, TensorRange> rangeCache)
+    {
+        var prepared = model.Clone();
+        var graph = new OnnxGraph(prepared.Graph);
+        Prepare(prepared, graph, calibration, options, new PassContext(prepared));
+        CollectMissingRanges(prepared, graph, PlanNodes(graph, options), calibration, options, rangeCache);
+    }
+
+    private static void CollectMissingRanges(ModelProto model, OnnxGraph graph, Dictionary<NodeProto, NodeQuantization> plans, SampleSource calibration,
+        QuantizationOptions options, Dictionary<string, TensorRange> rangeCache)
+    {
+        var candidates = plans.SelectMany(p => TensorsOf(p.Key, p.Value))
+            // Bias correction of Convs computed in float on int8 weights needs their input's channel means.
+            .Concat(options.CorrectWeightBias ? plans.Where(p => p.Key.OpType == "Conv" && p.Value.Weights.Count > 0 && p.Value.ActivationInputs.Count == 0).Select(p => p.Key.Input[0]) : [])
+            .Where(t => !graph.IsInitializer(t)).Distinct(StringComparer.Ordinal).ToList();
+        var missing = candidates.Where(c => !rangeCache.ContainsKey(c)).ToList();
+        if (missing.Count == 0) return;
+        foreach (var (name, range) in Calibrator.Collect(model, missing, calibration, options)) rangeCache[name] = range;
     }
 
     /// <summary>

@@ -46,9 +46,15 @@ public sealed record QuantizationOptions
     public IReadOnlySet<string> IncludeOpTypes { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 }
 
+[System.Text.Json.Serialization.JsonConverter(typeof(Profiles.CamelCaseEnumConverter<CalibrationMethod>))]
 public enum CalibrationMethod
 {
+    /// <summary>Running min/max per tensor: cheap, exact ranges, sensitive to outliers.</summary>
     MinMax,
+
+    /// <summary>Running histogram, range clipped at a high percentile: robust to rare outliers.</summary>
     Percentile,
+
+    /// <summary>Running histogram, range minimizing the KL divergence of the quantized distribution.</summary>
     Entropy,
 }

@@ -1,5 +1,5 @@
 using EdgeBuild.Onnx.Protos;
-using EdgeBuild.Optimization.Targets;
+using DeviceProfile = EdgeBuild.Optimization.Profiles.DeviceProfile;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 
@@ -12,7 +12,7 @@ namespace EdgeBuild.Optimization.Runtime;
 /// </summary>
 internal static class OrtOptimizedGraph
 {
-    public static GraphProto Of(ModelProto model, TargetSettings? target) => Of(model, Sessions.ForcesInt8QdqFusion(target));
+    public static GraphProto Of(ModelProto model, DeviceProfile? target) => Of(model, Sessions.ForcesInt8QdqFusion(target));
 
     /// <param name="model">The model as ORT would load it.</param>
     /// <param name="int8Activations">"session.qdqisint8allowed", as <see cref="Sessions.Options"/> sets it for signed-activation ARM targets.</param>

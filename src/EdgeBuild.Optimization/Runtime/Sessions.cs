@@ -1,5 +1,7 @@
 using EdgeBuild.Optimization.Data;
-using EdgeBuild.Optimization.Targets;
+using DeviceProfile = EdgeBuild.Optimization.Profiles.DeviceProfile;
+using QuantType = EdgeBuild.Optimization.Profiles.QuantType;
+using CpuArchitecture = EdgeBuild.Optimization.Profiles.CpuArchitecture;
 using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeBuild.Optimization.Runtime;
@@ -14,7 +16,7 @@ public static class Sessions
     /// x64 targets never get it: ORT on an x64 device leaves it off (it runs U8S8 kernels, 3-10x faster than its
     /// S8S8 ones on this AVX512-VNNI host), so forcing it would measure kernels the device never picks.
     /// </summary>
-    public static SessionOptions Options(TargetSettings? target, int? intraOpThreads = null)
+    public static SessionOptions Options(DeviceProfile? target, int? intraOpThreads = null)
     {
         var options = new SessionOptions
         {
@@ -29,8 +31,8 @@ public static class Sessions
     }
 
     /// <summary>Whether sessions for <paramref name="target"/> set "session.qdqisint8allowed": ARM targets with S8S8 only.</summary>
-    public static bool ForcesInt8QdqFusion(TargetSettings? target) =>
-        target is not null && target.Scheme.SignedActivations && target.Scheme.DeviceFusesInt8Activations;
+    public static bool ForcesInt8QdqFusion(DeviceProfile? target) =>
+        target is not null && target.Precision.ActivationType == QuantType.Int8 && target.Cpu.Architecture == CpuArchitecture.Arm64;
 
     /// <summary>
     /// ORT's native logger writes warnings (unused initializers, fallbacks) straight to the process's stderr, which the

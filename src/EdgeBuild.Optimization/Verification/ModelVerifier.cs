@@ -1,6 +1,6 @@
 using EdgeBuild.Optimization.Data;
 using EdgeBuild.Optimization.Runtime;
-using EdgeBuild.Optimization.Targets;
+using EdgeBuild.Optimization.Profiles;
 using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeBuild.Optimization.Verification;
@@ -8,7 +8,7 @@ namespace EdgeBuild.Optimization.Verification;
 /// <summary>Runs an original and a candidate model on the same samples and compares every float output.</summary>
 public static class ModelVerifier
 {
-    public static IReadOnlyList<OutputComparison> Compare(byte[] original, byte[] candidate, SampleSource samples, TargetSettings? target = null)
+    public static IReadOnlyList<OutputComparison> Compare(byte[] original, byte[] candidate, SampleSource samples, DeviceProfile? target = null)
     {
         using var optionsA = Sessions.Options(null);
         using var optionsB = Sessions.Options(target);

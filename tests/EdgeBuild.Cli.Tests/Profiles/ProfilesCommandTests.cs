@@ -22,7 +22,7 @@ public class ProfilesCommandTests
         Assert.True(profiles.Count >= 7);
         foreach (var profile in profiles.Select(p => p!.AsObject()))
         {
-            foreach (var field in new[] { "id", "cpu", "precision", "session", "budgets", "maxOfflineOptimizationLevel", "dimDefaults" })
+            foreach (var field in new[] { "id", "cpu", "precision", "session", "budgets", "dimDefaults" })
                 Assert.True(profile.ContainsKey(field), $"{profile["id"]} lacks {field}");
             Assert.NotNull(profile["cpu"]!["architecture"]);
             Assert.NotNull(profile["cpu"]!["features"]);

@@ -1,5 +1,4 @@
 using EdgeBuild.Optimization.Profiles;
-using EdgeBuild.Optimization.Targets;
 using EdgeBuild.Optimization.Tests.Support;
 
 namespace EdgeBuild.Optimization.Tests.Compression;
@@ -13,11 +12,11 @@ public class PrecisionProfileTests
         using var dir = new TempDir();
         File.WriteAllText(dir.File("gpu-board.json"), """{ "extends": "jetson-orin-nano", "precision": { "defaultPrecision": "fp16", "int4BlockSize": 64 } }""");
 
-        var target = BuiltInTargets.FromProfile(CustomProfileLoader.Load(dir.File("gpu-board.json")));
+        var target = CustomProfileLoader.Load(dir.File("gpu-board.json"));
 
-        Assert.Equal("fp16", target.DefaultPrecision);
-        Assert.Equal(64, target.Int4BlockSize);
-        Assert.Equal(32, BuiltInTargets.Get("rpi5").Int4BlockSize);
+        Assert.Equal(Precision.Fp16, target.Precision.DefaultPrecision);
+        Assert.Equal(64, target.Precision.Int4BlockSize);
+        Assert.Equal(32, ProfileCatalog.Get("rpi5").Precision.Int4BlockSize);
     }
 
     [Fact]

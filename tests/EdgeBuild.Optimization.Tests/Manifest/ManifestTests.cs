@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using EdgeBuild.Onnx.Graph;
 using EdgeBuild.Optimization.Manifest;
-using EdgeBuild.Optimization.Targets;
+using EdgeBuild.Optimization.Profiles;
 using EdgeBuild.Optimization.Tests.Support;
 
 namespace EdgeBuild.Optimization.Tests.Manifest;
@@ -160,10 +160,10 @@ public class ManifestTests
     [Fact]
     public void Target_defaults_resolve_the_batch_axis()
     {
-        var target = BuiltInTargets.Get("rpi5");
+        var target = ProfileCatalog.Get("rpi5").DimDefaults;
 
-        Assert.Equal(1, target.ResolveDim("anything", 0));
-        Assert.Null(target.ResolveDim("anything", 2));
-        Assert.Equal(1, target.ResolveDim("batch_size", 3));
+        Assert.Equal(1, target.Resolve("anything", 0));
+        Assert.Null(target.Resolve("anything", 2));
+        Assert.Equal(1, target.Resolve("batch_size", 3));
     }
 }

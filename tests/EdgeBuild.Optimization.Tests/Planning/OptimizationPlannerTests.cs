@@ -1,12 +1,23 @@
+using EdgeBuild.Optimization.Pipeline.Steps;
 using EdgeBuild.Optimization.Planning;
 using EdgeBuild.Optimization.Profiles;
+using EdgeBuild.Optimization.Quantization;
 
 namespace EdgeBuild.Optimization.Tests.Planning;
 
 public class OptimizationPlannerTests
 {
-    private static OptimizationPlan Plan(string target, PlannerOptions? options = null) =>
-        OptimizationPlanner.Plan(ProfileCatalog.Get(target), options ?? new PlannerOptions { CalibrationData = "calib/*.npy" });
+    private static OptimizeRequest Request(string target = "rpi5", string precision = "auto", string? calibration = "calib/*.npy") => new()
+    {
+        ModelPath = "model.onnx",
+        OutputPath = "out/model.onnx",
+        TargetId = target,
+        Precision = precision,
+        CalibrationData = calibration,
+    };
+
+    private static OptimizationPlan Plan(string target, OptimizeRequest? request = null) =>
+        OptimizationPlanner.Plan(ProfileCatalog.Get(target), request ?? Request(target));
 
     [Fact]
     public void Rpi5_auto_is_static_int8_qdq_with_the_profile_scheme_in_order()
@@ -14,125 +25,150 @@ public class OptimizationPlannerTests
         var plan = Plan("rpi5");
         Assert.Equal(Precision.Int8, plan.Precision);
         Assert.Equal(
-            [PlanStepIds.Cleanup, PlanStepIds.OrtOfflineOptimize, PlanStepIds.Calibrate, PlanStepIds.QuantizeQdq,
-             PlanStepIds.ExcludeSensitiveNodes, PlanStepIds.Verify, PlanStepIds.CheckBudgets],
+            [PlanStepIds.Cleanup, PlanStepIds.Calibrate, PlanStepIds.QuantizeQdq, PlanStepIds.ExcludeSensitiveNodes, PlanStepIds.MeasureLayerError,
+             PlanStepIds.WeightsAsCastMul, PlanStepIds.CompactEncoding, PlanStepIds.Verify, PlanStepIds.Write, PlanStepIds.CheckBudgets],
             plan.Steps.Select(s => s.Id));
-        var q = plan.Find(PlanStepIds.QuantizeQdq)!;
-        Assert.StartsWith("rpi5: Armv8.2 dotprod", q.Reason);
-        Assert.Contains("S8S8 QDQ per-channel, no reduce_range", q.Reason);
-        Assert.Equal("S8S8", q.GetString("scheme"));
-        Assert.Equal("int8", q.GetString("activationType"));
-        Assert.True(q.GetBool("perChannel"));
-        Assert.False(q.GetBool("reduceRange"));
-        Assert.False(q.GetBool("symmetricActivations"));
-        Assert.Equal("extended", plan.Find(PlanStepIds.OrtOfflineOptimize)!.GetString("level"));
+        var step = plan.Find(PlanStepIds.QuantizeQdq)!;
+        Assert.StartsWith("rpi5: Armv8.2 dotprod", step.Reason);
+        Assert.Contains("S8S8 QDQ per-channel, no reduce_range", step.Reason);
+        var q = step.Read<QuantizeQdqSettings>();
+        Assert.Equal(QuantScheme.S8S8, q.Scheme);
+        Assert.Equal(QuantType.Int8, q.ActivationType);
+        Assert.True(q.PerChannel);
+        Assert.False(q.ReduceRange);
+        Assert.False(q.SymmetricActivations);
+        Assert.Equal("S8S8", step.Settings["scheme"]);
+        Assert.Equal("int8", step.Settings["activationType"]);
         Assert.Empty(plan.Warnings);
     }
 
     [Fact]
-    public void Every_step_id_the_planner_emits_is_a_known_id_and_every_step_has_a_reason()
+    public void Every_step_id_the_planner_emits_has_one_implementation_that_reads_its_settings_back()
     {
+        Assert.Equal(PlanStepIds.All.Order(StringComparer.Ordinal), global::EdgeBuild.Optimization.Pipeline.StepRegistry.Ids.Order(StringComparer.Ordinal));
         foreach (var target in ProfileCatalog.Ids)
-        foreach (var precision in Enum.GetValues<Precision>())
+        foreach (var precision in Precisions.Names)
+        foreach (var dynamic in new[] { false, true })
         {
-            var plan = Plan(target, new PlannerOptions { Precision = precision });
+            var resolved = precision == "auto" ? PlanValue.Of(ProfileCatalog.Get(target).Precision.DefaultPrecision) : precision;
+            if (dynamic && resolved != "int8") continue;
+            var plan = Plan(target, Request(target, precision) with { Dynamic = dynamic, ExcludeNodes = ["a"], ValidationData = "val" });
             Assert.All(plan.Steps, s => Assert.Contains(s.Id, PlanStepIds.All));
             Assert.All(plan.Steps, s => Assert.False(string.IsNullOrWhiteSpace(s.Reason)));
             Assert.NotEqual(Precision.Auto, plan.Precision);
+            Assert.Equal(dynamic, plan.Contains(PlanStepIds.QuantizeDynamicInt8));
         }
+    }
+
+    [Fact]
+    public void Dynamic_int8_is_a_step_of_its_own_and_dynamic_without_int8_is_refused()
+    {
+        var plan = Plan("rpi5", Request(precision: "int8", calibration: null) with { Dynamic = true });
+        Assert.Equal([PlanStepIds.Cleanup, PlanStepIds.QuantizeDynamicInt8, PlanStepIds.CompactEncoding, PlanStepIds.Verify, PlanStepIds.Write, PlanStepIds.CheckBudgets],
+            plan.Steps.Select(s => s.Id));
+        Assert.True(plan.Find(PlanStepIds.QuantizeDynamicInt8)!.Read<QuantizeDynamicInt8Settings>().PerChannel);
+
+        var e = Assert.Throws<OptimizationInputException>(() => Plan("rpi5", Request(precision: "fp16") with { Dynamic = true }));
+        Assert.Equal("EDGE0002", e.Code);
+    }
+
+    [Fact]
+    public void Static_int8_without_calibration_data_and_an_unknown_precision_are_input_errors()
+    {
+        Assert.Equal("EDGE0110", Assert.Throws<OptimizationInputException>(() => Plan("rpi5", Request(precision: "int8", calibration: null))).Code);
+        var unknown = Assert.Throws<OptimizationInputException>(() => Plan("rpi5", Request(precision: "int3")));
+        Assert.Equal("EDGE0002", unknown.Code);
+        Assert.Contains("auto, int8, uint8, fp16, int4, none", unknown.Message);
     }
 
     [Fact]
     public void X64_avx2_uses_u8s8_with_reduce_range_and_says_why()
     {
-        var q = Plan("x64-avx2").Find(PlanStepIds.QuantizeQdq)!;
-        Assert.Equal("U8S8", q.GetString("scheme"));
-        Assert.Equal("uint8", q.GetString("activationType"));
-        Assert.True(q.GetBool("reduceRange"));
-        Assert.Contains("without VNNI", q.Reason);
+        var step = Plan("x64-avx2").Find(PlanStepIds.QuantizeQdq)!;
+        var q = step.Read<QuantizeQdqSettings>();
+        Assert.Equal(QuantScheme.U8S8, q.Scheme);
+        Assert.Equal(QuantType.Uint8, q.ActivationType);
+        Assert.True(q.ReduceRange);
+        Assert.Contains("without VNNI", step.Reason);
     }
 
     [Fact]
     public void X64_vnni_uses_u8s8_without_reduce_range_and_says_why()
     {
-        var q = Plan("x64-vnni").Find(PlanStepIds.QuantizeQdq)!;
-        Assert.Equal("U8S8", q.GetString("scheme"));
-        Assert.Equal("uint8", q.GetString("activationType"));
-        Assert.False(q.GetBool("reduceRange"));
-        Assert.Contains("VNNI", q.Reason);
-        Assert.Contains("faster than S8S8", q.Reason);
+        var step = Plan("x64-vnni").Find(PlanStepIds.QuantizeQdq)!;
+        var q = step.Read<QuantizeQdqSettings>();
+        Assert.Equal(QuantScheme.U8S8, q.Scheme);
+        Assert.Equal(QuantType.Uint8, q.ActivationType);
+        Assert.False(q.ReduceRange);
+        Assert.Contains("VNNI", step.Reason);
+        Assert.Contains("faster than S8S8", step.Reason);
     }
 
     [Fact]
-    public void Jetson_int8_is_symmetric_and_offline_optimization_stops_at_basic()
+    public void Jetson_int8_is_symmetric()
     {
-        var plan = Plan("jetson-orin-nano");
-        Assert.True(plan.Find(PlanStepIds.QuantizeQdq)!.GetBool("symmetricActivations"));
-        Assert.Contains("TensorRT", plan.Find(PlanStepIds.QuantizeQdq)!.Reason);
-        Assert.Equal("basic", plan.Find(PlanStepIds.OrtOfflineOptimize)!.GetString("level"));
-    }
-
-    [Fact]
-    public void Asking_for_a_higher_offline_level_than_portable_is_capped_with_the_reason()
-    {
-        var step = Plan("rpi5", new PlannerOptions { OfflineOptimizationLevel = GraphOptimizationLevel.All })
-            .Find(PlanStepIds.OrtOfflineOptimize)!;
-        Assert.Equal("extended", step.GetString("level"));
-        Assert.Contains("capped", step.Reason);
-
-        var lower = Plan("rpi5", new PlannerOptions { OfflineOptimizationLevel = GraphOptimizationLevel.Basic });
-        Assert.Equal("basic", lower.Find(PlanStepIds.OrtOfflineOptimize)!.GetString("level"));
+        var step = Plan("jetson-orin-nano", Request("jetson-orin-nano", "int8")).Find(PlanStepIds.QuantizeQdq)!;
+        Assert.True(step.Read<QuantizeQdqSettings>().SymmetricActivations);
+        Assert.Contains("TensorRT", step.Reason);
     }
 
     [Fact]
     public void Fp16_on_a_cpu_board_warns_and_on_the_jetson_does_not()
     {
-        var pi = Plan("rpi5", new PlannerOptions { Precision = Precision.Fp16 });
+        var pi = Plan("rpi5", Request(precision: "fp16"));
         Assert.True(pi.Contains(PlanStepIds.ConvertFp16));
         Assert.False(pi.Contains(PlanStepIds.QuantizeQdq));
         Assert.Contains(pi.Warnings, w => w.Contains("unaccelerated", StringComparison.Ordinal));
 
-        var jetson = Plan("jetson-orin-nano", new PlannerOptions { Precision = Precision.Fp16, CalibrationData = "x" });
+        var jetson = Plan("jetson-orin-nano", Request("jetson-orin-nano", "fp16"));
         Assert.Empty(jetson.Warnings);
     }
 
     [Fact]
     public void Uint8_forces_uint8_activations_and_exclusions_and_sqnr_flow_into_settings()
     {
-        var plan = Plan("rpi5", new PlannerOptions
+        var plan = Plan("rpi5", Request(precision: "uint8", calibration: "calib") with
         {
-            Precision = Precision.Uint8,
             ExcludeNodes = ["head/Mul", "a,b"],
             MinSqnrDb = 25.5,
             CalibrationMethod = CalibrationMethod.Percentile,
-            CalibrationData = "calib",
         });
-        var q = plan.Find(PlanStepIds.QuantizeQdq)!;
-        Assert.Equal("U8S8", q.GetString("scheme"));
-        Assert.Equal(["head/Mul", "a,b"], q.GetList("excludeNodes"));
-        Assert.Equal(25.5, plan.Find(PlanStepIds.Verify)!.GetDouble("minSqnrDb"));
-        Assert.Equal("percentile", plan.Find(PlanStepIds.Calibrate)!.GetString("method"));
+        var q = plan.Find(PlanStepIds.QuantizeQdq)!.Read<QuantizeQdqSettings>();
+        Assert.Equal(QuantScheme.U8S8, q.Scheme);
+        Assert.Equal(["head/Mul", "a,b"], q.ExcludeNodes);
+        Assert.Equal(25.5, plan.Find(PlanStepIds.Verify)!.Read<VerifySettings>().MinSqnrDb);
+        Assert.Equal(25.5, plan.Find(PlanStepIds.ExcludeSensitiveNodes)!.Read<ExcludeSensitiveNodesSettings>().MinSqnrDb);
+        Assert.Equal("percentile", plan.Find(PlanStepIds.Calibrate)!.Settings["method"]);
+        Assert.Equal(CalibrationMethod.Percentile, plan.Find(PlanStepIds.Calibrate)!.Read<CalibrateSettings>().Method);
     }
 
     [Fact]
-    public void None_only_cleans_up_optimizes_and_checks_budgets()
+    public void None_only_cleans_up_writes_and_checks_budgets()
     {
-        var plan = Plan("rpi5", new PlannerOptions { Precision = Precision.None });
-        Assert.Equal([PlanStepIds.Cleanup, PlanStepIds.OrtOfflineOptimize, PlanStepIds.CheckBudgets], plan.Steps.Select(s => s.Id));
+        var plan = Plan("rpi5", Request(precision: "none"));
+        Assert.Equal([PlanStepIds.Cleanup, PlanStepIds.Write, PlanStepIds.CheckBudgets], plan.Steps.Select(s => s.Id));
     }
 
     [Fact]
-    public void Missing_calibration_data_is_a_warning_and_budgets_carry_the_profile_figures()
+    public void Budgets_carry_the_profile_figures()
     {
-        var plan = Plan("rpi-zero2w", new PlannerOptions { Dims = new Dictionary<string, long> { ["W"] = 640, ["H"] = 480 }, FailOnBudget = true });
-        Assert.Contains(plan.Warnings, w => w.Contains("CalibrationData", StringComparison.Ordinal));
-        var budgets = plan.Find(PlanStepIds.CheckBudgets)!;
-        Assert.Equal(256L << 20, budgets.GetLong("maxPeakMemoryBytes"));
-        Assert.Equal("H=480;W=640", budgets.GetString("dims"));
-        Assert.True(budgets.GetBool("failOnBudget"));
-        Assert.Contains("an error", budgets.Reason);
+        var plan = Plan("rpi-zero2w", Request("rpi-zero2w") with { Dims = new Dictionary<string, long> { ["W"] = 640, ["H"] = 480 }, FailOnBudget = true });
+        var step = plan.Find(PlanStepIds.CheckBudgets)!;
+        var budgets = step.Read<CheckBudgetsSettings>();
+        Assert.Equal(256L << 20, budgets.MaxPeakMemoryBytes);
+        Assert.Equal("H=480;W=640", budgets.Dims);
+        Assert.True(budgets.FailOnBudget);
+        Assert.Contains("an error", step.Reason);
 
-        Assert.Null(Plan("arm64").Find(PlanStepIds.CheckBudgets)!.GetLong("maxPeakMemoryBytes"));
+        Assert.Null(Plan("arm64", Request("arm64")).Find(PlanStepIds.CheckBudgets)!.Read<CheckBudgetsSettings>().MaxPeakMemoryBytes);
+        Assert.False(Plan("arm64", Request("arm64")).Find(PlanStepIds.CheckBudgets)!.Settings.ContainsKey("maxPeakMemoryBytes"));
+    }
+
+    [Fact]
+    public void A_setting_the_step_does_not_declare_is_an_error_not_ignored()
+    {
+        var step = new PlanStep(PlanStepIds.ExcludeSensitiveNodes, "why", [new("minSqnrDb", "30"), new("typo", "1")]);
+        Assert.Throws<InvalidOperationException>(() => step.Read<ExcludeSensitiveNodesSettings>());
     }
 
     [Fact]
@@ -141,7 +177,7 @@ public class OptimizationPlannerTests
         var a = Plan("rpi5");
         var b = Plan("rpi5");
         Assert.Equal(a, b);
-        Assert.NotEqual(a, Plan("rpi4"));
+        Assert.NotEqual(a, Plan("rpi4", Request("rpi4")));
 
         var text = a.Explain();
         Assert.Contains("Plan for target 'rpi5', precision int8", text);

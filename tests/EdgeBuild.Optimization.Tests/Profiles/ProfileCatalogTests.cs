@@ -53,7 +53,6 @@ public class ProfileCatalogTests
 
         Assert.Equal(4, p.Session.IntraOpThreads);
         Assert.Equal(["cpu"], p.Session.ExecutionProviders);
-        Assert.True(p.MaxOfflineOptimizationLevel <= GraphOptimizationLevel.Extended);
         Assert.NotNull(p.Budgets.MaxPeakMemoryBytes);
         Assert.NotNull(p.Budgets.MaxModelBytes);
     }
@@ -75,7 +74,6 @@ public class ProfileCatalogTests
         Assert.True(jetson.Precision.SymmetricActivations);
         Assert.True(jetson.Precision.Fp16Accelerated);
         Assert.Equal("tensorrt", jetson.Session.ExecutionProviders[0]);
-        Assert.Equal(GraphOptimizationLevel.Basic, jetson.MaxOfflineOptimizationLevel);
 
         var zero = ProfileCatalog.Get("rpi-zero2w");
         Assert.Equal(512L << 20, zero.Memory.MaxRamBytes);

@@ -1,6 +1,5 @@
 using EdgeBuild.Optimization.Profiles;
 using EdgeBuild.Optimization.Runtime;
-using EdgeBuild.Optimization.Targets;
 using EdgeBuild.Optimization.Tests.Support;
 
 namespace EdgeBuild.Optimization.Tests.Runtime;
@@ -14,10 +13,10 @@ public class SessionsTests
     [Fact]
     public void Only_arm_targets_with_int8_activations_force_int8_qdq_fusion()
     {
-        Assert.True(Sessions.ForcesInt8QdqFusion(BuiltInTargets.Get("rpi5")));
-        Assert.True(Sessions.ForcesInt8QdqFusion(BuiltInTargets.Get("arm64")));
-        Assert.False(Sessions.ForcesInt8QdqFusion(BuiltInTargets.Get("x64-vnni")));
-        Assert.False(Sessions.ForcesInt8QdqFusion(BuiltInTargets.Get("x64-avx2")));
+        Assert.True(Sessions.ForcesInt8QdqFusion(ProfileCatalog.Get("rpi5")));
+        Assert.True(Sessions.ForcesInt8QdqFusion(ProfileCatalog.Get("arm64")));
+        Assert.False(Sessions.ForcesInt8QdqFusion(ProfileCatalog.Get("x64-vnni")));
+        Assert.False(Sessions.ForcesInt8QdqFusion(ProfileCatalog.Get("x64-avx2")));
         Assert.False(Sessions.ForcesInt8QdqFusion(null));
     }
 
@@ -27,9 +26,9 @@ public class SessionsTests
         using var dir = new TempDir();
         File.WriteAllText(dir.File("s8.json"), """{ "extends": "x64-vnni", "precision": { "scheme": "S8S8", "activationType": "int8" } }""");
 
-        var target = BuiltInTargets.FromProfile(CustomProfileLoader.Load(dir.File("s8.json")));
+        var target = CustomProfileLoader.Load(dir.File("s8.json"));
 
-        Assert.True(target.Scheme.SignedActivations);
+        Assert.Equal(QuantType.Int8, target.Precision.ActivationType);
         Assert.False(Sessions.ForcesInt8QdqFusion(target));
     }
 }

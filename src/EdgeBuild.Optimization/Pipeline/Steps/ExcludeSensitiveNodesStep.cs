@@ -1,0 +1,48 @@
+using EdgeBuild.Onnx.Graph;
+using EdgeBuild.Optimization.Planning;
+using EdgeBuild.Optimization.Quantization;
+using EdgeBuild.Optimization.Verification;
+using Google.Protobuf;
+
+namespace EdgeBuild.Optimization.Pipeline.Steps;
+
+/// <summary>Settings of <see cref="ExcludeSensitiveNodesStep"/>.</summary>
+/// <param name="MinSqnrDb">Every output's SQNR against the reference must reach this.</param>
+public sealed record ExcludeSensitiveNodesSettings(double MinSqnrDb);
+
+/// <summary>
+/// When the quantized model misses the budget, the accuracy fallback keeps the most damaging places in float until
+/// every output meets it (<see cref="AccuracyFallback"/>), then drops activation pairs ORT fuses into no kernel.
+/// A model that meets the budget at once is left as it is.
+/// </summary>
+internal sealed class ExcludeSensitiveNodesStep : PipelineStep<ExcludeSensitiveNodesSettings>
+{
+    public override string Id => PlanStepIds.ExcludeSensitiveNodes;
+
+    protected override void Run(PipelineState state, ExcludeSensitiveNodesSettings settings)
+    {
+        if (state.Accuracy.All(a => a.SqnrDb >= settings.MinSqnrDb)) return;
+        var (model, summary, accuracy) = AccuracyFallback.Run(state, settings.MinSqnrDb);
+        (state.Model, state.QuantizationSummary, state.Accuracy) = WithoutUnfusedPairs(state, model, summary, accuracy, settings.MinSqnrDb);
+    }
+
+    /// <summary>
+    /// The fallback leaves activation pairs whose neighbours went float; those ORT fuses into no integer kernel only
+    /// round (<see cref="UnfusedActivationPairs"/>). Removed, verified again (dropping a rounding can only help, but the
+    /// budget is checked, not assumed), and kept only if every output still meets it.
+    /// </summary>
+    private static (Onnx.Protos.ModelProto, QuantizationSummary, IReadOnlyList<OutputComparison>) WithoutUnfusedPairs(PipelineState state,
+        Onnx.Protos.ModelProto attempt, QuantizationSummary summary, IReadOnlyList<OutputComparison> accuracy, double minSqnrDb)
+    {
+        var unfused = UnfusedActivationPairs.Find(Runtime.OrtOptimizedGraph.Of(attempt, state.Profile));
+        if (unfused.Count == 0) return (attempt, summary, accuracy);
+        var candidate = attempt.Clone();
+        var removed = UnfusedActivationPairs.Remove(new OnnxGraph(candidate.Graph), unfused);
+        if (removed.Count == 0) return (attempt, summary, accuracy);
+        var candidateAccuracy = ModelVerifier.Compare(state.ReferenceBytes, candidate.ToByteArray(), state.Validation!, state.Profile);
+        if (!candidateAccuracy.All(a => a.SqnrDb >= minSqnrDb)) return (attempt, summary, accuracy);
+        state.Context.Notes.Add($"{removed.Count} activation Q/DQ pair(s) that ONNX Runtime fuses into no integer kernel removed: {string.Join(", ", removed.Order(StringComparer.Ordinal))}");
+        var activations = summary.Activations.Where(a => !removed.Contains(a.Key)).ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal);
+        return (candidate, summary with { Activations = activations }, candidateAccuracy);
+    }
+}

@@ -1,0 +1,49 @@
+using EdgeBuild.Optimization.Planning;
+using EdgeBuild.Optimization.Profiles;
+using EdgeBuild.Optimization.Quantization;
+using EdgeBuild.Optimization.Verification;
+using Google.Protobuf;
+
+namespace EdgeBuild.Optimization.Pipeline.Steps;
+
+/// <summary>Settings of <see cref="QuantizeQdqStep"/>: the int8 encoding, from the profile (or uint8 when asked).</summary>
+public sealed record QuantizeQdqSettings(
+    QuantScheme Scheme,
+    QuantType ActivationType,
+    QuantType WeightType,
+    bool PerChannel,
+    bool SymmetricWeights,
+    bool SymmetricActivations,
+    bool ReduceRange,
+    IReadOnlyList<string> ExcludeNodes);
+
+/// <summary>
+/// Static QDQ quantization on the calibrated ranges (<see cref="QdqQuantizer"/>), then a first check of every output
+/// against the reference on the validation samples; the exclude-sensitive-nodes step acts on that check.
+/// </summary>
+internal sealed class QuantizeQdqStep : PipelineStep<QuantizeQdqSettings>
+{
+    public override string Id => PlanStepIds.QuantizeQdq;
+
+    protected override void Run(PipelineState state, QuantizeQdqSettings settings)
+    {
+        if (!settings.SymmetricWeights)
+            throw new NotSupportedException("asymmetric int8 weights are not implemented: the quantizer writes symmetric weights; set \"symmetricWeights\": true in the profile");
+
+        var options = (state.Quantization ?? throw new InvalidOperationException("the calibrate step runs before quantize-qdq")) with
+        {
+            SignedActivations = settings.ActivationType == QuantType.Int8,
+            SignedWeights = settings.WeightType == QuantType.Int8,
+            PerChannel = settings.PerChannel,
+            SymmetricActivations = settings.SymmetricActivations,
+            ReduceRange = settings.ReduceRange,
+            ExcludeNodes = settings.ExcludeNodes.ToHashSet(StringComparer.Ordinal),
+        };
+        state.Quantization = options;
+
+        var attempt = state.Reference!.Clone();
+        state.QuantizationSummary = QdqQuantizer.Quantize(attempt, state.Calibration!, options, state.Ranges);
+        state.Accuracy = ModelVerifier.Compare(state.ReferenceBytes, attempt.ToByteArray(), state.Validation!, state.Profile);
+        state.Model = attempt;
+    }
+}
