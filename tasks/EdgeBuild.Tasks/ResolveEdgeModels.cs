@@ -145,30 +145,8 @@ public sealed class ResolveEdgeModels : Task
         inputs.Add(stamp);
         Set(item, EdgeModelMetadata.Inputs, string.Join(";", inputs.Distinct(StringComparer.Ordinal)));
 
-        OptionsStamp.WriteIfChanged(stamp, StampContent(item, externalData, calibration, validation));
+        OptionsStamp.WriteIfChanged(stamp, OptionsStamp.Content(item, ToolIdentity(), externalData, calibration, validation));
         return item;
-    }
-
-    /// <summary>Every option that changes the tool's output, plus the data file lists (adding a sample re-runs calibration even if its timestamp is old).</summary>
-    private string StampContent(ITaskItem item, IReadOnlyList<string> externalData, IReadOnlyList<string> calibration, IReadOnlyList<string> validation)
-    {
-        var sb = new StringBuilder();
-        void Line(string key, string value) => sb.Append(key).Append('=').Append(value).Append('\n');
-        Line("tool", ToolIdentity());
-        foreach (var name in new[]
-                 {
-                     EdgeModelMetadata.SourcePath, EdgeModelMetadata.Target, EdgeModelMetadata.Precision, EdgeModelMetadata.ClassName,
-                     EdgeModelMetadata.Namespace, EdgeModelMetadata.Dims, EdgeModelMetadata.CalibrationData, EdgeModelMetadata.ValidationData,
-                     EdgeModelMetadata.Preprocess, EdgeModelMetadata.MinSqnrDb, EdgeModelMetadata.ExcludeNodes, EdgeModelMetadata.Embed, EdgeModelMetadata.ProfilePath,
-                 })
-        {
-            Line(name, item.GetMetadata(name));
-        }
-
-        foreach (var f in externalData) Line("externalData", f);
-        foreach (var f in calibration) Line("calibrationFile", f);
-        foreach (var f in validation) Line("validationFile", f);
-        return sb.ToString();
     }
 
     private string? _toolIdentity;

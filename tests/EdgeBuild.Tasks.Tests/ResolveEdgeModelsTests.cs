@@ -186,6 +186,33 @@ public sealed class ResolveEdgeModelsTests : IDisposable
         Assert.NotEqual(beforePreprocess, File.ReadAllText(stamp));
     }
 
+    /// <summary>
+    /// The stamp is derived from the item's metadata, not a hand-kept list: every metadata (declared, computed, or one
+    /// added in a future version) changes it, except the output locations EdgeModelMetadata.NotStamped lists.
+    /// </summary>
+    [Fact]
+    public void Every_item_metadata_is_stamped_except_the_listed_output_locations()
+    {
+        _project.AddDetector("det.onnx");
+        var (ok, engine, resolved) = Run(Item("det.onnx", ("Precision", "int8")));
+        Assert.True(ok, engine.AllText);
+        var item = new TaskItem(resolved[0]); // the copies below get OriginalItemSpec from TaskItem's copy constructor too
+        var baseline = OptionsStamp.Content(item, "tool", [], [], []);
+        var names = item.CloneCustomMetadata().Keys.Cast<string>().Append("SomeFutureOption").ToList();
+        Assert.Contains("OutputFileName", names);
+        foreach (var name in names)
+        {
+            var changed = new TaskItem(item);
+            changed.SetMetadata(name, item.GetMetadata(name) + "x");
+            var content = OptionsStamp.Content(changed, "tool", [], [], []);
+            if (EdgeModelMetadata.NotStamped.Contains(name)) Assert.True(baseline == content, $"{name} is listed as not stamped but changes the stamp");
+            else Assert.True(baseline != content, $"{name} does not change the options stamp");
+        }
+
+        Assert.NotEqual(baseline, OptionsStamp.Content(item, "tool2", [], [], []));
+        Assert.NotEqual(baseline, OptionsStamp.Content(item, "tool", [], ["a.npy"], []));
+    }
+
     [Fact]
     public void MinSqnrDb_falls_back_to_the_project_wide_switch()
     {
