@@ -213,6 +213,30 @@ public sealed class ResolveEdgeModelsTests : IDisposable
         Assert.NotEqual(baseline, OptionsStamp.Content(item, "tool", [], ["a.npy"], []));
     }
 
+    /// <summary>Issue 14: keywords and the wrapper's own member names fail here, once, before any optimization.</summary>
+    [Theory]
+    [InlineData("class", "is a C# keyword")]
+    [InlineData("Wrap", "is the name of a member of the generated class")]
+    [InlineData("Run", "is the name of a member of the generated class")]
+    [InlineData("9lives", "is not a C# identifier")]
+    public void A_ClassName_the_generator_cannot_use_is_one_EDGE0406_naming_the_fix(string className, string problem)
+    {
+        _project.AddDetector("det.onnx");
+        var (ok, engine, resolved) = Run(Item("det.onnx", ("ClassName", className)));
+        Assert.False(ok);
+        Assert.Empty(resolved);
+        AssertSingleError(engine, "EDGE0406", $"ClassName=\"{className}\"", problem, "Use ");
+    }
+
+    [Fact]
+    public void A_file_name_that_gives_a_reserved_class_name_asks_for_a_ClassName()
+    {
+        _project.AddDetector("wrap.onnx");
+        var (ok, engine, _) = Run(Item("wrap.onnx"));
+        Assert.False(ok);
+        AssertSingleError(engine, "EDGE0406", "'Wrap'", "Set ClassName=");
+    }
+
     [Fact]
     public void MinSqnrDb_falls_back_to_the_project_wide_switch()
     {
