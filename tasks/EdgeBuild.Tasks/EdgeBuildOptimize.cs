@@ -168,7 +168,7 @@ public sealed class EdgeBuildOptimize : ToolTask
     {
         if (Log.HasLoggedErrors) return false;
         Error(EdgeBuildDiagnostics.ToolFailed,
-            $"edgebuild optimize exited with code {ExitCode} for '{Meta(EdgeModelMetadata.SourcePath)}' without reporting an error. See the tool output above; run the command with --verbose to learn more");
+            $"edgebuild optimize exited with code {ExitCode} for '{Meta(EdgeModelMetadata.SourcePath)}' without reporting an error. See the tool output above; to learn more, rerun the logged `edgebuild optimize` command with --verbose (stage timings and ONNX Runtime's own warnings)");
         return false;
     }
 
