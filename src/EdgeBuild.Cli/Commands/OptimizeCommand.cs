@@ -93,7 +93,12 @@ public sealed class OptimizeCommand : ICommand
 
             using var ortLog = verbose ? Sessions.LogWarnings() : null;
             var cache = new OptimizationCache(cacheDir, Environment.GetEnvironmentVariable("EDGEBUILD_CACHE_DIR"), stderr.WriteLine);
-            var result = CachedOptimizer.Optimize(request, cache, stderr.WriteLine);
+            OptimizeResult result;
+            using (var progress = console.Progress($"{Path.GetFileName(request.ModelPath)} → {request.TargetId ?? Path.GetFileName(request.ProfilePath)}"))
+            {
+                result = CachedOptimizer.Optimize(request with { Progress = progress }, cache, stderr.WriteLine);
+            }
+
             if (request.ReportPath is not null && result.Report is not null) ReportWriter.WriteNextTo(result.Report, request.ReportPath);
             foreach (var finding in result.BudgetFindings) stderr.WriteLine(finding.ToString());
             if (verbose && result.Report is { } timed)

@@ -40,7 +40,12 @@ public sealed class VerifyCommand : ICommand
             var original = ModelFiles.Load(originalPath);
             var candidate = ModelFiles.Load(candidatePath);
             var samples = SampleOptions.Open(data, preprocess, original);
-            var results = ModelVerifier.Compare(original.ToByteArray(), candidate.ToByteArray(), samples, target);
+            IReadOnlyList<OutputComparison> results;
+            using (var progress = console.Progress(Path.GetFileName(candidatePath)))
+            {
+                results = ModelVerifier.Compare(original.ToByteArray(), candidate.ToByteArray(), samples, target, progress);
+            }
+
             var failing = minSqnr is { } min ? results.Where(r => !(r.SqnrDb >= min)).ToList() : [];
 
             if (json)
