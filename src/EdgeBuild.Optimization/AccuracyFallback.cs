@@ -4,7 +4,6 @@ using EdgeBuild.Onnx.Protos;
 using EdgeBuild.Optimization.Calibration;
 using EdgeBuild.Optimization.Data;
 using EdgeBuild.Optimization.Passes;
-using EdgeBuild.Optimization.Planning;
 using EdgeBuild.Optimization.Quantization;
 using EdgeBuild.Optimization.Reporting;
 using EdgeBuild.Optimization.Runtime;
@@ -40,7 +39,7 @@ internal static class AccuracyFallback
         ModelProto original, ModelProto cleaned, ModelProto firstAttempt, SampleSource calibration, SampleSource validation,
         QuantizationOptions options, TargetSettings target, OptimizeRequest request, PassContext context, Dictionary<string, TensorRange> ranges)
     {
-        request.Progress?.Report(new ProgressEvent(PlanStepIds.ExcludeSensitiveNodes, string.Create(CultureInfo.InvariantCulture,
+        request.Progress?.Report(new ProgressEvent(Planning.PlanStepIds.ExcludeSensitiveNodes, string.Create(CultureInfo.InvariantCulture,
             $"below {request.MinSqnrDb:0.#} dB: measuring each quantized place's damage")));
         var ranking = RankByDamage(cleaned, firstAttempt, validation);
         context.Notes.Add("largest quantization noise (dB relative to signal): " + string.Join(", ", ranking.Take(8).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Label} ({r.Kind}) {r.DropDb:F1}"))));
@@ -56,7 +55,7 @@ internal static class AccuracyFallback
             var summary = QdqQuantizer.Quantize(model, calibration, options with { ExcludeNodes = excluded, FloatActivationNodes = floatActivations.ToHashSet(StringComparer.Ordinal) }, ranges);
             var trial = new Trial(model, summary, ModelVerifier.Compare(originalBytes, model.ToByteArray(), validation, target));
             // Each attempt is a quantization and a verification (seconds on a detector); how many it takes is found as it goes.
-            request.Progress?.Report(new ProgressEvent(PlanStepIds.ExcludeSensitiveNodes, string.Create(CultureInfo.InvariantCulture,
+            request.Progress?.Report(new ProgressEvent(Planning.PlanStepIds.ExcludeSensitiveNodes, string.Create(CultureInfo.InvariantCulture,
                 $"fallback attempt {tries}, worst {(trial.Accuracy.Count == 0 ? double.NaN : trial.Accuracy.Min(a => a.SqnrDb)):F1} dB of {request.MinSqnrDb:0.#} dB"), tries));
             return trial;
         }

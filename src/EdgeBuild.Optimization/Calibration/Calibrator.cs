@@ -1,6 +1,5 @@
 using EdgeBuild.Onnx.Protos;
 using EdgeBuild.Optimization.Data;
-using EdgeBuild.Optimization.Planning;
 using EdgeBuild.Optimization.Quantization;
 using EdgeBuild.Optimization.Reporting;
 using EdgeBuild.Optimization.Runtime;
@@ -17,7 +16,7 @@ namespace EdgeBuild.Optimization.Calibration;
 /// </summary>
 public static class Calibrator
 {
-    /// <param name="progress">Told after each sample ("calibrating 12/21 samples"): a large model's calibration takes minutes.</param>
+    /// <summary>Streams <paramref name="samples"/> once (twice for Percentile/Entropy); <paramref name="progress"/> hears after each sample ("calibrating 12/21 samples"): a large model's calibration takes minutes.</summary>
     public static IReadOnlyDictionary<string, TensorRange> Collect(ModelProto model, IReadOnlyCollection<string> tensors, SampleSource samples, QuantizationOptions options,
         IProgress<ProgressEvent>? progress = null)
     {
@@ -87,7 +86,7 @@ public static class Calibrator
     }
 
     private static void Report(IProgress<ProgressEvent>? progress, string what, int done, int total) =>
-        progress?.Report(new ProgressEvent(PlanStepIds.Calibrate, $"{what} {done}/{total} samples", done, total));
+        progress?.Report(new ProgressEvent(Planning.PlanStepIds.Calibrate, $"{what} {done}/{total} samples", done, total));
 
     /// <summary>A copy of the model that also outputs <paramref name="tensors"/> (ORT infers their types).</summary>
     public static ModelProto Augment(ModelProto model, IEnumerable<string> tensors)

@@ -1,5 +1,4 @@
 using EdgeBuild.Optimization.Data;
-using EdgeBuild.Optimization.Planning;
 using EdgeBuild.Optimization.Reporting;
 using EdgeBuild.Optimization.Runtime;
 using EdgeBuild.Optimization.Targets;
@@ -10,7 +9,7 @@ namespace EdgeBuild.Optimization.Verification;
 /// <summary>Runs an original and a candidate model on the same samples and compares every float output.</summary>
 public static class ModelVerifier
 {
-    /// <param name="progress">Told after each sample ("verifying 3/10 samples").</param>
+    /// <summary>Per-output comparison over <paramref name="samples"/>; <paramref name="progress"/> hears after each sample ("verifying 3/10 samples").</summary>
     public static IReadOnlyList<OutputComparison> Compare(byte[] original, byte[] candidate, SampleSource samples, TargetSettings? target = null,
         IProgress<ProgressEvent>? progress = null)
     {
@@ -40,5 +39,5 @@ public static class ModelVerifier
     }
 
     private static void Report(IProgress<ProgressEvent>? progress, int done, int total) =>
-        progress?.Report(new ProgressEvent(PlanStepIds.Verify, $"verifying {done}/{total} samples", done, total));
+        progress?.Report(new ProgressEvent(Planning.PlanStepIds.Verify, $"verifying {done}/{total} samples", done, total));
 }

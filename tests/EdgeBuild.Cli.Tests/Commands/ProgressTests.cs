@@ -33,7 +33,7 @@ public sealed partial class ProgressTests : IDisposable
     }
 
     [Fact]
-    public void Optimize_on_the_detector_streams_progress_lines_to_stderr_while_it_runs_and_stdout_stays_json()
+    public async Task Optimize_on_the_detector_streams_progress_lines_to_stderr_while_it_runs_and_stdout_stays_json()
     {
         MaterializeDetectorSplit();
         // 12 dB is above what full int8 reaches at 320 px (about 8 dB): the accuracy fallback runs and reports its attempts.
@@ -54,13 +54,14 @@ public sealed partial class ProgressTests : IDisposable
         process.Start();
         process.BeginErrorReadLine();
         var stdout = process.StandardOutput.ReadToEndAsync();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(15)), "edgebuild optimize did not finish in 15 minutes");
-        process.WaitForExit(); // drains the stderr events
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(15)))
+            await process.WaitForExitAsync(timeout.Token); // also drains the stderr events
         var exitedAt = clock.Elapsed;
+        var json = await stdout;
 
         var all = lines.ToList();
         Assert.True(process.ExitCode == ExitCodes.Ok, string.Join('\n', all.Select(l => l.Line)));
-        using (var result = JsonDocument.Parse(stdout.Result))
+        using (var result = JsonDocument.Parse(json))
             Assert.Equal("int8", result.RootElement.GetProperty("precision").GetString());
 
         // stderr holds progress lines and diagnostics, nothing else; stdout none of them (it parsed as one JSON value).
