@@ -17,7 +17,9 @@ public static class OptimizationPlanner
     /// <exception cref="OptimizationInputException">EDGE0002 for an unknown precision or --dynamic without int8; EDGE0110 for int8 without samples.</exception>
     public static OptimizationPlan Plan(DeviceProfile profile, OptimizeRequest request)
     {
-        var asked = Precisions.Parse(request.Precision);
+        if (!Precisions.IsKnown(request.Precision))
+            throw new OptimizationInputException("EDGE0002", "--precision", $"unknown precision '{request.Precision}'", $"Use one of: {Precisions.List}");
+        var asked = Enum.Parse<Precision>(request.Precision, ignoreCase: true);
         var precision = asked == Precision.Auto ? profile.Precision.DefaultPrecision : asked;
         if (request.Dynamic && precision != Precision.Int8)
             throw new OptimizationInputException("EDGE0002", "--dynamic", $"--dynamic applies to int8 only, not to precision '{PlanValue.Of(precision)}'", "Use --precision int8 --dynamic, or drop --dynamic");

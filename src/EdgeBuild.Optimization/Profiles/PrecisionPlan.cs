@@ -68,14 +68,3 @@ public enum QuantType
     Uint8,
 }
 
-/// <summary>The one list of precision names (<see cref="Precision"/> in lower case), as the item, the CLI and the manifest spell them.</summary>
-public static class Precisions
-{
-    public static IReadOnlyList<string> Names { get; } = Enum.GetValues<Precision>().Select(p => Planning.PlanValue.Of(p)).ToList();
-
-    /// <exception cref="OptimizationInputException">EDGE0002 naming the known precisions.</exception>
-    public static Precision Parse(string text) =>
-        Enum.TryParse<Precision>(text, ignoreCase: true, out var precision) && Names.Contains(text.ToLowerInvariant())
-            ? precision
-            : throw new OptimizationInputException("EDGE0002", "--precision", $"unknown precision '{text}'", $"Use one of: {string.Join(", ", Names)}");
-}

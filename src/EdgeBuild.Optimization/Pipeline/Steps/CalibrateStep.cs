@@ -44,6 +44,6 @@ internal sealed class CalibrateStep : PipelineStep<CalibrateSettings>
         state.Calibration = calibration;
         state.Validation = validation;
         state.Quantization = new QuantizationOptions { Calibration = settings.Method };
-        QdqQuantizer.Calibrate(reference, calibration, state.Quantization, state.Ranges);
+        QdqQuantizer.Calibrate(reference, calibration, state.Quantization, state.Ranges, state.Request.Progress);
     }
 }

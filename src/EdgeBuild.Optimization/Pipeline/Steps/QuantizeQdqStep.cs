@@ -42,8 +42,8 @@ internal sealed class QuantizeQdqStep : PipelineStep<QuantizeQdqSettings>
         state.Quantization = options;
 
         var attempt = state.Reference!.Clone();
-        state.QuantizationSummary = QdqQuantizer.Quantize(attempt, state.Calibration!, options, state.Ranges);
-        state.Accuracy = ModelVerifier.Compare(state.ReferenceBytes, attempt.ToByteArray(), state.Validation!, state.Profile);
+        state.QuantizationSummary = QdqQuantizer.Quantize(attempt, state.Calibration!, options, state.Ranges, state.Request.Progress);
+        state.Accuracy = ModelVerifier.Compare(state.ReferenceBytes, attempt.ToByteArray(), state.Validation!, state.Profile, state.Request.Progress);
         state.Model = attempt;
     }
 }

@@ -34,8 +34,7 @@ internal sealed class VerifyStep : PipelineStep<VerifySettings>
             return;
         }
 
-        state.Report(Id, $"{samples.Count} sample(s)");
-        state.Accuracy = ModelVerifier.Compare(state.ReferenceBytes, state.Model.ToByteArray(), samples, state.Profile);
+        state.Accuracy = ModelVerifier.Compare(state.ReferenceBytes, state.Model.ToByteArray(), samples, state.Profile, state.Request.Progress);
         var failing = state.Accuracy.Where(a => !(a.SqnrDb >= settings.MinSqnrDb)).ToList();
         if (failing.Count > 0)
         {
