@@ -84,7 +84,8 @@ public sealed class RunOverheadTests(ITestOutputHelper output)
         }
 
         var ratio = Median(ratios);
-        output.WriteLine($"{what}: median pair ratio {ratio:F3}, medians {Median(wrapperTimes) * 1e3:F1} ms vs {Median(rawTimes) * 1e3:F1} ms " +
+        var sorted = ratios.Order().ToArray();
+        output.WriteLine($"{what}: median pair ratio {ratio:F3} (quartiles {sorted[Pairs / 4]:F3}-{sorted[3 * Pairs / 4]:F3}), medians {Median(wrapperTimes) * 1e3:F1} ms vs {Median(rawTimes) * 1e3:F1} ms " +
                          $"(ratio of medians {Median(wrapperTimes) / Median(rawTimes):F3}), {Pairs} pairs, load {LoadAverage()}; wrapper: {wrapper.EffectiveSettings}");
         return ratio;
     }
