@@ -177,7 +177,7 @@ internal static class ModelEmitter
         w.WriteLine("/// The settings this instance runs with: the device profile's, the application's overrides, the profile's threads");
         w.WriteLine("/// fitted to the cores this process may use. Also logged once by <c>Create</c>.");
         w.WriteLine("/// </summary>");
-        w.WriteLine($"public {Runtime}EdgeEffectiveSessionSettings EffectiveSettings => _session.EffectiveSettings;");
+        w.WriteLine($"public {Runtime}EdgeEffectiveSessionSettings {M.EffectiveSettings} => {M.SessionField}.EffectiveSettings;");
         w.WriteLine();
     }
 

@@ -11,6 +11,12 @@ namespace EdgeBuild.Runtime.Tests;
 /// alternating), each pair gives a ratio, and the median of the pairs' ratios is asserted, so load from other
 /// processes that shifts over seconds cancels out.
 /// </summary>
+/// <remarks>
+/// Clocks: the default comparison is about latency with different settings (ORT's default spins, the fitted wrapper
+/// does not), so it is timed on the wall clock. With equal settings and no spinning, the process's CPU time per run
+/// is the work both loops do; it is the clock that still resolves 2 % when the machine's load average is 50–90 and
+/// a run waits for a core longer than it computes (measured: wall-clock pair ratios with quartiles 0.75–1.84).
+/// </remarks>
 [Collection(MeasurementCollection.Name)]
 public sealed class RunOverheadTests(ITestOutputHelper output)
 {
@@ -24,7 +30,7 @@ public sealed class RunOverheadTests(ITestOutputHelper output)
         using var options = new SessionOptions();
         using var raw = new RawIoBindingLoop(options);
 
-        var ratio = MedianRatio(wrapper, raw, "default Create() vs ORT defaults");
+        var ratio = MedianRatio(wrapper, raw, "default Create() vs ORT defaults (wall clock)", WallSeconds);
 
         Assert.True(ratio <= 1.05, $"wrapper/raw = {ratio:F3} > 1.05 ({wrapper.EffectiveSettings})");
     }
@@ -44,12 +50,12 @@ public sealed class RunOverheadTests(ITestOutputHelper output)
         options.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
         using var raw = new RawIoBindingLoop(options);
 
-        var ratio = MedianRatio(wrapper, raw, "equal explicit settings");
+        var ratio = MedianRatio(wrapper, raw, "equal explicit settings (process CPU time)", ProcessCpuSeconds);
 
         Assert.True(ratio <= 1.02, $"wrapper/raw = {ratio:F3} > 1.02");
     }
 
-    private double MedianRatio(TextDetector wrapper, RawIoBindingLoop raw, string what)
+    private double MedianRatio(TextDetector wrapper, RawIoBindingLoop raw, string what, Func<double> clock)
     {
         var input = DetectorInput.Page(640, 640);
         input.CopyTo(wrapper.Inputs.X);
@@ -71,13 +77,13 @@ public sealed class RunOverheadTests(ITestOutputHelper output)
         {
             if (i % 2 == 0)
             {
-                wrapperTimes[i] = Time(wrapper.Run);
-                rawTimes[i] = Time(raw.Run);
+                wrapperTimes[i] = Time(wrapper.Run, clock);
+                rawTimes[i] = Time(raw.Run, clock);
             }
             else
             {
-                rawTimes[i] = Time(raw.Run);
-                wrapperTimes[i] = Time(wrapper.Run);
+                rawTimes[i] = Time(raw.Run, clock);
+                wrapperTimes[i] = Time(wrapper.Run, clock);
             }
 
             ratios[i] = wrapperTimes[i] / rawTimes[i];
@@ -90,12 +96,31 @@ public sealed class RunOverheadTests(ITestOutputHelper output)
         return ratio;
     }
 
-    private static double Time(Action run)
+    private static double Time(Action run, Func<double> clock)
     {
-        var start = Stopwatch.GetTimestamp();
+        var start = clock();
         run();
-        return Stopwatch.GetElapsedTime(start).TotalSeconds;
+        return clock() - start;
     }
+
+    private static double WallSeconds() => Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
+
+    /// <summary>CPU time of every thread of this process (Linux <c>CLOCK_PROCESS_CPUTIME_ID</c>), ns resolution.</summary>
+    private static double ProcessCpuSeconds()
+    {
+        if (clock_gettime(2, out var now) != 0) throw new InvalidOperationException("clock_gettime(CLOCK_PROCESS_CPUTIME_ID) failed");
+        return now.Seconds + now.Nanoseconds * 1e-9;
+    }
+
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int clock_gettime(int clockId, out TimeSpec time);
 
     private static double Median(double[] values)
     {
