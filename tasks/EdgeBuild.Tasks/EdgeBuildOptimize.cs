@@ -117,8 +117,8 @@ public sealed class EdgeBuildOptimize : ToolTask
         cmd.AppendSwitchIfNotNull("--namespace ", Meta(EdgeModelMetadata.Namespace));
         cmd.AppendSwitchIfNotNull("--precision ", Meta(EdgeModelMetadata.Precision));
         AppendIfSet(cmd, "--dims ", Meta(EdgeModelMetadata.Dims));
-        AppendIfSet(cmd, "--calibration-data ", DataPatterns(EdgeModelMetadata.CalibrationData));
-        AppendIfSet(cmd, "--validation-data ", DataPatterns(EdgeModelMetadata.ValidationData));
+        AppendIfSet(cmd, "--calibration-data ", Meta(EdgeModelMetadata.CalibrationList));
+        AppendIfSet(cmd, "--validation-data ", Meta(EdgeModelMetadata.ValidationList));
         AppendIfSet(cmd, "--preprocess ", Meta(EdgeModelMetadata.Preprocess));
         AppendIfSet(cmd, "--min-sqnr ", Meta(EdgeModelMetadata.MinSqnrDb));
         AppendIfSet(cmd, "--exclude-nodes ", Meta(EdgeModelMetadata.ExcludeNodes));
@@ -127,10 +127,6 @@ public sealed class EdgeBuildOptimize : ToolTask
         if (string.Equals(Meta(EdgeModelMetadata.Embed), "true", StringComparison.OrdinalIgnoreCase)) cmd.AppendSwitch("--embed");
         return cmd.ToString();
     }
-
-    /// <summary>Patterns are made absolute against the project folder, the base the task validated them against.</summary>
-    private string DataPatterns(string metadata) =>
-        string.Join(";", FileGlob.SplitPatterns(Meta(metadata)).Select(p => Path.Combine(ProjectDirectory, p)));
 
     private static void AppendIfSet(CommandLineBuilder cmd, string name, string value)
     {

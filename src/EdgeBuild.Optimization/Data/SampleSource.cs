@@ -30,9 +30,9 @@ public sealed class SampleSource
 
     public static SampleSource Open(string pattern, IReadOnlyList<ModelInput> inputs, ImagePreprocessing? preprocessing)
     {
-        var items = FileGlob.Resolve(pattern).Where(p => Directory.Exists(p) || IsSampleFile(p)).ToList();
+        var items = DataPatterns.Items(Directory.GetCurrentDirectory(), pattern).Where(p => Directory.Exists(p) || IsSampleFile(p)).ToList();
         if (items.Count == 0)
-            throw new OptimizationInputException("EDGE0110", pattern, "no samples match", "Point it at .npy, .pb or image files (a glob like \"calib/*.npy\" or a folder)");
+            throw new OptimizationInputException("EDGE0110", pattern, "no samples match", "Point it at .npy, .pb or image files (a glob like \"calib/*.npy\", a folder, several separated by ';', or a .samples list)");
         return new SampleSource(pattern, items, inputs, preprocessing);
     }
 
