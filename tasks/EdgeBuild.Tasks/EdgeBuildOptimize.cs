@@ -157,7 +157,7 @@ public sealed class EdgeBuildOptimize : ToolTask
     }
 
     private static bool IsBudgetCode(string code) =>
-        code.StartsWith("EDGE03", StringComparison.Ordinal) && code.Length == 8;
+        code.StartsWith(DiagnosticCodes.BudgetPrefix, StringComparison.Ordinal) && code.Length == 8;
 
     /// <summary>The tool already explained a failure through its diagnostics; only a silent failure gets a generic error.</summary>
     protected override bool HandleTaskExecutionErrors()
