@@ -1,5 +1,4 @@
 using System.Xml.Linq;
-using EdgeBuild.Tasks;
 using EdgeBuild.Tests.Shared;
 
 namespace EdgeBuild.Tasks.Tests;
@@ -38,6 +37,6 @@ public sealed class EdgeModelSchemaTests
     {
         var precision = ItemProperties().Single(e => (string?)e.Attribute("Name") == "Precision");
         var choices = precision.Elements(Schema + "EnumValue").Select(v => (string)v.Attribute("Name")!).ToList();
-        Assert.Equal(EdgeBuildDiagnostics.Precisions, choices);
+        Assert.Equal(Precisions.All, choices);
     }
 }
