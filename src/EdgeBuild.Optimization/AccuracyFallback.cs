@@ -5,6 +5,7 @@ using EdgeBuild.Optimization.Calibration;
 using EdgeBuild.Optimization.Data;
 using EdgeBuild.Optimization.Passes;
 using EdgeBuild.Optimization.Quantization;
+using EdgeBuild.Optimization.Reporting;
 using EdgeBuild.Optimization.Runtime;
 using EdgeBuild.Optimization.Targets;
 using EdgeBuild.Optimization.Verification;
@@ -38,6 +39,8 @@ internal static class AccuracyFallback
         ModelProto original, ModelProto cleaned, ModelProto firstAttempt, SampleSource calibration, SampleSource validation,
         QuantizationOptions options, TargetSettings target, OptimizeRequest request, PassContext context, Dictionary<string, TensorRange> ranges)
     {
+        request.Progress?.Report(new ProgressEvent(Planning.PlanStepIds.ExcludeSensitiveNodes, string.Create(CultureInfo.InvariantCulture,
+            $"below {request.MinSqnrDb:0.#} dB: measuring each quantized place's damage")));
         var ranking = RankByDamage(cleaned, firstAttempt, validation);
         context.Notes.Add("largest quantization noise (dB relative to signal): " + string.Join(", ", ranking.Take(8).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Label} ({r.Kind}) {r.DropDb:F1}"))));
         var originalBytes = original.ToByteArray();
@@ -50,7 +53,11 @@ internal static class AccuracyFallback
             excluded.UnionWith(floatNodes);
             var model = cleaned.Clone();
             var summary = QdqQuantizer.Quantize(model, calibration, options with { ExcludeNodes = excluded, FloatActivationNodes = floatActivations.ToHashSet(StringComparer.Ordinal) }, ranges);
-            return new Trial(model, summary, ModelVerifier.Compare(originalBytes, model.ToByteArray(), validation, target));
+            var trial = new Trial(model, summary, ModelVerifier.Compare(originalBytes, model.ToByteArray(), validation, target));
+            // Each attempt is a quantization and a verification (seconds on a detector); how many it takes is found as it goes.
+            request.Progress?.Report(new ProgressEvent(Planning.PlanStepIds.ExcludeSensitiveNodes, string.Create(CultureInfo.InvariantCulture,
+                $"fallback attempt {tries}, worst {(trial.Accuracy.Count == 0 ? double.NaN : trial.Accuracy.Min(a => a.SqnrDb)):F1} dB of {request.MinSqnrDb:0.#} dB"), tries));
+            return trial;
         }
 
         bool Meets(Trial trial) => trial.Accuracy.All(a => a.SqnrDb >= request.MinSqnrDb);

@@ -50,8 +50,8 @@ internal static class StaticInt8
         if (calibration.Read().FirstOrDefault() is { } first) SourceModelCheck.EnsureRuns(originalBytes, first, request.ModelPath);
         var attempt = model.Clone();
         var ranges = new Dictionary<string, Calibration.TensorRange>(StringComparer.Ordinal);
-        var summary = QdqQuantizer.Quantize(attempt, calibration, options, ranges);
-        var accuracy = ModelVerifier.Compare(originalBytes, attempt.ToByteArray(), validation, target);
+        var summary = QdqQuantizer.Quantize(attempt, calibration, options, ranges, request.Progress);
+        var accuracy = ModelVerifier.Compare(originalBytes, attempt.ToByteArray(), validation, target, request.Progress);
         var failing = accuracy.Where(a => !(a.SqnrDb >= request.MinSqnrDb)).ToList();
         if (failing.Count > 0)
         {

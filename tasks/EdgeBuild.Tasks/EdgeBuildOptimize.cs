@@ -140,8 +140,23 @@ public sealed class EdgeBuildOptimize : ToolTask
     private IEnumerable<string> ProbingPaths() =>
         PackageFolders.Select(f => f.Trim()).Where(f => f.Length > 0).Select(f => f.TrimEnd('/', '\\')).Distinct(StringComparer.Ordinal);
 
+    /// <summary>
+    /// A stage's progress lines after its first are logged at normal verbosity at most this often (the rest at detailed),
+    /// so a CI log shows each stage as it starts and how a long one advances, not one line per sample.
+    /// </summary>
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(10);
+
+    private string? _progressStage;
+    private DateTime _progressLogged;
+
     protected override void LogEventsFromTextOutput(string singleLine, MessageImportance messageImportance)
     {
+        if (ProgressLine.TryParse(singleLine, out var stage, out var detail))
+        {
+            LogProgress(stage, detail);
+            return;
+        }
+
         var diagnostic = CanonicalDiagnostic.TryParse(singleLine);
         if (diagnostic is null)
         {
@@ -160,6 +175,20 @@ public sealed class EdgeBuildOptimize : ToolTask
         else Log.LogWarning(null, diagnostic.Code, null, file, diagnostic.Line, diagnostic.Column, 0, 0, message);
     }
 
+    /// <summary>"det.onnx → rpi5: calibrating 21/21 samples …" at normal verbosity once per stage and every <see cref="ProgressInterval"/>.</summary>
+    private void LogProgress(string stage, string detail)
+    {
+        var now = DateTime.UtcNow;
+        var importance = stage != _progressStage || now - _progressLogged >= ProgressInterval ? MessageImportance.Normal : MessageImportance.Low;
+        if (importance == MessageImportance.Normal)
+        {
+            _progressStage = stage;
+            _progressLogged = now;
+        }
+
+        Log.LogMessage(importance, "{0} \u2192 {1}: {2} \u2026", Path.GetFileName(Meta(EdgeModelMetadata.SourcePath)), Meta(EdgeModelMetadata.Target), detail);
+    }
+
     private static bool IsBudgetCode(string code) =>
         code.StartsWith("EDGE03", StringComparison.Ordinal) && code.Length == 8;
 
@@ -168,7 +197,7 @@ public sealed class EdgeBuildOptimize : ToolTask
     {
         if (Log.HasLoggedErrors) return false;
         Error(EdgeBuildDiagnostics.ToolFailed,
-            $"edgebuild optimize exited with code {ExitCode} for '{Meta(EdgeModelMetadata.SourcePath)}' without reporting an error. See the tool output above; run the command with --verbose to learn more");
+            $"edgebuild optimize exited with code {ExitCode} for '{Meta(EdgeModelMetadata.SourcePath)}' without reporting an error. See the tool output above; to learn more, rerun the logged `edgebuild optimize` command with --verbose (stage timings and ONNX Runtime's own warnings)");
         return false;
     }
 

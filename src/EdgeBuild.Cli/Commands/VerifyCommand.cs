@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using EdgeBuild.Optimization;
 using EdgeBuild.Optimization.Verification;
@@ -10,38 +11,41 @@ public sealed class VerifyCommand : ICommand
 {
     public string Name => "verify";
 
-    public string Summary => "Compare a candidate model's outputs with the original's (SQNR, max error, cosine, top-1)";
-
-    public string Usage => """
-        Usage: edgebuild verify ORIGINAL CANDIDATE --data GLOB [options]
-
-          --data GLOB            samples (.npy, .pb, images; glob or folder)
-          --target ID            run the candidate with the target's ORT settings
-          --profile FILE         a custom profile JSON instead of (or extending) --target
-          --min-sqnr DB          fail (exit code 1) when an output's SQNR is below this
-        """ + SampleOptions.Usage + """
-          --json                 print the result as JSON on stdout
-        """;
-
-    public int Run(CommandArguments args, TextWriter stdout, TextWriter stderr)
+    public Command Create(CliConsole console)
     {
-        var originalPath = args.Positional(0, "ORIGINAL");
-        var candidatePath = args.Positional(1, "CANDIDATE");
-        var data = args.RequiredOption("data");
-        var targetId = args.Option("target");
-        var profileFile = args.Option("profile");
-        var minSqnr = args.DoubleOption("min-sqnr");
-        var preprocess = args.Option("preprocess");
-        var json = args.Flag("json");
-        args.ThrowOnUnused(expectedPositionals: 2);
+        var original = CliOptions.File("ORIGINAL", "the reference model");
+        var candidate = CliOptions.File("CANDIDATE", "the model to check, e.g. the optimized one");
+        var data = CliOptions.Data("samples (.npy, .pb, images; glob or folder)");
+        var target = CliOptions.Target("run the candidate with the target's ORT settings");
+        var profile = CliOptions.Profile("a custom profile JSON instead of (or extending) --target");
+        var minSqnr = CliOptions.Number<double>("--min-sqnr", "DB", "fail (exit code 1) when an output's SQNR is below this");
+        var preprocess = CliOptions.Preprocess();
+        var json = CliOptions.Json();
+        var command = new Command("verify", "Compare a candidate model's outputs with the original's (SQNR, max error, cosine, top-1)")
+        {
+            original, candidate, data, target, profile, minSqnr, preprocess, json,
+        };
+        command.SetAction(r => Run(r.GetValue(original)!, r.GetValue(candidate)!, r.GetValue(data)!, r.GetValue(target), r.GetValue(profile),
+            r.GetValue(minSqnr), r.GetValue(preprocess), r.GetValue(json), console));
+        return command;
+    }
 
+    private static int Run(string originalPath, string candidatePath, string data, string? targetId, string? profileFile, double? minSqnr,
+        string? preprocess, bool json, CliConsole console)
+    {
+        var (stdout, stderr) = (console.Stdout, console.Stderr);
         return OptimizationErrors.Run(candidatePath, stderr, () =>
         {
             var target = TargetOption.Resolve(targetId, profileFile);
             var original = ModelFiles.Load(originalPath);
             var candidate = ModelFiles.Load(candidatePath);
             var samples = SampleOptions.Open(data, preprocess, original);
-            var results = ModelVerifier.Compare(original.ToByteArray(), candidate.ToByteArray(), samples, target);
+            IReadOnlyList<OutputComparison> results;
+            using (var progress = console.Progress(Path.GetFileName(candidatePath)))
+            {
+                results = ModelVerifier.Compare(original.ToByteArray(), candidate.ToByteArray(), samples, target, progress);
+            }
+
             var failing = minSqnr is { } min ? results.Where(r => !(r.SqnrDb >= min)).ToList() : [];
 
             if (json)

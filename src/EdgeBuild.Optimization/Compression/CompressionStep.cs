@@ -45,7 +45,7 @@ internal static class CompressionStep
 
         var preprocessing = request.Preprocess is null ? null : ImagePreprocessing.Parse(request.Preprocess);
         var samples = SampleSource.Open(data, SampleSource.InputsOf(original), preprocessing);
-        var accuracy = ModelVerifier.Compare(original.ToByteArray(), model.ToByteArray(), samples, target);
+        var accuracy = ModelVerifier.Compare(original.ToByteArray(), model.ToByteArray(), samples, target, request.Progress);
         var failing = accuracy.Where(a => !(a.SqnrDb >= request.MinSqnrDb)).ToList();
         if (failing.Count > 0)
         {

@@ -24,7 +24,8 @@ public static class QdqQuantizer
     /// for this model (the accuracy fallback re-quantizes with fewer nodes without calibrating again); new
     /// measurements are added to it.
     /// </summary>
-    public static QuantizationSummary Quantize(ModelProto model, SampleSource calibration, QuantizationOptions options, Dictionary<string, TensorRange> rangeCache)
+    public static QuantizationSummary Quantize(ModelProto model, SampleSource calibration, QuantizationOptions options, Dictionary<string, TensorRange> rangeCache,
+        IProgress<Reporting.ProgressEvent>? progress = null)
     {
         var graph = new OnnxGraph(model.Graph);
         var context = new PassContext(model);
@@ -38,7 +39,7 @@ public static class QdqQuantizer
         var missing = candidates.Where(c => !rangeCache.ContainsKey(c)).ToList();
         if (missing.Count > 0)
         {
-            foreach (var (name, range) in Calibrator.Collect(model, missing, calibration, options)) rangeCache[name] = range;
+            foreach (var (name, range) in Calibrator.Collect(model, missing, calibration, options, progress)) rangeCache[name] = range;
         }
 
         var ranges = rangeCache;

@@ -1,4 +1,5 @@
 using EdgeBuild.Optimization.Data;
+using EdgeBuild.Optimization.Reporting;
 using EdgeBuild.Optimization.Runtime;
 using EdgeBuild.Optimization.Targets;
 using Microsoft.ML.OnnxRuntime;
@@ -8,7 +9,9 @@ namespace EdgeBuild.Optimization.Verification;
 /// <summary>Runs an original and a candidate model on the same samples and compares every float output.</summary>
 public static class ModelVerifier
 {
-    public static IReadOnlyList<OutputComparison> Compare(byte[] original, byte[] candidate, SampleSource samples, TargetSettings? target = null)
+    /// <summary>Per-output comparison over <paramref name="samples"/>; <paramref name="progress"/> hears after each sample ("verifying 3/10 samples").</summary>
+    public static IReadOnlyList<OutputComparison> Compare(byte[] original, byte[] candidate, SampleSource samples, TargetSettings? target = null,
+        IProgress<ProgressEvent>? progress = null)
     {
         using var optionsA = Sessions.Options(null);
         using var optionsB = Sessions.Options(target);
@@ -19,8 +22,10 @@ public static class ModelVerifier
         if (missing.Count > 0) throw new OptimizationInputException("EDGE0101", "candidate", $"the candidate lacks output(s) {string.Join(", ", missing)}", "Compare a model with its own optimized version");
 
         var comparisons = outputs.Select(o => new OutputComparison(o)).ToList();
+        var done = 0;
         foreach (var sample in samples.Read())
         {
+            Report(progress, done++, samples.Count);
             using var ra = Sessions.Run(a, sample, outputs);
             using var rb = Sessions.Run(b, sample, outputs);
             for (var i = 0; i < outputs.Count; i++)
@@ -29,6 +34,10 @@ public static class ModelVerifier
             }
         }
 
+        Report(progress, done, samples.Count);
         return comparisons;
     }
+
+    private static void Report(IProgress<ProgressEvent>? progress, int done, int total) =>
+        progress?.Report(new ProgressEvent(Planning.PlanStepIds.Verify, $"verifying {done}/{total} samples", done, total));
 }
