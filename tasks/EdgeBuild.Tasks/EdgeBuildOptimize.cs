@@ -117,8 +117,8 @@ public sealed class EdgeBuildOptimize : ToolTask
         cmd.AppendSwitchIfNotNull("--namespace ", Meta(EdgeModelMetadata.Namespace));
         cmd.AppendSwitchIfNotNull("--precision ", Meta(EdgeModelMetadata.Precision));
         AppendIfSet(cmd, "--dims ", Meta(EdgeModelMetadata.Dims));
-        AppendIfSet(cmd, "--calibration-data ", DataPatterns(EdgeModelMetadata.CalibrationData));
-        AppendIfSet(cmd, "--validation-data ", DataPatterns(EdgeModelMetadata.ValidationData));
+        AppendIfSet(cmd, "--calibration-data ", Meta(EdgeModelMetadata.CalibrationList));
+        AppendIfSet(cmd, "--validation-data ", Meta(EdgeModelMetadata.ValidationList));
         AppendIfSet(cmd, "--preprocess ", Meta(EdgeModelMetadata.Preprocess));
         AppendIfSet(cmd, "--min-sqnr ", Meta(EdgeModelMetadata.MinSqnrDb));
         AppendIfSet(cmd, "--exclude-nodes ", Meta(EdgeModelMetadata.ExcludeNodes));
@@ -127,10 +127,6 @@ public sealed class EdgeBuildOptimize : ToolTask
         if (string.Equals(Meta(EdgeModelMetadata.Embed), "true", StringComparison.OrdinalIgnoreCase)) cmd.AppendSwitch("--embed");
         return cmd.ToString();
     }
-
-    /// <summary>Patterns are made absolute against the project folder, the base the task validated them against.</summary>
-    private string DataPatterns(string metadata) =>
-        string.Join(";", FileGlob.SplitPatterns(Meta(metadata)).Select(p => Path.Combine(ProjectDirectory, p)));
 
     private static void AppendIfSet(CommandLineBuilder cmd, string name, string value)
     {
@@ -190,7 +186,7 @@ public sealed class EdgeBuildOptimize : ToolTask
     }
 
     private static bool IsBudgetCode(string code) =>
-        code.StartsWith("EDGE03", StringComparison.Ordinal) && code.Length == 8;
+        code.StartsWith(DiagnosticCodes.BudgetPrefix, StringComparison.Ordinal) && code.Length == 8;
 
     /// <summary>The tool already explained a failure through its diagnostics; only a silent failure gets a generic error.</summary>
     protected override bool HandleTaskExecutionErrors()

@@ -30,12 +30,17 @@ internal static class EdgeModelMetadata
     public const string OutputFileName = "OutputFileName";
     public const string ResourceName = "ResourceName";
 
+    /// <summary>The sample list files (DataPatterns' .samples) the task writes and passes the tool; empty without data.</summary>
+    public const string CalibrationList = "CalibrationList";
+    public const string ValidationList = "ValidationList";
+
     /// <summary>
     /// Computed metadata left out of the options stamp: where outputs go (their file names are stamped through
-    /// ClassName and OutputFileName) and the Inputs list (its files are stamped as lists of their own).
+    /// ClassName and OutputFileName), the Inputs list and the sample list files (their files are stamped as lists of
+    /// their own).
     /// </summary>
     public static readonly System.Collections.Generic.HashSet<string> NotStamped = new(System.StringComparer.OrdinalIgnoreCase)
     {
-        OptimizedModel, Manifest, Report, ReportHtml, OptionsStamp, Inputs,
+        OptimizedModel, Manifest, Report, ReportHtml, OptionsStamp, Inputs, CalibrationList, ValidationList,
     };
 }

@@ -238,6 +238,21 @@ public sealed class ResolveEdgeModelsTests : IDisposable
     }
 
     [Fact]
+    public void Semicolon_separated_patterns_become_one_sample_list_for_the_tool()
+    {
+        _project.AddDetector("det.onnx");
+        var a = _project.AddFile("a/1.npy", [1]);
+        var b = _project.AddFile("b/2.npy", [2]);
+        var (ok, engine, resolved) = Run(Item("det.onnx", ("CalibrationData", "a/*.npy;b/*.npy")));
+
+        Assert.True(ok, engine.AllText);
+        var list = resolved[0].GetMetadata("CalibrationList");
+        Assert.Equal(Path.Combine(_project.ObjDirectory, "Det.calibration.samples"), list);
+        Assert.Equal([a, b], File.ReadAllLines(list));
+        Assert.Equal("", resolved[0].GetMetadata("ValidationList"));
+    }
+
+    [Fact]
     public void MinSqnrDb_falls_back_to_the_project_wide_switch()
     {
         _project.AddDetector("det.onnx");

@@ -19,7 +19,7 @@ public static class ModelVerifier
         using var b = new InferenceSession(candidate, optionsB);
         var outputs = a.OutputMetadata.Where(o => o.Value.ElementDataType == Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float).Select(o => o.Key).ToList();
         var missing = outputs.Where(o => !b.OutputMetadata.ContainsKey(o)).ToList();
-        if (missing.Count > 0) throw new OptimizationInputException("EDGE0101", "candidate", $"the candidate lacks output(s) {string.Join(", ", missing)}", "Compare a model with its own optimized version");
+        if (missing.Count > 0) throw new OptimizationInputException(DiagnosticCodes.InvalidModel, "candidate", $"the candidate lacks output(s) {string.Join(", ", missing)}", "Compare a model with its own optimized version");
 
         var comparisons = outputs.Select(o => new OutputComparison(o)).ToList();
         var done = 0;
