@@ -150,7 +150,8 @@ public sealed partial class CommandLineTests
             using var _ = System.Text.Json.JsonDocument.Parse(run.Stdout);
             var times = run.StderrLines.Where(l => l.StartsWith("time: ", StringComparison.Ordinal)).ToList();
             Assert.Contains(times, l => l.EndsWith("load and check the source", StringComparison.Ordinal));
-            Assert.Contains(times, l => l.EndsWith("write model and manifest", StringComparison.Ordinal));
+            // Stages are the plan steps that ran (docs/contracts.md §5).
+            Assert.Contains(times, l => l.EndsWith("  " + EdgeBuild.Optimization.Planning.PlanStepIds.Write, StringComparison.Ordinal));
             Assert.DoesNotContain("time: ", CliRun.Of("optimize", TestAssets.Classifier, "--target", "rpi5", "--precision", "none", "--output", Path.Combine(dir, "d.onnx")).Stderr, StringComparison.Ordinal);
         }
         finally
