@@ -40,7 +40,6 @@ internal sealed class CalibrateStep : PipelineStep<CalibrateSettings>
         }
 
         if (calibration.Read().FirstOrDefault() is { } first) SourceModelCheck.EnsureRuns(state.ReferenceBytes, first, state.Request.ModelPath);
-        state.Report(Id, $"{calibration.Count} sample(s), {settings.Method}");
         state.Calibration = calibration;
         state.Validation = validation;
         state.Quantization = new QuantizationOptions { Calibration = settings.Method };
