@@ -10,9 +10,8 @@ internal static class PlanRunner
 {
     public static void Run(OptimizationPlan plan, PipelineState state)
     {
-        for (var i = 0; i < plan.Steps.Count; i++)
+        foreach (var step in plan.Steps)
         {
-            var step = plan.Steps[i];
             StepRegistry.Get(step.Id).Run(state, step);
             state.ExecutedSteps.Add(step.Id);
             state.Clock.Mark(step.Id);
