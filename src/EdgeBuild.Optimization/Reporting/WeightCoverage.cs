@@ -34,7 +34,7 @@ public sealed record WeightCoverage(long WeightBytes, long FloatBytes, IReadOnly
         foreach (var d in scopes.Definitions)
         {
             var elements = Tensors.ElementCount(d.Tensor);
-            if (elements < MinElements || d.Tensor.DataType is not (DType.Float or DType.Double or DType.Float16 or DType.Int8 or DType.Uint8 or DType.Int4 or DType.Uint4)) continue;
+            if (elements < MinElements || d.Tensor.DataType is not (DType.Float or DType.Double or DType.Float16 or DType.Int16 or DType.Int8 or DType.Uint8 or DType.Int4 or DType.Uint4)) continue;
             var bytes = d.Tensor.DataType switch
             {
                 DType.Int4 or DType.Uint4 => (elements + 1) / 2,

@@ -46,11 +46,11 @@ public sealed class DataFreeOneLineTests(ITestOutputHelper output)
             SampleSource.Open(data, SampleSource.InputsOf(ModelFile.Load(original)), ImagePreprocessing.Parse(preprocess)));
 
     /// <summary>
-    /// Acceptance 1 asks ≥ 25 dB on the detector's map; data-free int8 weights give 16 dB (docs/optimization.md: the error of
-    /// single early pointwise convs is amplified ~20 dB through the network). The floor here is a regression bound on that figure.
+    /// Acceptance 1: ≤ 0.30× and ≥ 25 dB on the probability map of real held-out images. All-int8 weights gave 16 dB: the
+    /// network amplifies the rounding of its small early layers ~20 dB, which the int16 rule for small weights answers.
     /// </summary>
     [Fact]
-    public void Detector_builds_from_the_one_line_at_a_quarter_of_the_size()
+    public void Detector_builds_from_the_one_line_at_under_a_third_of_the_size_and_25_db()
     {
         using var dir = new TempDir();
         var result = OneLine(dir, TestAssets.Detector, "N=1;H=480;W=640");
@@ -59,7 +59,7 @@ public sealed class DataFreeOneLineTests(ITestOutputHelper output)
 
         AssertDataFreePlanRan(result);
         Assert.True(result.SizeRatio <= 0.30, $"{result.SizeRatio:F3}x");
-        Assert.All(real, c => Assert.True(c.SqnrDb >= 15, $"{c.Name}: {c.SqnrDb:F1} dB on real held-out images"));
+        Assert.All(real, c => Assert.True(c.SqnrDb >= 25, $"{c.Name}: {c.SqnrDb:F1} dB on real held-out images"));
     }
 
     [Fact]
