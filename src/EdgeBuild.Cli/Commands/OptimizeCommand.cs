@@ -114,7 +114,7 @@ public sealed class OptimizeCommand : ICommand
                 if (explain && result.Report?.Plan is { } plan) stdout.Write(plan.Explain());
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{request.ModelPath} -> {result.OutputPath}: {result.Precision} for {result.Target}, {result.OptimizedBytes:N0} bytes ({result.SizeRatio:P1} of {result.OriginalBytes:N0}), {result.OptimizedNodeCount} nodes (was {result.OriginalNodeCount}), cache {result.Cache}"));
-                foreach (var note in result.Notes) stdout.WriteLine("  note: " + note);
+                foreach (var note in result.Notes) stdout.WriteLine("  note: " + ConsoleNotes.Shorten(note));
             }
 
             return result.Findings.Any(f => f.IsError) ? ExitCodes.FailedCheck : ExitCodes.Ok;
