@@ -24,6 +24,10 @@ namespace EdgeBuild.Optimization;
 ///    weight-only model by damage per weight byte (3 extra bytes per weight).
 /// In each the smallest passing prefix of the ranking is found by doubling, then bisection, then chunks of it are
 /// handed back to int8 while the budget still holds; after resort 2, the activations get the same pruning.
+/// "The budget" is the <see cref="AccuracyBudget"/>: task metrics where the user named them, SQNR elsewhere.
+/// The search is bounded by wall-clock time (<see cref="Pipeline.Steps.ExcludeSensitiveNodesSettings.TimeBudgetSeconds"/>): once it
+/// is spent, the doubling jumps to "everything float" and bisection and pruning stop at the best passing attempt;
+/// the note says how many attempts ran and why the search stopped.
 /// </summary>
 internal static class AccuracyFallback
 {
@@ -32,10 +36,19 @@ internal static class AccuracyFallback
     /// <summary>Extra quantize + verify rounds spent handing parts of a float set back to int8 (per pruning).</summary>
     private const int MaxPruneAttempts = 32;
 
+    /// <summary>Seconds of attempts before the search settles for its best passing attempt (item/profile can set it).</summary>
+    public const double DefaultTimeBudgetSeconds = 300;
+
     private sealed record Trial(ModelProto Model, QuantizationSummary Summary, IReadOnlyList<OutputComparison> Accuracy);
 
-    public static (ModelProto Model, QuantizationSummary Summary, IReadOnlyList<OutputComparison> Accuracy) Run(Pipeline.PipelineState state, double minSqnrDb)
+    public static (ModelProto Model, QuantizationSummary Summary, IReadOnlyList<OutputComparison> Accuracy) Run(Pipeline.PipelineState state, AccuracyBudget budget,
+        Pipeline.Steps.ExcludeSensitiveNodesSettings settings)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        bool OutOfTime() => clock.Elapsed.TotalSeconds >= settings.TimeBudgetSeconds;
+        string Stopped() => OutOfTime()
+            ? string.Create(CultureInfo.InvariantCulture, $"stopped by the time budget ({settings.TimeBudgetSeconds:0} s) after {clock.Elapsed.TotalSeconds:0} s")
+            : string.Create(CultureInfo.InvariantCulture, $"search complete in {clock.Elapsed.TotalSeconds:0} s");
         var (cleaned, firstAttempt, calibration, validation, options, target, context, ranges) =
             (state.Reference!, state.Model, state.Calibration!, state.Validation!, state.Quantization!, state.Profile, state.Context, state.Ranges);
         var ranking = RankByDamage(cleaned, firstAttempt, validation);
@@ -50,23 +63,23 @@ internal static class AccuracyFallback
             excluded.UnionWith(floatNodes);
             var model = cleaned.Clone();
             var summary = QdqQuantizer.Quantize(model, calibration, options with { ExcludeNodes = excluded, FloatActivationNodes = floatActivations.ToHashSet(StringComparer.Ordinal) }, ranges);
-            var accuracy = ModelVerifier.Compare(originalBytes, model.ToByteArray(), validation, target);
+            var accuracy = budget.Compare(originalBytes, model.ToByteArray(), validation, target, ranges);
             state.Report(PlanStepIds.ExcludeSensitiveNodes, string.Create(CultureInfo.InvariantCulture,
-                $"fallback attempt {tries}: worst output {accuracy.Min(a => a.SqnrDb):F1} dB of {minSqnrDb} dB"), tries);
+                $"fallback attempt {tries} ({clock.Elapsed.TotalSeconds:0} s of {settings.TimeBudgetSeconds:0} s): closest to its budget {budget.Worst(accuracy)}"), tries);
             return new Trial(model, summary, accuracy);
         }
 
-        bool Meets(Trial trial) => trial.Accuracy.All(a => a.SqnrDb >= minSqnrDb);
+        bool Meets(Trial trial) => budget.Meets(trial.Accuracy);
         static IEnumerable<string> NodesOf(IReadOnlyList<NodeDamage> items, IEnumerable<int> chosen) => chosen.SelectMany(i => items[i].Nodes);
 
         // Resort 1: places whose float version costs no bytes, most damaging first.
         var weightBytes = WeightBytes(firstAttempt);
         var free = ranking.Where(r => r.Kind == "activation" || r.Nodes.All(n => weightBytes.GetValueOrDefault(n) == 0)).ToList();
-        var (activationTrial, activationChoice, allActivations) = SmallestPassingPrefix(free.Count, items => Attempt(NodesOf(free, items), []), Meets);
+        var (activationTrial, activationChoice, allActivations) = SmallestPassingPrefix(free.Count, items => Attempt(NodesOf(free, items), []), Meets, OutOfTime);
         if (activationTrial is not null)
         {
             var floatActivations = NodesOf(free, activationChoice).ToHashSet(StringComparer.Ordinal);
-            context.Notes.Add(FallbackNote(floatActivations, [], activationChoice.Count, 0, tries));
+            context.Notes.Add(FallbackNote(floatActivations, [], activationChoice.Count, 0, tries, Stopped()));
             return (activationTrial.Model, activationTrial.Summary, activationTrial.Accuracy);
         }
 
@@ -80,36 +93,36 @@ internal static class AccuracyFallback
             .Where(p => p.Item.Kind != "activation" && p.Bytes > 0)
             .OrderByDescending(p => Math.Pow(10, p.Item.DropDb / 10) / p.Bytes).ThenBy(p => p.Item.Label, StringComparer.Ordinal)
             .Select(p => p.Item).ToList();
-        var weightOnlySqnr = weightOnly.Accuracy.Min(a => a.SqnrDb);
-        context.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"every activation float on int8 weights: {weightOnlySqnr:F2} dB; ") + "largest weight noise per byte (dB relative to signal): " + string.Join(", ", weights.Take(8).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Label} {r.DropDb:F1}"))));
-        var (weightTrial, weightChoice, everything) = SmallestPassingPrefix(weights.Count, items => Attempt(allFree, NodesOf(weights, items)), Meets);
+        context.Notes.Add($"every activation float on int8 weights: {budget.Worst(weightOnly.Accuracy)}; " + "largest weight noise per byte (dB relative to signal): " + string.Join(", ", weights.Take(8).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Label} {r.DropDb:F1}"))));
+        var (weightTrial, weightChoice, everything) = SmallestPassingPrefix(weights.Count, items => Attempt(allFree, NodesOf(weights, items)), Meets, OutOfTime);
         if (weightTrial is not null)
         {
             // The activations were all put in float wholesale; hand back those the budget does not need (latency).
             var floatWeights = NodesOf(weights, weightChoice).ToList();
-            var (trial, activationsKept) = Prune(Enumerable.Range(0, free.Count).ToList(), weightTrial, items => Attempt(NodesOf(free, items), floatWeights), Meets);
+            var (trial, activationsKept) = Prune(Enumerable.Range(0, free.Count).ToList(), weightTrial, items => Attempt(NodesOf(free, items), floatWeights), Meets, OutOfTime);
             var floatActivations = NodesOf(free, activationsKept).ToHashSet(StringComparer.Ordinal);
-            context.Notes.Add(FallbackNote(floatActivations, floatWeights, activationsKept.Count, weightChoice.Count, tries));
+            context.Notes.Add(FallbackNote(floatActivations, floatWeights, activationsKept.Count, weightChoice.Count, tries, Stopped()));
             return (trial.Model, trial.Summary, trial.Accuracy);
         }
 
         var last = everything ?? weightOnly;
         var details = new List<string> { "worst places (noise added by quantization, dB relative to signal):" };
         details.AddRange(ranking.Take(10).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Label,-40} {r.Kind,-18} {r.DropDb,8:F2}")));
-        var worst = last.Accuracy.OrderBy(a => a.SqnrDb).First();
+        details.Insert(0, "every budget with every activation and every weight above in float:");
+        details.InsertRange(1, budget.Results(last.Accuracy).Select(r => "  " + r));
         throw new AccuracyBudgetException(state.Request.ModelPath,
-            string.Create(CultureInfo.InvariantCulture, $"output '{worst.Name}' reaches {worst.SqnrDb:F2} dB SQNR, below the {minSqnrDb} dB budget, even with every activation and {weights.Count} node(s)' weights kept in float"),
-            "Give more representative calibration data, lower --min-sqnr, or use --precision none",
+            $"{budget.Worst(last.Accuracy)}, even with every activation and {weights.Count} node(s)' weights kept in float ({tries} attempt(s), {Stopped()})",
+            "Give more representative calibration data, relax --accuracy / --min-sqnr (a task metric such as agreement@T may fit the output better: docs/accuracy.md), or use --precision none",
             details);
     }
 
-    private static string FallbackNote(IReadOnlySet<string> floatActivations, IReadOnlyCollection<string> floatWeights, int activationItems, int weightItems, int tries)
+    private static string FallbackNote(IReadOnlySet<string> floatActivations, IReadOnlyCollection<string> floatWeights, int activationItems, int weightItems, int tries, string stopped)
     {
         var weightSet = floatWeights.ToHashSet(StringComparer.Ordinal);
         var activationsOnly = floatActivations.Where(n => !weightSet.Contains(n)).Order(StringComparer.Ordinal).ToList();
         var fullyFloat = weightSet.Order(StringComparer.Ordinal).ToList();
         return $"accuracy fallback kept {fullyFloat.Count} node(s) in float and {activationsOnly.Count} node(s) with float activations, their weights (if any) int8 " +
-            $"({activationItems} activation place(s), {weightItems} weight place(s)) after {tries} attempt(s): float: {string.Join(", ", fullyFloat)}; " +
+            $"({activationItems} activation place(s), {weightItems} weight place(s)) after {tries} attempt(s), {stopped}: float: {string.Join(", ", fullyFloat)}; " +
             $"float activations: {string.Join(", ", activationsOnly)}";
     }
 
@@ -119,7 +132,7 @@ internal static class AccuracyFallback
     /// each step costs one quantization and one verification), then <see cref="Prune"/>. Null when even all items fail;
     /// All is the attempt with every item, when one was made.
     /// </summary>
-    private static (Trial? Best, List<int> Chosen, Trial? All) SmallestPassingPrefix(int count, Func<IReadOnlyList<int>, Trial> attempt, Func<Trial, bool> meets)
+    private static (Trial? Best, List<int> Chosen, Trial? All) SmallestPassingPrefix(int count, Func<IReadOnlyList<int>, Trial> attempt, Func<Trial, bool> meets, Func<bool> outOfTime)
     {
         if (count == 0) return (null, [], null);
         Trial Prefix(int k) => attempt(Enumerable.Range(0, k).ToList());
@@ -130,12 +143,13 @@ internal static class AccuracyFallback
             failing = k;
             // No cap below "everything float": a budget is a budget, and the note lists what stayed float.
             if (k >= count) return (null, [], last);
-            k = Math.Min(count, k * 2);
+            // Out of time: the one attempt that settles it is "all of them".
+            k = outOfTime() ? count : Math.Min(count, k * 2);
             last = Prefix(k);
         }
 
         var (best, passing) = (last, k);
-        while (passing - failing > 1)
+        while (passing - failing > 1 && !outOfTime())
         {
             var mid = failing + ((passing - failing) / 2);
             var trial = Prefix(mid);
@@ -143,7 +157,7 @@ internal static class AccuracyFallback
             else failing = mid;
         }
 
-        var (pruned, chosen) = Prune(Enumerable.Range(0, passing).ToList(), best, attempt, meets);
+        var (pruned, chosen) = Prune(Enumerable.Range(0, passing).ToList(), best, attempt, meets, outOfTime);
         return (pruned, chosen, passing == count ? best : null);
     }
 
@@ -152,12 +166,12 @@ internal static class AccuracyFallback
     /// 37 dB for a 30 dB budget). Hands chunks of it back to int8, halving the chunk size, least damaging first; a
     /// bounded number of extra attempts.
     /// </summary>
-    private static (Trial Best, List<int> Chosen) Prune(List<int> chosen, Trial best, Func<IReadOnlyList<int>, Trial> attempt, Func<Trial, bool> meets)
+    private static (Trial Best, List<int> Chosen) Prune(List<int> chosen, Trial best, Func<IReadOnlyList<int>, Trial> attempt, Func<Trial, bool> meets, Func<bool> outOfTime)
     {
         var pruneAttempts = 0;
-        for (var chunk = chosen.Count / 2; chunk >= 1 && pruneAttempts < MaxPruneAttempts; chunk /= 2)
+        for (var chunk = chosen.Count / 2; chunk >= 1 && pruneAttempts < MaxPruneAttempts && !outOfTime(); chunk /= 2)
         {
-            for (var end = chosen.Count; end > 0 && pruneAttempts < MaxPruneAttempts; end -= chunk)
+            for (var end = chosen.Count; end > 0 && pruneAttempts < MaxPruneAttempts && !outOfTime(); end -= chunk)
             {
                 var start = Math.Max(0, end - chunk);
                 var candidate = chosen.Take(start).Concat(chosen.Skip(end)).ToList();

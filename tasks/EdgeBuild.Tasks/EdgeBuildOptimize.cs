@@ -121,6 +121,8 @@ public sealed class EdgeBuildOptimize : ToolTask
         AppendIfSet(cmd, "--validation-data ", DataPatterns(EdgeModelMetadata.ValidationData));
         AppendIfSet(cmd, "--preprocess ", Meta(EdgeModelMetadata.Preprocess));
         AppendIfSet(cmd, "--min-sqnr ", Meta(EdgeModelMetadata.MinSqnrDb));
+        AppendIfSet(cmd, "--accuracy ", Meta(EdgeModelMetadata.Accuracy));
+        AppendIfSet(cmd, "--fallback-seconds ", Meta(EdgeModelMetadata.FallbackSeconds));
         AppendIfSet(cmd, "--exclude-nodes ", Meta(EdgeModelMetadata.ExcludeNodes));
         AppendIfSet(cmd, "--profile ", Meta(EdgeModelMetadata.ProfilePath));
         AppendIfSet(cmd, "--cache-dir ", CacheDirectory.Length == 0 ? "" : Path.GetFullPath(Path.Combine(ProjectDirectory, CacheDirectory)));

@@ -14,6 +14,12 @@ internal static class EdgeModelMetadata
     public const string ValidationData = "ValidationData";
     public const string Preprocess = "Preprocess";
     public const string MinSqnrDb = "MinSqnrDb";
+
+    /// <summary>Task metrics per output (AccuracyMetrics syntax, src/Shared/AccuracySpec.cs), e.g. "sigmoid_0.tmp_0: agreement@0.3 >= 99.5%".</summary>
+    public const string Accuracy = "Accuracy";
+
+    /// <summary>Seconds the accuracy fallback may spend on attempts.</summary>
+    public const string FallbackSeconds = "FallbackSeconds";
     public const string ExcludeNodes = "ExcludeNodes";
     public const string Embed = "Embed";
     public const string Profile = "Profile";

@@ -99,6 +99,21 @@ public sealed class ResolveEdgeModels : Task
         if (minSqnr.Length > 0 && !double.TryParse(minSqnr, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
             BadValue(spec, EdgeModelMetadata.MinSqnrDb, minSqnr, "a number of decibels such as 30");
 
+        // The optimizer's own parser (linked source): the item is checked at evaluation, not after minutes of calibration.
+        var accuracy = Meta(model, EdgeModelMetadata.Accuracy);
+        try
+        {
+            AccuracyMetrics.Parse(accuracy);
+        }
+        catch (AccuracySpecException e)
+        {
+            Error(EdgeBuildDiagnostics.BadMetadataValue, $"EdgeModel '{spec}' has {EdgeModelMetadata.Accuracy}=\"{accuracy}\", which is not valid: {e.Message} (syntax: {AccuracyMetrics.Syntax})");
+        }
+
+        var fallbackSeconds = Meta(model, EdgeModelMetadata.FallbackSeconds);
+        if (fallbackSeconds.Length > 0 && !(double.TryParse(fallbackSeconds, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0))
+            BadValue(spec, EdgeModelMetadata.FallbackSeconds, fallbackSeconds, "a positive number of seconds such as 300");
+
         var embedText = Meta(model, EdgeModelMetadata.Embed);
         var embed = false;
         if (embedText.Length > 0 && !bool.TryParse(embedText, out embed))
@@ -159,7 +174,7 @@ public sealed class ResolveEdgeModels : Task
                  {
                      EdgeModelMetadata.SourcePath, EdgeModelMetadata.Target, EdgeModelMetadata.Precision, EdgeModelMetadata.ClassName,
                      EdgeModelMetadata.Namespace, EdgeModelMetadata.Dims, EdgeModelMetadata.CalibrationData, EdgeModelMetadata.ValidationData,
-                     EdgeModelMetadata.Preprocess, EdgeModelMetadata.MinSqnrDb, EdgeModelMetadata.ExcludeNodes, EdgeModelMetadata.Embed, EdgeModelMetadata.ProfilePath,
+                     EdgeModelMetadata.Preprocess, EdgeModelMetadata.MinSqnrDb, EdgeModelMetadata.Accuracy, EdgeModelMetadata.FallbackSeconds, EdgeModelMetadata.ExcludeNodes, EdgeModelMetadata.Embed, EdgeModelMetadata.ProfilePath,
                  })
         {
             Line(name, item.GetMetadata(name));

@@ -26,6 +26,9 @@ public sealed class OptimizeCommand : ICommand
           --calibration-method M minmax|percentile|entropy (default minmax)
           --preprocess SPEC      how images become inputs, e.g. "resize=fit:640:32;channels=bgr;mean=0.485,0.456,0.406;std=0.229,0.224,0.225"
           --min-sqnr DB          minimum SQNR per output in dB (default 30)
+          --accuracy SPEC        task metrics per output instead of SQNR, e.g. "sigmoid_0.tmp_0: agreement@0.3 >= 99.5%"
+                                 (sqnr, cosine, maxabs, top1, argmax(blank=K), agreement@T(eps=E); see docs/accuracy.md)
+          --fallback-seconds S   time the accuracy fallback may spend on attempts (default 300)
           --exclude-nodes A,B    node names to keep in float
           --report FILE.json     write the report as JSON, plus a self-contained NAME.report.html next to it
           --explain              print the plan: each step and why it is there
@@ -53,6 +56,8 @@ public sealed class OptimizeCommand : ICommand
             CalibrationData = args.Option("calibration-data"),
             ValidationData = args.Option("validation-data"),
             MinSqnrDb = args.DoubleOption("min-sqnr") ?? 30,
+            Accuracy = args.Option("accuracy"),
+            FallbackTimeBudgetSeconds = args.DoubleOption("fallback-seconds"),
             ExcludeNodes = SplitList(args.Option("exclude-nodes")),
             ReportPath = args.Option("report"),
             ManifestPath = args.Option("manifest"),
@@ -69,6 +74,15 @@ public sealed class OptimizeCommand : ICommand
         var cacheDir = args.Option("cache-dir");
         args.ThrowOnUnused(expectedPositionals: 1);
         if (request.TargetId is null && request.ProfilePath is null) throw new UsageException("option --target is required (or --profile FILE)");
+        if (request.FallbackTimeBudgetSeconds is <= 0) throw new UsageException("option --fallback-seconds must be a positive number of seconds");
+        try
+        {
+            AccuracyMetrics.Parse(request.Accuracy);
+        }
+        catch (AccuracySpecException e)
+        {
+            throw new UsageException($"option --accuracy: {e.Message}");
+        }
 
         return OptimizationErrors.Run(request.ModelPath, stderr, () =>
         {

@@ -55,6 +55,9 @@ internal sealed class PipelineState(OptimizeRequest request, DeviceProfile profi
     /// <summary>The latest check of the model against the reference (empty when no samples were available).</summary>
     public IReadOnlyList<OutputComparison> Accuracy { get; set; } = [];
 
+    /// <summary>The budget <see cref="Accuracy"/> is judged by (task metrics, default SQNR); set by the step that measured it.</summary>
+    public AccuracyBudget? AccuracyBudget { get; set; }
+
     public IReadOnlyList<LayerError> Layers { get; set; } = [];
 
     public string? Sha256 { get; set; }

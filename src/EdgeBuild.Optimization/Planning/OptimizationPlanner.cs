@@ -73,18 +73,20 @@ public static class OptimizationPlanner
 
     private static PlanStep Verification(Precision precision, OptimizeRequest request)
     {
-        var why = $"CI must fail when the optimized model drifts: every output's SQNR vs the original, on the bytes that are written, must be ≥ {PlanValue.Of(request.MinSqnrDb)} dB";
+        // Parsed here too so a bad spec fails before minutes of calibration (EDGE0002 naming the fix).
+        var budget = EdgeBuild.Optimization.Verification.AccuracyBudget.From(request.MinSqnrDb, request.Accuracy, request.ModelPath);
+        var why = $"CI must fail when the optimized model drifts: on the bytes that are written, {budget.Describe()}";
         if (IsStatic(precision, request))
         {
             return PlanStep.Create(PlanStepIds.Verify,
                 why + (request.ValidationData is null ? " (no ValidationData: on every 4th calibration sample, held out)" : " (on ValidationData)"),
-                new VerifySettings(request.MinSqnrDb, Data: null, Preprocess: null));
+                new VerifySettings(request.MinSqnrDb, Data: null, Preprocess: null, request.Accuracy));
         }
 
         var data = request.ValidationData ?? request.CalibrationData;
         return PlanStep.Create(PlanStepIds.Verify,
             data is null ? why + " (no samples given: not measured, the report says so)" : why,
-            new VerifySettings(request.MinSqnrDb, data, data is null ? null : request.Preprocess));
+            new VerifySettings(request.MinSqnrDb, data, data is null ? null : request.Preprocess, request.Accuracy));
     }
 
     private static void AddStaticQuantization(DeviceProfile profile, OptimizeRequest request, Precision precision, List<PlanStep> steps)
@@ -113,8 +115,9 @@ public static class OptimizationPlanner
             new QuantizeQdqSettings(scheme, activation, weight, plan.PerChannel, plan.SymmetricWeights, plan.SymmetricActivations, plan.ReduceRange, request.ExcludeNodes)));
 
         steps.Add(PlanStep.Create(PlanStepIds.ExcludeSensitiveNodes,
-            $"detector heads (final Mul/Concat with huge ranges) wreck int8 accuracy: keep the most sensitive places in float until every output reaches {PlanValue.Of(request.MinSqnrDb)} dB",
-            new ExcludeSensitiveNodesSettings(request.MinSqnrDb)));
+            $"detector heads (final Mul/Concat with huge ranges) wreck int8 accuracy: keep the most sensitive places in float until {EdgeBuild.Optimization.Verification.AccuracyBudget.From(request.MinSqnrDb, request.Accuracy, request.ModelPath).Describe()}"
+            + $" (search bounded to {PlanValue.Of(request.FallbackTimeBudgetSeconds ?? AccuracyFallback.DefaultTimeBudgetSeconds)} s)",
+            new ExcludeSensitiveNodesSettings(request.MinSqnrDb, request.Accuracy, request.FallbackTimeBudgetSeconds ?? AccuracyFallback.DefaultTimeBudgetSeconds)));
         steps.Add(PlanStep.Create(PlanStepIds.MeasureLayerError,
             "the report's per-layer error chart: each quantized node's output against the float model's, on the first validation sample", NoSettings.Instance));
         steps.Add(PlanStep.Create(PlanStepIds.WeightsAsCastMul,

@@ -97,9 +97,9 @@ public static class ReportHtml
     private static void Outputs(StringBuilder s, OptimizationReport r)
     {
         if (r.Outputs.Count == 0) return;
-        s.Append("<section><h2>Outputs</h2><table><thead><tr><th>output</th><th>SQNR</th><th>worst sample</th><th>max |error|</th><th>cosine</th></tr></thead><tbody>\n");
+        s.Append("<section><h2>Outputs</h2><table><thead><tr><th>output</th><th>SQNR</th><th>worst sample</th><th>max |error|</th><th>cosine</th><th>budgets</th></tr></thead><tbody>\n");
         foreach (var o in r.Outputs)
-            s.Append($"<tr><td>{E(o.Name)}</td><td>{E(Db(o.SqnrDb))}</td><td>{E(o.WorstSampleSqnrDb is { } w ? Db(w) : "")}</td><td>{E(o.MaxAbsError is { } a ? F(a, "G4") : "")}</td><td>{E(o.Cosine is { } c ? F(c, "0.00000") : "")}</td></tr>\n");
+            s.Append($"<tr><td>{E(o.Name)}</td><td>{E(Db(o.SqnrDb))}</td><td>{E(o.WorstSampleSqnrDb is { } w ? Db(w) : "")}</td><td>{E(o.MaxAbsError is { } a ? F(a, "G4") : "")}</td><td>{E(o.Cosine is { } c ? F(c, "0.00000") : "")}</td><td>{E(string.Join("; ", o.Metrics.Select(m => $"{m.Metric} {m.Measured} {m.Budget} {(m.Holds ? "holds" : "misses")}")))}</td></tr>\n");
         s.Append("</tbody></table></section>\n");
     }
 
