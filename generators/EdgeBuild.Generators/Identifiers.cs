@@ -1,34 +1,18 @@
 using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
-using Microsoft.CodeAnalysis.CSharp;
 
 namespace EdgeBuild.Generators;
 
-/// <summary>Turns ONNX tensor names and file names into C# identifiers.</summary>
+/// <summary>Parameter names for tensors; the identifier rule itself is the shared <see cref="CSharpNames"/>.</summary>
 internal static class Identifiers
 {
     /// <summary>camelCase of a PascalCase identifier, escaped with <c>@</c> when it is a keyword.</summary>
     public static string ToParameterName(string pascal)
     {
         var camel = char.ToLowerInvariant(pascal[0]) + pascal.Substring(1);
-        return IsKeyword(camel) ? "@" + camel : camel;
+        return CSharpNames.IsKeyword(camel) ? "@" + camel : camel;
     }
-
-    public static bool IsValidIdentifier(string name) => SyntaxFacts.IsValidIdentifier(name) && !IsKeyword(name);
-
-    public static bool IsValidNamespace(string name)
-    {
-        foreach (var part in name.Split('.'))
-        {
-            if (!IsValidIdentifier(part)) return false;
-        }
-
-        return true;
-    }
-
-    private static bool IsKeyword(string name) =>
-        SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(name) != SyntaxKind.None;
 }
 
 /// <summary>

@@ -19,18 +19,11 @@ internal sealed class ManifestParser
     public const string FileSuffix = ".edgemodel.json";
     private const int SupportedSchemaVersion = 1;
 
-    /// <summary>Members of the generated class a ClassName must not equal (CS0542).</summary>
-    private static readonly string[] ClassMemberNames =
-    {
-        "Create", "Run", "RunDynamic", "Inputs", "Outputs", "Session", "Dispose", "ModelInfo", "ModelFileName", "ModelSha256",
-        "InputTensors", "OutputTensors", "DynamicOutputs",
-    };
-
     /// <summary>Names a tensor property must not take inside the nested tensor classes.</summary>
     private static readonly string[] TensorScopeReserved =
     {
         "Equals", "GetHashCode", "GetType", "ToString", "MemberwiseClone", "ReferenceEquals", "Finalize",
-        "InputTensors", "OutputTensors", "DynamicOutputs",
+        GeneratedMembers.InputTensors, GeneratedMembers.OutputTensors, GeneratedMembers.DynamicOutputs,
     };
 
     private static readonly Dictionary<string, string> OptimizationLevels = new(StringComparer.Ordinal)
@@ -114,7 +107,7 @@ internal sealed class ManifestParser
         var outputs = ParseTensors(manifest, "outputs", "output", allowEmpty: false);
 
         CheckClassName(manifest, className);
-        if (ns is not null && !Identifiers.IsValidNamespace(ns))
+        if (ns is not null && !CSharpNames.IsNamespace(ns))
             Report(DiagnosticDescriptors.InvalidIdentifier, manifest.Get("namespace") ?? manifest, _fileName, "namespace", ns);
 
         if (_diagnostics.Count > 0 || modelFileName is null || sha256 is null || inputs is null || outputs is null) return null;
@@ -125,7 +118,7 @@ internal sealed class ManifestParser
 
     private void CheckClassName(JsonObject manifest, string className)
     {
-        if (!Identifiers.IsValidIdentifier(className) || Array.IndexOf(ClassMemberNames, className) >= 0)
+        if (CSharpNames.ClassNameProblem(className) is not null)
             Report(DiagnosticDescriptors.InvalidIdentifier, manifest.Get("className") ?? manifest, _fileName, "class name", className);
     }
 

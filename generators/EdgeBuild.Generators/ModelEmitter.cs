@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text;
 using Microsoft.CodeAnalysis.CSharp;
+using M = EdgeBuild.GeneratedMembers;
 
 namespace EdgeBuild.Generators;
 
@@ -13,7 +14,8 @@ namespace EdgeBuild.Generators;
 /// </summary>
 internal static class ModelEmitter
 {
-    private const string GeneratorVersion = "0.1.0";
+    /// <summary>The generator assembly's version, i.e. the build's $(EdgeBuildVersion) (major.minor.patch, no commit: baselines stay stable).</summary>
+    private static readonly string GeneratorVersion = typeof(ModelEmitter).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
     private const string Runtime = "global::EdgeBuild.Runtime.";
     private const string Ort = "global::Microsoft.ML.OnnxRuntime.";
 
@@ -69,13 +71,13 @@ internal static class ModelEmitter
     private static void WriteModelInfo(SourceWriter w, ModelSpec model)
     {
         w.WriteLine($"/// <summary>The optimized model's file name in the application's output folder: <c>{Xml(model.ModelFileName)}</c>.</summary>");
-        w.WriteLine($"public const string ModelFileName = {Literal(model.ModelFileName)};");
+        w.WriteLine($"public const string {M.ModelFileName} = {Literal(model.ModelFileName)};");
         w.WriteLine();
         w.WriteLine("/// <summary>Lower-case hex SHA-256 of the optimized model; <c>Create</c> rejects a model with other bytes.</summary>");
-        w.WriteLine($"public const string ModelSha256 = {Literal(model.Sha256)};");
+        w.WriteLine($"public const string {M.ModelSha256} = {Literal(model.Sha256)};");
         w.WriteLine();
         w.WriteLine("/// <summary>What this wrapper knows about its model: file, hash, device session settings and signature.</summary>");
-        w.WriteLine($"public static {Runtime}EdgeModelInfo ModelInfo {{ get; }} = new {Runtime}EdgeModelInfo(");
+        w.WriteLine($"public static {Runtime}EdgeModelInfo {M.ModelInfo} {{ get; }} = new {Runtime}EdgeModelInfo(");
         w.Indent();
         w.WriteLine($"className: {Literal(model.ClassName)},");
         w.WriteLine("modelFileName: ModelFileName,");
@@ -126,9 +128,9 @@ internal static class ModelEmitter
     private static void WriteConstructionAndFactories(SourceWriter w, ModelSpec model)
     {
         var c = model.ClassName;
-        w.WriteLine($"private readonly {Runtime}EdgeModelSession _session;");
-        for (var i = 0; i < model.Inputs.Count; i++) w.WriteLine($"private readonly {model.Inputs[i].ElementType.CSharpType}[] _input{i};");
-        for (var i = 0; i < model.Outputs.Count; i++) w.WriteLine($"private readonly {model.Outputs[i].ElementType.CSharpType}[] _output{i};");
+        w.WriteLine($"private readonly {Runtime}EdgeModelSession {M.SessionField};");
+        for (var i = 0; i < model.Inputs.Count; i++) w.WriteLine($"private readonly {model.Inputs[i].ElementType.CSharpType}[] {M.InputFieldPrefix}{i};");
+        for (var i = 0; i < model.Outputs.Count; i++) w.WriteLine($"private readonly {model.Outputs[i].ElementType.CSharpType}[] {M.OutputFieldPrefix}{i};");
         w.WriteLine();
         w.OpenBlock($"private {c}({Runtime}EdgeModelSession session)");
         w.WriteLine("_session = session;");
@@ -151,7 +153,7 @@ internal static class ModelEmitter
             ("global::System.IO.Stream modelStream", "modelStream", "The model's bytes; they must match <see cref=\"ModelSha256\"/>."),
             $"{Runtime}EdgeModelSession.Load(ModelInfo, modelStream, options)");
 
-        w.OpenBlock($"private static {c} Wrap({Runtime}EdgeModelSession session)");
+        w.OpenBlock($"private static {c} {M.Wrap}({Runtime}EdgeModelSession session)");
         w.OpenBlock("try");
         w.WriteLine($"return new {c}(session);");
         w.CloseBlock();
@@ -163,13 +165,13 @@ internal static class ModelEmitter
         w.WriteLine();
 
         w.WriteLine("/// <summary>The model's inputs: spans over the pinned buffers bound to the session. Write them before <see cref=\"Run()\"/>.</summary>");
-        w.WriteLine("public InputTensors Inputs { get; }");
+        w.WriteLine($"public {M.InputTensors} {M.Inputs} {{ get; }}");
         w.WriteLine();
         w.WriteLine("/// <summary>The model's outputs: spans over the pinned buffers the session writes. Valid until the next run.</summary>");
-        w.WriteLine("public OutputTensors Outputs { get; }");
+        w.WriteLine($"public {M.OutputTensors} {M.Outputs} {{ get; }}");
         w.WriteLine();
         w.WriteLine("/// <summary>The bound session underneath, for its ONNX Runtime session and execution providers.</summary>");
-        w.WriteLine($"public {Runtime}EdgeModelSession Session => _session;");
+        w.WriteLine($"public {Runtime}EdgeModelSession {M.Session} => _session;");
         w.WriteLine();
     }
 
@@ -183,7 +185,7 @@ internal static class ModelEmitter
         w.WriteLine("/// <exception cref=\"global::System.IO.FileNotFoundException\">The model file or resource is missing.</exception>");
         w.WriteLine("/// <exception cref=\"global::System.InvalidOperationException\">The model's inputs or outputs differ from this wrapper's.</exception>");
         var parameters = source is { } p ? p.Declaration + ", " : "";
-        w.WriteLine($"public static {className} Create({parameters}{Runtime}EdgeSessionOptions? options = null) => Wrap({load});");
+        w.WriteLine($"public static {className} {M.Create}({parameters}{Runtime}EdgeSessionOptions? options = null) => Wrap({load});");
         w.WriteLine();
     }
 
@@ -193,7 +195,7 @@ internal static class ModelEmitter
         w.WriteLine("/// Runs the model on <see cref=\"Inputs\"/>, writing <see cref=\"Outputs\"/>: no allocations, no name lookups, no copies.");
         w.WriteLine("/// </summary>");
         w.WriteLine("/// <exception cref=\"global::System.ObjectDisposedException\">The wrapper was disposed.</exception>");
-        w.WriteLine("public void Run() => _session.Run();");
+        w.WriteLine($"public void {M.Run}() => _session.Run();");
         w.WriteLine();
 
         // The copying convenience overload. With no inputs it would have no input parameters but still the outputs, so it
@@ -204,7 +206,7 @@ internal static class ModelEmitter
         w.WriteLine("/// <exception cref=\"global::System.ArgumentException\">A span's length differs from its tensor's element count.</exception>");
         var parameters = model.Inputs.Select(t => $"global::System.ReadOnlySpan<{t.ElementType.CSharpType}> {t.ParameterName}")
             .Concat(model.Outputs.Select(t => $"global::System.Span<{t.ElementType.CSharpType}> {t.ParameterName}"));
-        w.OpenBlock($"public void Run({string.Join(", ", parameters)})");
+        w.OpenBlock($"public void {M.Run}({string.Join(", ", parameters)})");
         foreach (var t in model.Inputs) w.WriteLine($"{Runtime}EdgeModelSession.CheckLength({t.ParameterName}.Length, InputTensors.{t.PropertyName}Length, nameof({t.ParameterName}));");
         foreach (var t in model.Outputs) w.WriteLine($"{Runtime}EdgeModelSession.CheckLength({t.ParameterName}.Length, OutputTensors.{t.PropertyName}Length, nameof({t.ParameterName}));");
         for (var i = 0; i < model.Inputs.Count; i++) w.WriteLine($"{model.Inputs[i].ParameterName}.CopyTo(_input{i});");
@@ -229,7 +231,7 @@ internal static class ModelEmitter
         w.WriteLine("/// <exception cref=\"global::System.ArgumentException\">A shape's rank, a fixed dim or an element count does not fit.</exception>");
         var dynamicParameters = model.Inputs.Select(t =>
             $"global::System.ReadOnlySpan<{t.ElementType.CSharpType}> {t.ParameterName}, global::System.ReadOnlySpan<long> {t.ParameterName}Shape");
-        w.OpenBlock($"public DynamicOutputs RunDynamic({string.Join(", ", dynamicParameters)})");
+        w.OpenBlock($"public {M.DynamicOutputs} {M.RunDynamic}({string.Join(", ", dynamicParameters)})");
         // Locals carry an underscore so they cannot collide with parameters, whose names are alphanumeric.
         w.WriteLine("using var run_ = _session.BeginDynamicRun();");
         for (var i = 0; i < model.Inputs.Count; i++)
@@ -245,13 +247,13 @@ internal static class ModelEmitter
         w.WriteLine();
 
         w.WriteLine("/// <summary>Releases the ONNX Runtime session and the native tensor wrappers.</summary>");
-        w.WriteLine("public void Dispose() => _session.Dispose();");
+        w.WriteLine($"public void {M.Dispose}() => _session.Dispose();");
         w.WriteLine();
     }
 
     private static void WriteTensorClass(SourceWriter w, ModelSpec model, IReadOnlyList<TensorSpec> tensors, bool isInput)
     {
-        var className = isInput ? "InputTensors" : "OutputTensors";
+        var className = isInput ? M.InputTensors : M.OutputTensors;
         var kind = isInput ? "Input" : "Output";
         w.WriteLine($"/// <summary>The {kind.ToLowerInvariant()}s of <see cref=\"{model.ClassName}\"/>: one span per tensor over its pinned buffer, plus its name, shape and length.</summary>");
         w.OpenBlock($"public sealed class {className}");
@@ -290,7 +292,7 @@ internal static class ModelEmitter
     private static void WriteDynamicOutputsClass(SourceWriter w, ModelSpec model)
     {
         w.WriteLine("/// <summary>The outputs of one <see cref=\"RunDynamic\"/> call: new arrays with the shapes the model produced.</summary>");
-        w.OpenBlock("public sealed class DynamicOutputs");
+        w.OpenBlock($"public sealed class {M.DynamicOutputs}");
         var parameters = model.Outputs.Select(t => $"{t.ElementType.CSharpType}[] {t.ParameterName}, long[] {t.ParameterName}Shape");
         w.OpenBlock($"internal DynamicOutputs({string.Join(", ", parameters)})");
         foreach (var t in model.Outputs)

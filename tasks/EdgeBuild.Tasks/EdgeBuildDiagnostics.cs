@@ -1,5 +1,3 @@
-using System;
-
 namespace EdgeBuild.Tasks;
 
 /// <summary>
@@ -20,12 +18,4 @@ internal static class EdgeBuildDiagnostics
     public const string ToolFailed = "EDGE0410";
     public const string OnnxRuntimeNotRestored = "EDGE0411";
     public const string OutputMissing = "EDGE0412";
-
-    /// <summary>The precisions the CLI understands (DESIGN.md); anything else is caught before the tool starts.</summary>
-    public static readonly string[] Precisions = ["auto", "int8", "uint8", "fp16", "int4", "none"];
-
-    public static string PrecisionList => string.Join(", ", Precisions);
-
-    public static bool IsKnownPrecision(string value) =>
-        Array.Exists(Precisions, p => string.Equals(p, value, StringComparison.OrdinalIgnoreCase));
 }

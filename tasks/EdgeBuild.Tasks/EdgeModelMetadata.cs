@@ -35,4 +35,13 @@ internal static class EdgeModelMetadata
     public const string Inputs = "EdgeBuildInputs";
     public const string OutputFileName = "OutputFileName";
     public const string ResourceName = "ResourceName";
+
+    /// <summary>
+    /// Computed metadata left out of the options stamp: where outputs go (their file names are stamped through
+    /// ClassName and OutputFileName) and the Inputs list (its files are stamped as lists of their own).
+    /// </summary>
+    public static readonly System.Collections.Generic.HashSet<string> NotStamped = new(System.StringComparer.OrdinalIgnoreCase)
+    {
+        OptimizedModel, Manifest, Report, ReportHtml, OptionsStamp, Inputs,
+    };
 }

@@ -1,7 +1,10 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Build.Framework;
 
 namespace EdgeBuild.Tasks;
 
@@ -12,6 +15,29 @@ namespace EdgeBuild.Tasks;
 /// </summary>
 internal static class OptionsStamp
 {
+    /// <summary>
+    /// Every custom metadata of the resolved item (what the user declared and what ResolveEdgeModels computed, i.e.
+    /// all the tool is started with), minus <see cref="EdgeModelMetadata.NotStamped"/>, plus the tool's identity and
+    /// the data file lists (adding a sample re-runs calibration even if its timestamp is old). Derived, not listed:
+    /// metadata added later is stamped without anyone remembering to add it here.
+    /// </summary>
+    public static string Content(ITaskItem item, string toolIdentity, IReadOnlyList<string> externalData, IReadOnlyList<string> calibration, IReadOnlyList<string> validation)
+    {
+        var sb = new StringBuilder();
+        void Line(string key, string value) => sb.Append(key).Append('=').Append(value.Replace('\n', ' ')).Append('\n');
+        Line("tool", toolIdentity);
+        var metadata = item.CloneCustomMetadata();
+        foreach (var name in metadata.Keys.Cast<string>().OrderBy(n => n, StringComparer.Ordinal))
+        {
+            if (!EdgeModelMetadata.NotStamped.Contains(name)) Line(name, (string)metadata[name]!);
+        }
+
+        foreach (var f in externalData) Line("externalData", f);
+        foreach (var f in calibration) Line("calibrationFile", f);
+        foreach (var f in validation) Line("validationFile", f);
+        return sb.ToString();
+    }
+
     /// <summary>Writes <paramref name="content"/> (prefixed by its SHA-256) unless the file already holds it; returns whether it wrote.</summary>
     public static bool WriteIfChanged(string path, string content)
     {

@@ -77,17 +77,24 @@ public sealed class ResolveEdgeModels : Task
 
         var precision = Meta(model, EdgeModelMetadata.Precision).ToLowerInvariant();
         if (precision.Length == 0) precision = "auto";
-        if (!EdgeBuildDiagnostics.IsKnownPrecision(precision))
-            Error(EdgeBuildDiagnostics.BadPrecision, $"EdgeModel '{spec}' has Precision=\"{Meta(model, EdgeModelMetadata.Precision)}\", which is not one of {EdgeBuildDiagnostics.PrecisionList}. Use one of those values");
+        if (!Precisions.IsKnown(precision))
+            Error(EdgeBuildDiagnostics.BadPrecision, $"EdgeModel '{spec}' has Precision=\"{Meta(model, EdgeModelMetadata.Precision)}\", which is not one of {Precisions.List}. Use one of those values");
 
         var className = Meta(model, EdgeModelMetadata.ClassName);
-        if (className.Length == 0) className = PascalCase.ClassNameForFile(Path.GetFileNameWithoutExtension(spec));
-        else if (!Identifiers.IsIdentifier(className))
-            BadValue(spec, EdgeModelMetadata.ClassName, className, "a C# identifier such as TextDetector");
+        if (className.Length == 0)
+        {
+            className = PascalCase.ClassNameForFile(Path.GetFileNameWithoutExtension(spec));
+            if (CSharpNames.ClassNameProblem(className) is { } problem)
+                Error(EdgeBuildDiagnostics.BadMetadataValue, $"EdgeModel '{spec}' gets the class name '{className}' from its file name, which {problem}. Set ClassName=\"...\" on the item");
+        }
+        else if (CSharpNames.ClassNameProblem(className) is { } problem)
+        {
+            Error(EdgeBuildDiagnostics.BadMetadataValue, $"EdgeModel '{spec}' has ClassName=\"{className}\", which {problem}");
+        }
 
         var ns = Meta(model, EdgeModelMetadata.Namespace);
         if (ns.Length == 0) ns = RootNamespace.Length > 0 ? RootNamespace : "EdgeModels";
-        else if (!Identifiers.IsNamespace(ns))
+        else if (!CSharpNames.IsNamespace(ns))
             BadValue(spec, EdgeModelMetadata.Namespace, ns, "a C# namespace such as MyApp.Models");
 
         var dims = Meta(model, EdgeModelMetadata.Dims);
@@ -160,30 +167,8 @@ public sealed class ResolveEdgeModels : Task
         inputs.Add(stamp);
         Set(item, EdgeModelMetadata.Inputs, string.Join(";", inputs.Distinct(StringComparer.Ordinal)));
 
-        OptionsStamp.WriteIfChanged(stamp, StampContent(item, externalData, calibration, validation));
+        OptionsStamp.WriteIfChanged(stamp, OptionsStamp.Content(item, ToolIdentity(), externalData, calibration, validation));
         return item;
-    }
-
-    /// <summary>Every option that changes the tool's output, plus the data file lists (adding a sample re-runs calibration even if its timestamp is old).</summary>
-    private string StampContent(ITaskItem item, IReadOnlyList<string> externalData, IReadOnlyList<string> calibration, IReadOnlyList<string> validation)
-    {
-        var sb = new StringBuilder();
-        void Line(string key, string value) => sb.Append(key).Append('=').Append(value).Append('\n');
-        Line("tool", ToolIdentity());
-        foreach (var name in new[]
-                 {
-                     EdgeModelMetadata.SourcePath, EdgeModelMetadata.Target, EdgeModelMetadata.Precision, EdgeModelMetadata.ClassName,
-                     EdgeModelMetadata.Namespace, EdgeModelMetadata.Dims, EdgeModelMetadata.CalibrationData, EdgeModelMetadata.ValidationData,
-                     EdgeModelMetadata.Preprocess, EdgeModelMetadata.MinSqnrDb, EdgeModelMetadata.Accuracy, EdgeModelMetadata.FallbackSeconds, EdgeModelMetadata.ExcludeNodes, EdgeModelMetadata.Embed, EdgeModelMetadata.ProfilePath,
-                 })
-        {
-            Line(name, item.GetMetadata(name));
-        }
-
-        foreach (var f in externalData) Line("externalData", f);
-        foreach (var f in calibration) Line("calibrationFile", f);
-        foreach (var f in validation) Line("validationFile", f);
-        return sb.ToString();
     }
 
     private string? _toolIdentity;

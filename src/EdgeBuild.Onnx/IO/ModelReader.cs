@@ -129,6 +129,9 @@ internal static class ModelReader
                 "Keep external data files in the model's folder, referenced by a relative path", e);
         }
 
+        var dataProblem = ModelValidator.FindDataProblem(model);
+        if (dataProblem is not null) throw Invalid(path, dataProblem, "Re-export the model; its tensor data does not match its shape (python -m onnx.checker names the tensor)");
+
         return new LoadedModel(model, path, bytes.Length, external.Files);
     }
 

@@ -4,7 +4,7 @@ using EdgeBuild.Onnx.Protos;
 namespace EdgeBuild.Optimization.Quantization;
 
 /// <summary>
-/// Rewrites DequantizeLinear(int8 weight, scale) as Mul(Cast(weight, float), scale) where only float ops read it (the
+/// Rewrites DequantizeLinear(int8 weight, scale) as Mul(Cast(weight, float), scale) (<see cref="CastMulWeight"/>) where only float ops read it (the
 /// accuracy fallback's nodes computed in float on int8 weights). The same int8 bytes plus a node, bit-identical weight
 /// values (DequantizeLinear with zero point 0 is float(q)·scale, one IEEE multiply, as Cast then Mul), but ONNX Runtime
 /// constant-folds Cast and Mul at load while its constant folding skips DequantizeLinear (to keep QDQ groups for fusion):
@@ -31,8 +31,7 @@ internal static class FloatOpWeightsAsCastMul
             var index = graph.IndexOf(dq);
             var (quantized, oldScale, output) = (dq.Input[0], dq.Input[1], dq.Output[0]);
             graph.RemoveNode(dq);
-            graph.InsertNode(index, new NodeProto { OpType = "Cast", Input = { quantized }, Output = { cast }, Attribute = { Attributes.Int("to", DType.Float) } });
-            graph.InsertNode(index + 1, new NodeProto { OpType = "Mul", Input = { cast, scaleName }, Output = { output } });
+            CastMulWeight.Insert(graph, index, quantized, scaleName, cast, output);
             if (oldScale != scaleName && graph.Consumers(oldScale).Count == 0 && !graph.IsGraphOutput(oldScale)) graph.RemoveInitializer(oldScale);
             rewritten++;
         }
@@ -54,7 +53,7 @@ internal static class FloatOpWeightsAsCastMul
         if (axis < 0) axis += weight.Dims.Count;
         if (axis < 0 || axis >= weight.Dims.Count || weight.Dims[axis] != scale.Dims[0]) return null;
         if (axis == weight.Dims.Count - 1) return dq.Input[1]; // trailing axis: [C] already broadcasts
-        var dims = weight.Dims.Select((_, d) => d == axis ? scale.Dims[0] : 1L).ToArray();
+        var dims = CastMulWeight.BroadcastDims(weight.Dims, [axis]);
         var name = graph.UniqueName(dq.Input[1] + "_b");
         graph.AddInitializer(Tensors.FromFloats(name, Tensors.ToFloatArray(scale), dims));
         return name;

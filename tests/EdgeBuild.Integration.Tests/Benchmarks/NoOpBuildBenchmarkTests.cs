@@ -1,3 +1,4 @@
+using EdgeBuild.Tests.Shared;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using EdgeBuild.Integration.Tests.Infrastructure;
@@ -18,15 +19,9 @@ public sealed partial class NoOpBuildBenchmarkTests(PackageFeedFixture feed, ITe
 {
     private const double Budget = 1.15;
 
-    [Fact]
+    [OptInFact("EDGEBUILD_BENCH_NOOP", "no-op build benchmark; or run scripts/bench-noop-build.sh")]
     public void No_op_build_with_an_EdgeModel_costs_at_most_1_15x_the_same_build_without_it()
     {
-        if (Environment.GetEnvironmentVariable("EDGEBUILD_BENCH_NOOP") != "1")
-        {
-            output.WriteLine("skipped: set EDGEBUILD_BENCH_NOOP=1 (or run scripts/bench-noop-build.sh)");
-            return;
-        }
-
         var pairs = int.Parse(Environment.GetEnvironmentVariable("EDGEBUILD_BENCH_PAIRS") ?? "7", CultureInfo.InvariantCulture);
         var parent = Path.Combine(feed.Work, "bench-noop");
         var with = new ConsumerProject(feed, "WithModel", Path.Combine(parent, "with"));

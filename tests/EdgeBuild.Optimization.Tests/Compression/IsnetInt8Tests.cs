@@ -31,15 +31,9 @@ public sealed class IsnetInt8Tests(ITestOutputHelper output)
         return path;
     }
 
-    [Fact]
+    [OptInFact(OptInVariable, "ISNet at 1024x1024, ~5 min; needs scripts/fetch-assets.sh --with-isnet")]
     public void Static_int8_meets_30_dB_on_held_out_photos_at_a_quarter_of_the_size()
     {
-        if (Environment.GetEnvironmentVariable(OptInVariable) != "1")
-        {
-            output.WriteLine($"skipped: set {OptInVariable}=1 (and run scripts/fetch-assets.sh --with-isnet) to quantize ISNet at 1024×1024");
-            return;
-        }
-
         using var dir = new TempDir();
         var result = ModelOptimizer.Optimize(new OptimizeRequest
         {

@@ -39,7 +39,7 @@ internal static class SpeechEmbeddingSamples
     }
 
     /// <summary>The samples of a mono 16-bit PCM WAV file, at int16 scale (openWakeWord feeds the model int16 values).</summary>
-    private static float[] ReadPcm16(string path)
+    internal static float[] ReadPcm16(string path)
     {
         var bytes = File.ReadAllBytes(path);
         for (var at = 12; at + 8 <= bytes.Length;)
@@ -59,7 +59,7 @@ internal static class SpeechEmbeddingSamples
         throw new InvalidDataException($"{path}: no data chunk");
     }
 
-    private static float[] Decimate3(float[] x)
+    internal static float[] Decimate3(float[] x)
     {
         var y = new float[x.Length / 3];
         for (var i = 0; i < y.Length; i++) y[i] = (x[3 * i] + x[3 * i + 1] + x[3 * i + 2]) / 3f;

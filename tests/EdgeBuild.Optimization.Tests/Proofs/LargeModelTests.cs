@@ -1,3 +1,4 @@
+using EdgeBuild.Tests.Shared;
 using System.Runtime.InteropServices;
 using EdgeBuild.Onnx;
 using EdgeBuild.Onnx.Graph;
@@ -18,15 +19,9 @@ public sealed class LargeModelTests(ITestOutputHelper output)
 {
     public const string OptInVariable = "EDGEBUILD_LARGE_MODEL_TESTS";
 
-    [Fact]
+    [OptInFact(OptInVariable, "optimizes a 2.1 GB model, ~8 GB of memory")]
     public void A_model_over_2_gb_is_optimized_at_precision_none_into_external_data()
     {
-        if (Environment.GetEnvironmentVariable(OptInVariable) != "1")
-        {
-            output.WriteLine($"skipped: set {OptInVariable}=1 to optimize a 2.1 GB model");
-            return;
-        }
-
         using var dir = new TempDir();
         var source = dir.File("large.onnx");
         ModelFile.Save(TwoGigabyteModel(), source);
