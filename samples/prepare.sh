@@ -15,12 +15,14 @@ bash "$repo/scripts/fetch-assets.sh" >&2
 bash "$repo/scripts/ppocr-image-split.sh" "$(bash "$repo/scripts/fetch-assets.sh" --print)/ppocr-split" >&2
 
 echo "prepare: packing EdgeBuild into artifacts/packages" >&2
-bash "$repo/scripts/pack.sh" >&2
+# The MSBuild package only: the sample does not need the EdgeBuild.Tool package scripts/pack.sh also packs.
+dotnet pack "$repo/nuget/EdgeBuild/EdgeBuild.csproj" -c Release -nologo >&2
 
 # NuGet never re-extracts a version it already has in its global packages folder, so a package repacked from
 # changed sources under the same version would be ignored. Drop the cached copy when its hash differs; the
 # scripts then build with --force so restore extracts the new one even when the project itself is unchanged.
-package="$(ls "$repo"/artifacts/packages/EdgeBuild.*.nupkg | grep -v '\.symbols\.' | sort -V | tail -1)"
+# EdgeBuild.<version>.nupkg only: EdgeBuild.Tool.<version>.nupkg and the .snupkg symbols sit beside it.
+package="$(ls "$repo"/artifacts/packages/EdgeBuild.[0-9]*.nupkg | sort -V | tail -1)"
 version="$(basename "$package" .nupkg)"; version="${version#EdgeBuild.}"
 cache="$(dotnet nuget locals global-packages --list | sed 's/^global-packages: //')edgebuild/$version"
 if [ -d "$cache" ] && [ "$(cat "$cache"/*.nupkg.sha512 2>/dev/null)" != "$(openssl dgst -sha512 -binary "$package" | base64 -w0)" ]; then

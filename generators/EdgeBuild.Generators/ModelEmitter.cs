@@ -173,6 +173,12 @@ internal static class ModelEmitter
         w.WriteLine("/// <summary>The bound session underneath, for its ONNX Runtime session and execution providers.</summary>");
         w.WriteLine($"public {Runtime}EdgeModelSession {M.Session} => _session;");
         w.WriteLine();
+        w.WriteLine("/// <summary>");
+        w.WriteLine("/// The settings this instance runs with: the device profile's, the application's overrides, the profile's threads");
+        w.WriteLine("/// fitted to the cores this process may use. Also logged once by <c>Create</c>.");
+        w.WriteLine("/// </summary>");
+        w.WriteLine($"public {Runtime}EdgeEffectiveSessionSettings {M.EffectiveSettings} => {M.SessionField}.EffectiveSettings;");
+        w.WriteLine();
     }
 
     private static void WriteFactory(SourceWriter w, string className, string summary, (string Declaration, string Name, string Doc)? source, string load)
@@ -193,6 +199,7 @@ internal static class ModelEmitter
     {
         w.WriteLine("/// <summary>");
         w.WriteLine("/// Runs the model on <see cref=\"Inputs\"/>, writing <see cref=\"Outputs\"/>: no allocations, no name lookups, no copies.");
+        w.WriteLine("/// Reports its duration on the <c>EdgeBuild.Runtime</c> meter while a listener is attached.");
         w.WriteLine("/// </summary>");
         w.WriteLine("/// <exception cref=\"global::System.ObjectDisposedException\">The wrapper was disposed.</exception>");
         w.WriteLine($"public void {M.Run}() => _session.Run();");

@@ -32,9 +32,11 @@ using var detector = options.ModelPath is null
 int height = (int)TextDetector.InputTensors.XShape[2], width = (int)TextDetector.InputTensors.XShape[3];
 float scale = DetectorInput.Letterbox(image, detector.Inputs.X, height, width);
 
-// The first run pays for ONNX Runtime's one-time setup; time the ones after it.
+// The first run pays for ONNX Runtime's one-time setup; time the ones after it, with a Stopwatch and with the
+// runtime's own measurements (its EdgeBuild.Runtime meter, what dotnet-counters shows): both should agree.
 detector.Run();
 var times = new List<double>();
+using var runDurations = new RunDurations();
 for (int i = 0; i < options.Runs; i++)
 {
     long start = Stopwatch.GetTimestamp();
@@ -46,6 +48,7 @@ ReadOnlySpan<float> map = detector.Outputs.Sigmoid0Tmp0;
 var boxes = TextBoxes.Find(map, height, width, scale, image.Width, image.Height);
 
 double latencyMs = times.Order().ElementAt(times.Count / 2);
+double? runtimeLatencyMs = runDurations.Milliseconds.Count == 0 ? null : runDurations.Milliseconds.Order().ElementAt(runDurations.Milliseconds.Count / 2);
 long modelBytes = new FileInfo(options.ModelPath ?? Path.Combine(AppContext.BaseDirectory, TextDetector.ModelFileName)).Length;
 if (options.DumpMapPath is { } dumpPath) File.WriteAllBytes(dumpPath, MemoryMarshal.AsBytes(map).ToArray());
 if (options.OutPath is { } outPath) BoxDrawing.SavePng(image, boxes, outPath);
@@ -58,6 +61,7 @@ if (options.Json)
         width = image.Width,
         height = image.Height,
         latencyMs,
+        runtimeLatencyMs,
         modelBytes,
         model = options.ModelPath ?? TextDetector.ModelFileName,
         precision = options.ModelPath is null ? TextDetector.ModelInfo.Precision : null, // what the build made; unknown for --model
@@ -72,7 +76,9 @@ foreach (var box in boxes)
     Console.WriteLine($"  {string.Join(" ", box.Corners.Select(c => $"({c.X},{c.Y})"))}  score {box.Score:F2}");
 }
 
-Console.WriteLine($"latency: {latencyMs:F1} ms (median of {options.Runs} runs on this machine, {Environment.ProcessorCount} cores)");
+Console.WriteLine($"latency: {latencyMs:F1} ms (median of {options.Runs} runs on this machine, {Environment.ProcessorCount} cores; " +
+                  $"the runtime's {EdgeRuntimeTelemetry.RunDuration}: {(runtimeLatencyMs is { } ms ? $"{ms:F1} ms" : "off")})");
+Console.WriteLine($"session: {detector.EffectiveSettings}");
 Console.WriteLine(options.ModelPath is null
     ? $"model: {TextDetector.ModelFileName}, {TextDetector.ModelInfo.Precision} for {TextDetector.ModelInfo.Target}, {modelBytes / 1024.0 / 1024.0:F2} MB"
     : $"model: {options.ModelPath}, {modelBytes / 1024.0 / 1024.0:F2} MB");

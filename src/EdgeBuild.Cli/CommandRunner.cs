@@ -1,6 +1,12 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+
 namespace EdgeBuild.Cli;
 
-/// <summary>Dispatches `edgebuild VERB ...` to the registered command and maps failures to exit codes.</summary>
+/// <summary>
+/// `edgebuild VERB ...` on System.CommandLine: parses against the verbs' declarations, turns a usage error into one
+/// canonical EDGE0002 line (exit 2) and any failure that escapes a command into a diagnostic, never a stack trace.
+/// </summary>
 public static class CommandRunner
 {
     /// <summary>Every verb, in the order `--help` lists them. Add a command here and nowhere else.</summary>
@@ -13,55 +19,55 @@ public static class CommandRunner
         new Commands.BenchCommand(),
     ];
 
-    /// <summary>Flags (options without a value) understood by any command.</summary>
-    private static readonly HashSet<string> FlagNames = ["json", "help", "explain", "force", "verbose", "embed", "op-profile", "fail-on-budget", "dynamic"];
+    /// <summary>
+    /// No response files: a model path may start with '@' and must stay a path. Parsing is otherwise System.CommandLine's
+    /// (`--name value`, `--name=value`, `--name:value`, `--` ends the options).
+    /// </summary>
+    private static readonly ParserConfiguration Parsing = new() { ResponseFileTokenReplacer = null };
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, new CliConsole(stdout, stderr));
+
+    public static int Run(string[] args, CliConsole console)
     {
-        if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
-        {
-            PrintHelp(stdout);
-            return args.Length == 0 ? ExitCodes.BadInput : ExitCodes.Ok;
-        }
-
-        var command = Commands.FirstOrDefault(c => c.Name == args[0]);
-        if (command is null)
-        {
-            stderr.WriteLine($"edgebuild: error EDGE0002: unknown command '{args[0]}'. Known commands: {string.Join(", ", Commands.Select(c => c.Name))}.");
-            return ExitCodes.BadInput;
-        }
-
+        ParseResult? parsed = null;
         try
         {
-            var parsed = new CommandArguments(args.Skip(1), FlagNames);
-            if (parsed.Flag("help"))
+            parsed = CreateRoot(console).Parse(args, Parsing);
+            if (UsageErrors.Find(parsed, args) is { } usageError)
             {
-                stdout.WriteLine(command.Usage);
-                return ExitCodes.Ok;
+                console.Stderr.WriteLine(usageError);
+                return ExitCodes.BadInput;
             }
 
-            return command.Run(parsed, stdout, stderr);
-        }
-        catch (UsageException e)
-        {
-            stderr.WriteLine($"edgebuild {command.Name}: error EDGE0002: {e.Message}.");
-            stderr.WriteLine(command.Usage);
-            return ExitCodes.BadInput;
+            return parsed.Invoke(new InvocationConfiguration
+            {
+                Output = console.Stdout,
+                Error = console.Stderr,
+                // Failures are ours to map (below); Ctrl+C keeps the runtime's default (the process ends at once).
+                EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = null,
+            });
         }
         catch (Exception e)
         {
-            // Commands map their own failures; this catches what slipped through (inspect, profiles, argument parsing).
-            var subject = args.Skip(1).FirstOrDefault(a => !a.StartsWith('-') && File.Exists(a)) ?? $"edgebuild {command.Name}";
-            return UnexpectedError.Report(subject, e, stderr);
+            // Commands map their own failures; this catches what slipped through.
+            var subject = args.Skip(1).FirstOrDefault(a => !a.StartsWith('-') && File.Exists(a)) ?? (parsed is null ? "edgebuild" : UsageErrors.CommandPath(parsed.CommandResult.Command));
+            return UnexpectedError.Report(subject, e, console.Stderr);
         }
     }
 
-    private static void PrintHelp(TextWriter stdout)
+    /// <summary>
+    /// A plain command named `edgebuild` rather than System.CommandLine's RootCommand, whose name is the host
+    /// executable's (`dotnet`, `testhost`) and would show up in every usage line.
+    /// </summary>
+    internal static Command CreateRoot(CliConsole console)
     {
-        stdout.WriteLine("edgebuild — optimize ONNX models for edge devices at build time");
-        stdout.WriteLine();
-        foreach (var c in Commands) stdout.WriteLine($"  {c.Name,-10} {c.Summary}");
-        stdout.WriteLine();
-        stdout.WriteLine("Run `edgebuild COMMAND --help` for a command's options. Exit codes: 0 ok, 1 failed check, 2 bad input or usage.");
+        var root = new Command("edgebuild", "Optimize ONNX models for edge devices at build time. Exit codes: 0 ok, 1 failed check, 2 bad input or usage.")
+        {
+            new HelpOption(),
+            new VersionOption(),
+        };
+        foreach (var command in Commands) root.Subcommands.Add(command.Create(console));
+        return root;
     }
 }

@@ -1,3 +1,5 @@
+using System.CommandLine;
+
 namespace EdgeBuild.Cli;
 
 /// <summary>One `edgebuild` verb. Commands are listed in <see cref="CommandRunner"/>.</summary>
@@ -5,11 +7,9 @@ public interface ICommand
 {
     string Name { get; }
 
-    /// <summary>One line for `edgebuild --help`.</summary>
-    string Summary { get; }
-
-    /// <summary>Full usage text printed for `edgebuild NAME --help` and after a usage error.</summary>
-    string Usage { get; }
-
-    int Run(CommandArguments args, TextWriter stdout, TextWriter stderr);
+    /// <summary>
+    /// The verb as System.CommandLine sees it: its arguments and options declared once, from which parsing, `--help`
+    /// and "did you mean" suggestions are all derived, and its action writing to <paramref name="console"/>.
+    /// </summary>
+    Command Create(CliConsole console);
 }

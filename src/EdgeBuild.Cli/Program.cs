@@ -1,3 +1,3 @@
 using EdgeBuild.Cli;
 
-return CommandRunner.Run(args, Console.Out, Console.Error);
+return CommandRunner.Run(args, new CliConsole(Console.Out, Console.Error, StderrIsTerminal: !Console.IsErrorRedirected, ShowProgress: true));

@@ -18,7 +18,7 @@ public static class ModelFiles
     public static (ModelProto Model, long Bytes) LoadWithSize(string path)
     {
         if (!File.Exists(path))
-            throw new OptimizationInputException("EDGE0101", path, "the model file does not exist", "Check the path");
+            throw new OptimizationInputException(DiagnosticCodes.InvalidModel, path, "the model file does not exist", "Check the path");
         LoadedModel loaded;
         try
         {
@@ -27,7 +27,7 @@ public static class ModelFiles
         }
         catch (ModelFormatException e)
         {
-            var code = e.Kind == ModelProblemKind.ExternalData ? "EDGE0102" : "EDGE0101";
+            var code = e.Kind == ModelProblemKind.ExternalData ? DiagnosticCodes.ExternalData : DiagnosticCodes.InvalidModel;
             throw new OptimizationInputException(code, e.FilePath, e.Problem, e.Fix, e);
         }
 

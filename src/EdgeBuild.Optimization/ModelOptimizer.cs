@@ -43,8 +43,7 @@ public static class ModelOptimizer
             QuantizedNodes = quantizedNodes.Count,
             Accuracy = state.Accuracy.Select(a => new OutputAccuracy(a.Name, a.SqnrDb, a.WorstSampleSqnrDb, a.MaxAbsError, a.Cosine, a.Top1Agreement)
             {
-                Metrics = (state.AccuracyBudget?.Results(a) ?? []).Select(m => new OutputMetric(m.Requirement.Metric(), double.IsFinite(m.Value) ? m.Value : null, m.Measured,
-                    (m.Requirement.Info.HigherIsBetter ? ">= " : "<= ") + AccuracyMetrics.FormatValue(m.Requirement.Kind, m.Requirement.Threshold), m.Holds)).ToList(),
+                Metrics = (state.AccuracyBudget?.Results(a) ?? []).Select(m => new OutputMetric(m.Requirement.Metric(), double.IsFinite(m.Value) ? m.Value : null, m.Measured, m.Budget, m.Holds)).ToList(),
             }).ToList(),
             ManifestPath = request.ManifestPath,
             BudgetFindings = state.Budget!.Findings,

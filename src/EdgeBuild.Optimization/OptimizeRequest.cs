@@ -32,8 +32,11 @@ public sealed record OptimizeRequest
     /// </summary>
     public string? Accuracy { get; init; }
 
-    /// <summary>Wall-clock seconds the accuracy fallback may spend on attempts (null: the profile's, else the default).</summary>
-    public double? FallbackTimeBudgetSeconds { get; init; }
+    /// <summary>
+    /// Cap on the accuracy fallback's attempts (one quantization + verification each); null: the profile's
+    /// <c>precision.fallbackAttempts</c>. A count, not a time: the same inputs give the same model on any machine.
+    /// </summary>
+    public int? FallbackAttempts { get; init; }
 
     public string? ManifestPath { get; init; }
     public string? ClassName { get; init; }

@@ -29,7 +29,7 @@ internal static class OptimizedModelWriter
         }
 
         if (request.Embed)
-            throw new OptimizationInputException("EDGE0002", request.OutputPath, "a model with external data cannot be embedded as a resource",
+            throw new OptimizationInputException(DiagnosticCodes.Usage, request.OutputPath, "a model with external data cannot be embedded as a resource",
                 "Drop Embed (the model is copied next to the app with its .data file)");
 
         // ORT reads external data relative to the model file, so this check runs on the written files; ModelFile.Save

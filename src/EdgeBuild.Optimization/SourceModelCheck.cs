@@ -15,7 +15,7 @@ internal static partial class SourceModelCheck
     {
         // ORT accepts a graph without outputs, but dead-code elimination then leaves nothing it will load.
         if (model.Graph.Output.Count == 0)
-            throw new OptimizationInputException("EDGE0101", path, "the graph declares no outputs", "Re-export the model with its outputs");
+            throw new OptimizationInputException(DiagnosticCodes.InvalidModel, path, "the graph declares no outputs", "Re-export the model with its outputs");
         try
         {
             // Fatal only: ORT's own warnings and errors go to the process's stderr, which must hold nothing but our one diagnostic line.
@@ -29,7 +29,7 @@ internal static partial class SourceModelCheck
         }
         catch (OnnxRuntimeException e)
         {
-            throw new OptimizationInputException("EDGE0101", path, $"ONNX Runtime cannot load the model ({OneLine(e.Message)})",
+            throw new OptimizationInputException(DiagnosticCodes.InvalidModel, path, $"ONNX Runtime cannot load the model ({OneLine(e.Message)})",
                 "Fix or re-export the model; python -m onnx.checker names the broken node", e);
         }
     }
@@ -49,7 +49,7 @@ internal static partial class SourceModelCheck
         }
         catch (OnnxRuntimeException e)
         {
-            throw new OptimizationInputException("EDGE0101", path, $"ONNX Runtime cannot run the model on sample '{sample.Source}' ({OneLine(e.Message)})",
+            throw new OptimizationInputException(DiagnosticCodes.InvalidModel, path, $"ONNX Runtime cannot run the model on sample '{sample.Source}' ({OneLine(e.Message)})",
                 "Check the samples have the input's shape and type, and that the model runs in ONNX Runtime; python -m onnx.checker names broken nodes", e);
         }
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Reflection;
 using Microsoft.ML.OnnxRuntime;
 
@@ -19,13 +20,15 @@ public sealed class EdgeModelSession : IDisposable
     private readonly OrtIoBinding _binding;
     private readonly PinnedTensor[] _inputs;
     private readonly PinnedTensor[] _outputs;
+    private readonly ModelTelemetry? _telemetry;
     private bool _disposed;
 
-    private EdgeModelSession(EdgeModelInfo model, InferenceSession session, IReadOnlyList<string> executionProviders)
+    private EdgeModelSession(EdgeModelInfo model, InferenceSession session, EdgeEffectiveSessionSettings settings, ModelTelemetry? telemetry)
     {
         Model = model;
         _session = session;
-        ExecutionProviders = executionProviders;
+        EffectiveSettings = settings;
+        _telemetry = telemetry;
         _inputs = new PinnedTensor[model.Inputs.Count];
         _outputs = new PinnedTensor[model.Outputs.Count];
         _runOptions = new RunOptions();
@@ -58,32 +61,35 @@ public sealed class EdgeModelSession : IDisposable
     public InferenceSession InferenceSession => _session;
 
     /// <summary>The execution providers that were registered, in preference order; <c>cpu</c> is always last.</summary>
-    public IReadOnlyList<string> ExecutionProviders { get; }
+    public IReadOnlyList<string> ExecutionProviders => EffectiveSettings.ExecutionProviders;
+
+    /// <summary>The settings the session runs with: the profile's, the application's overrides, fitted to the host's cores.</summary>
+    public EdgeEffectiveSessionSettings EffectiveSettings { get; }
 
     /// <summary>Loads the model from the application's output folder, or from <paramref name="resourceAssembly"/> when it is embedded.</summary>
     public static EdgeModelSession Load(EdgeModelInfo model, Assembly resourceAssembly, EdgeSessionOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(resourceAssembly);
-        var (bytes, source) = ModelBytes.FromOutputFolder(model, resourceAssembly);
-        return Load(model, bytes, source, options);
+        return Load(model, options, static (m, assembly) => ModelBytes.FromOutputFolder(m, assembly), resourceAssembly);
     }
 
     /// <summary>Loads the model from a file.</summary>
     public static EdgeModelSession Load(EdgeModelInfo model, string modelPath, EdgeSessionOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var (bytes, source) = ModelBytes.FromFile(model, modelPath);
-        return Load(model, bytes, source, options);
+        return Load(model, options, static (m, path) => ModelBytes.FromFile(m, path), modelPath);
     }
 
     /// <summary>Loads the model from a stream, read to its end; the caller keeps ownership of the stream.</summary>
     public static EdgeModelSession Load(EdgeModelInfo model, Stream modelStream, EdgeSessionOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var (bytes, source) = ModelBytes.FromStream(modelStream);
-        return Load(model, bytes, source, options);
+        return Load(model, options, static (_, stream) => ModelBytes.FromStream(stream), modelStream);
     }
+
+    /// <summary>Lets tests make ONNX Runtime abort a run (<see cref="RunOptions.Terminate"/>): a real failure path.</summary>
+    internal RunOptions RunOptionsForTests => _runOptions;
 
     /// <summary>The pinned buffer bound to input <paramref name="index"/>.</summary>
     public T[] InputBuffer<T>(int index) where T : unmanaged => _inputs[index].As<T>();
@@ -96,7 +102,26 @@ public sealed class EdgeModelSession : IDisposable
     public void Run()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        _session.RunWithBinding(_runOptions, _binding);
+        // Nobody listening (or telemetry off): one null check and a few volatile reads, no clock.
+        if (_telemetry is { } telemetry && RuntimeInstruments.RunObserved) RunObserved(telemetry);
+        else _session.RunWithBinding(_runOptions, _binding);
+    }
+
+    private void RunObserved(ModelTelemetry telemetry)
+    {
+        var activity = telemetry.StartRun();
+        var start = Stopwatch.GetTimestamp();
+        try
+        {
+            _session.RunWithBinding(_runOptions, _binding);
+        }
+        catch (Exception e)
+        {
+            telemetry.RunFailed(start, activity, e);
+            throw;
+        }
+
+        telemetry.RunSucceeded(start, activity);
     }
 
     /// <summary>
@@ -147,14 +172,40 @@ public sealed class EdgeModelSession : IDisposable
         _session.Dispose();
     }
 
-    private static EdgeModelSession Load(EdgeModelInfo model, byte[] bytes, string source, EdgeSessionOptions? options)
+    private static EdgeModelSession Load<TSource>(EdgeModelInfo model, EdgeSessionOptions? options,
+        Func<EdgeModelInfo, TSource, (byte[] Bytes, string Source)> read, TSource from)
+    {
+        var telemetry = ModelTelemetry.For(model, options);
+        var activity = telemetry?.StartLoad();
+        var start = Stopwatch.GetTimestamp();
+        EdgeModelSession loaded;
+        string source;
+        try
+        {
+            (var bytes, source) = read(model, from);
+            loaded = Load(model, bytes, source, options, telemetry);
+        }
+        catch (Exception e)
+        {
+            telemetry?.LoadFinished(start, activity, e);
+            throw;
+        }
+
+        telemetry?.LoadFinished(start, activity, null);
+        // Once per session, so an operator can see what the device profile became on this host.
+        var log = options?.Log ?? (message => Trace.TraceInformation(message));
+        log($"EdgeBuild: {model.ClassName} from '{source}': {loaded.EffectiveSettings}");
+        return loaded;
+    }
+
+    private static EdgeModelSession Load(EdgeModelInfo model, byte[] bytes, string source, EdgeSessionOptions? options, ModelTelemetry? telemetry)
     {
         if (options?.VerifyModelHash ?? true) ModelBytes.Verify(model, bytes, source);
-        var session = EdgeSessionFactory.CreateSession(model, bytes, source, options, out var providers);
+        var session = EdgeSessionFactory.CreateSession(model, bytes, source, options, out var settings);
         try
         {
             SignatureCheck.Verify(model, session, source);
-            return new EdgeModelSession(model, session, providers);
+            return new EdgeModelSession(model, session, settings, telemetry);
         }
         catch
         {

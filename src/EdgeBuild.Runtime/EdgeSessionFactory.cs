@@ -10,34 +10,57 @@ namespace EdgeBuild.Runtime;
 public static class EdgeSessionFactory
 {
     /// <summary>
-    /// Builds session options from the profile's <paramref name="settings"/> overridden by <paramref name="overrides"/>.
+    /// Builds session options from the profile's <paramref name="settings"/> overridden by <paramref name="overrides"/>,
+    /// with the profile's thread counts fitted to the cores this process may use, and tells what was applied.
     /// </summary>
     /// <param name="settings">The profile's settings, compiled into the wrapper.</param>
     /// <param name="overrides">The application's overrides, or <see langword="null"/>.</param>
-    /// <param name="executionProviders">Receives the execution providers that were registered, CPU last.</param>
+    /// <param name="effective">Receives the settings that were applied and why any differs from what was asked.</param>
     /// <returns>Options the caller owns and disposes.</returns>
-    public static SessionOptions CreateSessionOptions(EdgeSessionSettings settings, EdgeSessionOptions? overrides, out IReadOnlyList<string> executionProviders)
+    public static SessionOptions CreateSessionOptions(EdgeSessionSettings settings, EdgeSessionOptions? overrides, out EdgeEffectiveSessionSettings effective) =>
+        CreateSessionOptions(settings, overrides, ThreadBudget.UsableCores, out effective);
+
+    internal static SessionOptions CreateSessionOptions(EdgeSessionSettings settings, EdgeSessionOptions? overrides, int usableCores, out EdgeEffectiveSessionSettings effective)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        var threads = ThreadBudget.Fit(settings, overrides, usableCores);
+        var arena = overrides?.EnableCpuMemArena ?? settings.EnableCpuMemArena;
+        var pattern = overrides?.EnableMemoryPattern ?? settings.EnableMemoryPattern;
+        var level = overrides?.GraphOptimizationLevel ?? settings.GraphOptimizationLevel;
+        var mode = overrides?.ExecutionMode ?? settings.ExecutionMode;
         var options = new SessionOptions();
         try
         {
-            if ((overrides?.IntraOpThreads ?? settings.IntraOpThreads) is { } intra) options.IntraOpNumThreads = intra;
-            if ((overrides?.InterOpThreads ?? settings.InterOpThreads) is { } inter) options.InterOpNumThreads = inter;
-            if ((overrides?.AllowSpinning ?? settings.AllowSpinning) is { } spin)
+            if (threads.IntraOpThreads is { } intra) options.IntraOpNumThreads = intra;
+            if (threads.InterOpThreads is { } inter) options.InterOpNumThreads = inter;
+            if (threads.AllowSpinning is { } spin)
             {
                 options.AddSessionConfigEntry("session.intra_op.allow_spinning", spin ? "1" : "0");
                 options.AddSessionConfigEntry("session.inter_op.allow_spinning", spin ? "1" : "0");
             }
 
-            if ((overrides?.EnableCpuMemArena ?? settings.EnableCpuMemArena) is { } arena) options.EnableCpuMemArena = arena;
-            if ((overrides?.EnableMemoryPattern ?? settings.EnableMemoryPattern) is { } pattern) options.EnableMemoryPattern = pattern;
-            if ((overrides?.GraphOptimizationLevel ?? settings.GraphOptimizationLevel) is { } level) options.GraphOptimizationLevel = level;
-            if ((overrides?.ExecutionMode ?? settings.ExecutionMode) is { } mode) options.ExecutionMode = mode;
+            if (arena is { } a) options.EnableCpuMemArena = a;
+            if (pattern is { } p) options.EnableMemoryPattern = p;
+            if (level is { } l) options.GraphOptimizationLevel = l;
+            if (mode is { } m) options.ExecutionMode = m;
 
             var log = overrides?.Log ?? (message => Trace.TraceWarning(message));
-            executionProviders = ExecutionProviders.Append(options, overrides?.ExecutionProviders ?? settings.ExecutionProviders, log);
+            var providers = ExecutionProviders.Append(options, overrides?.ExecutionProviders ?? settings.ExecutionProviders, log);
             overrides?.ConfigureSessionOptions?.Invoke(options);
+            effective = new EdgeEffectiveSessionSettings
+            {
+                UsableCores = usableCores,
+                IntraOpThreads = threads.IntraOpThreads,
+                InterOpThreads = threads.InterOpThreads,
+                AllowSpinning = threads.AllowSpinning,
+                EnableCpuMemArena = arena,
+                EnableMemoryPattern = pattern,
+                GraphOptimizationLevel = level,
+                ExecutionMode = mode,
+                ExecutionProviders = providers,
+                Adjustments = threads.Adjustments,
+                TelemetryEnabled = EdgeRuntimeTelemetry.IsEnabled && (overrides?.EnableTelemetry ?? true),
+            };
             return options;
         }
         catch
@@ -48,9 +71,9 @@ public static class EdgeSessionFactory
     }
 
     /// <summary>Creates an ONNX Runtime session for a model already held in memory.</summary>
-    internal static InferenceSession CreateSession(EdgeModelInfo model, byte[] modelBytes, string source, EdgeSessionOptions? overrides, out IReadOnlyList<string> executionProviders)
+    internal static InferenceSession CreateSession(EdgeModelInfo model, byte[] modelBytes, string source, EdgeSessionOptions? overrides, out EdgeEffectiveSessionSettings effective)
     {
-        using var options = CreateSessionOptions(model.Session, overrides, out executionProviders);
+        using var options = CreateSessionOptions(model.Session, overrides, out effective);
         try
         {
             return new InferenceSession(modelBytes, options);

@@ -8,13 +8,19 @@ namespace EdgeBuild.Runtime;
 /// </summary>
 public sealed class EdgeSessionOptions
 {
-    /// <summary>Overrides the profile's intra-op thread count (for example on a host with fewer cores).</summary>
+    /// <summary>
+    /// Overrides the profile's intra-op thread count, kept as given. Without it the profile's count is clamped to
+    /// the cores this process may use (see <see cref="EdgeEffectiveSessionSettings"/>).
+    /// </summary>
     public int? IntraOpThreads { get; set; }
 
     /// <summary>Overrides the profile's inter-op thread count.</summary>
     public int? InterOpThreads { get; set; }
 
-    /// <summary>Overrides whether idle worker threads spin.</summary>
+    /// <summary>
+    /// Overrides whether idle worker threads spin, kept as given. Without it the profile's value applies, turned off
+    /// when the profile's threads would exceed the usable cores.
+    /// </summary>
     public bool? AllowSpinning { get; set; }
 
     /// <summary>Overrides whether the CPU memory arena is used.</summary>
@@ -40,8 +46,15 @@ public sealed class EdgeSessionOptions
     public bool VerifyModelHash { get; set; } = true;
 
     /// <summary>
-    /// Receives the runtime's informational messages (execution provider fallbacks). Defaults to
-    /// <see cref="System.Diagnostics.Trace"/>.
+    /// Whether this session reports metrics and traces on the <c>EdgeBuild.Runtime</c> meter and activity source
+    /// (default <see langword="true"/>; they cost nothing while nobody listens). The AppContext switch
+    /// <see cref="EdgeRuntimeTelemetry.EnabledSwitch"/> turns them off for the whole process.
+    /// </summary>
+    public bool EnableTelemetry { get; set; } = true;
+
+    /// <summary>
+    /// Receives the runtime's informational messages: the effective session settings, once per session, and
+    /// execution provider fallbacks. Defaults to <see cref="System.Diagnostics.Trace"/>.
     /// </summary>
     public Action<string>? Log { get; set; }
 

@@ -17,6 +17,7 @@ internal static class GeneratedMembers
     public const string Inputs = "Inputs";
     public const string Outputs = "Outputs";
     public const string Session = "Session";
+    public const string EffectiveSettings = "EffectiveSettings";
     public const string Dispose = "Dispose";
     public const string ModelInfo = "ModelInfo";
     public const string ModelFileName = "ModelFileName";
@@ -32,7 +33,7 @@ internal static class GeneratedMembers
 
     public static readonly string[] Names =
     {
-        Create, Wrap, Run, RunDynamic, Inputs, Outputs, Session, Dispose, ModelInfo, ModelFileName, ModelSha256,
+        Create, Wrap, Run, RunDynamic, Inputs, Outputs, Session, EffectiveSettings, Dispose, ModelInfo, ModelFileName, ModelSha256,
         InputTensors, OutputTensors, DynamicOutputs, SessionField,
     };
 

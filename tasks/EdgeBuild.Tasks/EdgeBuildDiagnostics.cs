@@ -6,16 +6,16 @@ namespace EdgeBuild.Tasks;
 /// </summary>
 internal static class EdgeBuildDiagnostics
 {
-    public const string ModelNotFound = "EDGE0401";
-    public const string TargetMissing = "EDGE0402";
-    public const string BadPrecision = "EDGE0403";
-    public const string CalibrationDataNotFound = "EDGE0404";
-    public const string ValidationDataNotFound = "EDGE0405";
-    public const string BadMetadataValue = "EDGE0406";
-    public const string ProfileNotFound = "EDGE0407";
-    public const string DuplicateClassName = "EDGE0408";
-    public const string ToolNotFound = "EDGE0409";
-    public const string ToolFailed = "EDGE0410";
-    public const string OnnxRuntimeNotRestored = "EDGE0411";
-    public const string OutputMissing = "EDGE0412";
+    public const string ModelNotFound = DiagnosticCodes.ModelNotFound;
+    public const string TargetMissing = DiagnosticCodes.TargetMissing;
+    public const string BadPrecision = DiagnosticCodes.BadPrecision;
+    public const string CalibrationDataNotFound = DiagnosticCodes.CalibrationDataNotFound;
+    public const string ValidationDataNotFound = DiagnosticCodes.ValidationDataNotFound;
+    public const string BadMetadataValue = DiagnosticCodes.BadMetadataValue;
+    public const string ProfileNotFound = DiagnosticCodes.ProfileNotFound;
+    public const string DuplicateClassName = DiagnosticCodes.DuplicateClassName;
+    public const string ToolNotFound = DiagnosticCodes.ToolNotFound;
+    public const string ToolFailed = DiagnosticCodes.ToolFailed;
+    public const string OnnxRuntimeNotRestored = DiagnosticCodes.OnnxRuntimeNotRestored;
+    public const string OutputMissing = DiagnosticCodes.OutputMissing;
 }

@@ -117,22 +117,18 @@ public sealed class EdgeBuildOptimize : ToolTask
         cmd.AppendSwitchIfNotNull("--namespace ", Meta(EdgeModelMetadata.Namespace));
         cmd.AppendSwitchIfNotNull("--precision ", Meta(EdgeModelMetadata.Precision));
         AppendIfSet(cmd, "--dims ", Meta(EdgeModelMetadata.Dims));
-        AppendIfSet(cmd, "--calibration-data ", DataPatterns(EdgeModelMetadata.CalibrationData));
-        AppendIfSet(cmd, "--validation-data ", DataPatterns(EdgeModelMetadata.ValidationData));
+        AppendIfSet(cmd, "--calibration-data ", Meta(EdgeModelMetadata.CalibrationList));
+        AppendIfSet(cmd, "--validation-data ", Meta(EdgeModelMetadata.ValidationList));
         AppendIfSet(cmd, "--preprocess ", Meta(EdgeModelMetadata.Preprocess));
         AppendIfSet(cmd, "--min-sqnr ", Meta(EdgeModelMetadata.MinSqnrDb));
         AppendIfSet(cmd, "--accuracy ", Meta(EdgeModelMetadata.Accuracy));
-        AppendIfSet(cmd, "--fallback-seconds ", Meta(EdgeModelMetadata.FallbackSeconds));
+        AppendIfSet(cmd, "--fallback-attempts ", Meta(EdgeModelMetadata.FallbackAttempts));
         AppendIfSet(cmd, "--exclude-nodes ", Meta(EdgeModelMetadata.ExcludeNodes));
         AppendIfSet(cmd, "--profile ", Meta(EdgeModelMetadata.ProfilePath));
         AppendIfSet(cmd, "--cache-dir ", CacheDirectory.Length == 0 ? "" : Path.GetFullPath(Path.Combine(ProjectDirectory, CacheDirectory)));
         if (string.Equals(Meta(EdgeModelMetadata.Embed), "true", StringComparison.OrdinalIgnoreCase)) cmd.AppendSwitch("--embed");
         return cmd.ToString();
     }
-
-    /// <summary>Patterns are made absolute against the project folder, the base the task validated them against.</summary>
-    private string DataPatterns(string metadata) =>
-        string.Join(";", FileGlob.SplitPatterns(Meta(metadata)).Select(p => Path.Combine(ProjectDirectory, p)));
 
     private static void AppendIfSet(CommandLineBuilder cmd, string name, string value)
     {
@@ -142,8 +138,23 @@ public sealed class EdgeBuildOptimize : ToolTask
     private IEnumerable<string> ProbingPaths() =>
         PackageFolders.Select(f => f.Trim()).Where(f => f.Length > 0).Select(f => f.TrimEnd('/', '\\')).Distinct(StringComparer.Ordinal);
 
+    /// <summary>
+    /// A stage's progress lines after its first are logged at normal verbosity at most this often (the rest at detailed),
+    /// so a CI log shows each stage as it starts and how a long one advances, not one line per sample.
+    /// </summary>
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(10);
+
+    private string? _progressStage;
+    private DateTime _progressLogged;
+
     protected override void LogEventsFromTextOutput(string singleLine, MessageImportance messageImportance)
     {
+        if (ProgressLine.TryParse(singleLine, out var stage, out var detail))
+        {
+            LogProgress(stage, detail);
+            return;
+        }
+
         var diagnostic = CanonicalDiagnostic.TryParse(singleLine);
         if (diagnostic is null)
         {
@@ -162,15 +173,29 @@ public sealed class EdgeBuildOptimize : ToolTask
         else Log.LogWarning(null, diagnostic.Code, null, file, diagnostic.Line, diagnostic.Column, 0, 0, message);
     }
 
+    /// <summary>"det.onnx → rpi5: calibrating 21/21 samples …" at normal verbosity once per stage and every <see cref="ProgressInterval"/>.</summary>
+    private void LogProgress(string stage, string detail)
+    {
+        var now = DateTime.UtcNow;
+        var importance = stage != _progressStage || now - _progressLogged >= ProgressInterval ? MessageImportance.Normal : MessageImportance.Low;
+        if (importance == MessageImportance.Normal)
+        {
+            _progressStage = stage;
+            _progressLogged = now;
+        }
+
+        Log.LogMessage(importance, "{0} \u2192 {1}: {2} \u2026", Path.GetFileName(Meta(EdgeModelMetadata.SourcePath)), Meta(EdgeModelMetadata.Target), detail);
+    }
+
     private static bool IsBudgetCode(string code) =>
-        code.StartsWith("EDGE03", StringComparison.Ordinal) && code.Length == 8;
+        code.StartsWith(DiagnosticCodes.BudgetPrefix, StringComparison.Ordinal) && code.Length == 8;
 
     /// <summary>The tool already explained a failure through its diagnostics; only a silent failure gets a generic error.</summary>
     protected override bool HandleTaskExecutionErrors()
     {
         if (Log.HasLoggedErrors) return false;
         Error(EdgeBuildDiagnostics.ToolFailed,
-            $"edgebuild optimize exited with code {ExitCode} for '{Meta(EdgeModelMetadata.SourcePath)}' without reporting an error. See the tool output above; run the command with --verbose to learn more");
+            $"edgebuild optimize exited with code {ExitCode} for '{Meta(EdgeModelMetadata.SourcePath)}' without reporting an error. See the tool output above; to learn more, rerun the logged `edgebuild optimize` command with --verbose (stage timings and ONNX Runtime's own warnings)");
         return false;
     }
 

@@ -18,8 +18,8 @@ internal static class EdgeModelMetadata
     /// <summary>Task metrics per output (AccuracyMetrics syntax, src/Shared/AccuracySpec.cs), e.g. "sigmoid_0.tmp_0: agreement@0.3 >= 99.5%".</summary>
     public const string Accuracy = "Accuracy";
 
-    /// <summary>Seconds the accuracy fallback may spend on attempts.</summary>
-    public const string FallbackSeconds = "FallbackSeconds";
+    /// <summary>Cap on the accuracy fallback's attempts (a count, so builds stay deterministic); empty: the profile's.</summary>
+    public const string FallbackAttempts = "FallbackAttempts";
     public const string ExcludeNodes = "ExcludeNodes";
     public const string Embed = "Embed";
     public const string Profile = "Profile";
@@ -36,12 +36,17 @@ internal static class EdgeModelMetadata
     public const string OutputFileName = "OutputFileName";
     public const string ResourceName = "ResourceName";
 
+    /// <summary>The sample list files (DataPatterns' .samples) the task writes and passes the tool; empty without data.</summary>
+    public const string CalibrationList = "CalibrationList";
+    public const string ValidationList = "ValidationList";
+
     /// <summary>
     /// Computed metadata left out of the options stamp: where outputs go (their file names are stamped through
-    /// ClassName and OutputFileName) and the Inputs list (its files are stamped as lists of their own).
+    /// ClassName and OutputFileName), the Inputs list and the sample list files (their files are stamped as lists of
+    /// their own).
     /// </summary>
     public static readonly System.Collections.Generic.HashSet<string> NotStamped = new(System.StringComparer.OrdinalIgnoreCase)
     {
-        OptimizedModel, Manifest, Report, ReportHtml, OptionsStamp, Inputs,
+        OptimizedModel, Manifest, Report, ReportHtml, OptionsStamp, Inputs, CalibrationList, ValidationList,
     };
 }

@@ -117,9 +117,9 @@ public sealed class ResolveEdgeModels : Task
             Error(EdgeBuildDiagnostics.BadMetadataValue, $"EdgeModel '{spec}' has {EdgeModelMetadata.Accuracy}=\"{accuracy}\", which is not valid: {e.Message} (syntax: {AccuracyMetrics.Syntax})");
         }
 
-        var fallbackSeconds = Meta(model, EdgeModelMetadata.FallbackSeconds);
-        if (fallbackSeconds.Length > 0 && !(double.TryParse(fallbackSeconds, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0))
-            BadValue(spec, EdgeModelMetadata.FallbackSeconds, fallbackSeconds, "a positive number of seconds such as 300");
+        var fallbackAttempts = Meta(model, EdgeModelMetadata.FallbackAttempts);
+        if (fallbackAttempts.Length > 0 && !(int.TryParse(fallbackAttempts, NumberStyles.None, CultureInfo.InvariantCulture, out var attempts) && attempts > 0))
+            BadValue(spec, EdgeModelMetadata.FallbackAttempts, fallbackAttempts, "a positive whole number of attempts such as 50");
 
         var embedText = Meta(model, EdgeModelMetadata.Embed);
         var embed = false;
@@ -137,6 +137,8 @@ public sealed class ResolveEdgeModels : Task
         if (ErrorCount > errorsBefore) return null;
 
         var externalData = OnnxExternalData.TrackableFiles(sourcePath);
+        var calibrationFiles = DataPatterns.Files(calibration);
+        var validationFiles = DataPatterns.Files(validation);
 
         var outputFileName = className + ".onnx";
         var dir = IntermediateDirectory;
@@ -158,16 +160,18 @@ public sealed class ResolveEdgeModels : Task
         Set(item, EdgeModelMetadata.Report, Path.Combine(dir, className + ".report.json"));
         Set(item, EdgeModelMetadata.ReportHtml, Path.Combine(dir, className + ".report.html"));
         Set(item, EdgeModelMetadata.OptionsStamp, stamp);
+        Set(item, EdgeModelMetadata.CalibrationList, WriteSampleList(dir, className, "calibration", calibration));
+        Set(item, EdgeModelMetadata.ValidationList, WriteSampleList(dir, className, "validation", validation));
 
         var inputs = new List<string> { sourcePath };
         inputs.AddRange(externalData);
-        inputs.AddRange(calibration);
-        inputs.AddRange(validation);
+        inputs.AddRange(calibrationFiles);
+        inputs.AddRange(validationFiles);
         if (profilePath.Length > 0) inputs.Add(profilePath);
         inputs.Add(stamp);
         Set(item, EdgeModelMetadata.Inputs, string.Join(";", inputs.Distinct(StringComparer.Ordinal)));
 
-        OptionsStamp.WriteIfChanged(stamp, OptionsStamp.Content(item, ToolIdentity(), externalData, calibration, validation));
+        OptionsStamp.WriteIfChanged(stamp, OptionsStamp.Content(item, ToolIdentity(), externalData, calibrationFiles, validationFiles));
         return item;
     }
 
@@ -185,23 +189,35 @@ public sealed class ResolveEdgeModels : Task
         return _toolIdentity = string.Join(",", files);
     }
 
+    /// <summary>The sample items (files, per-sample folders) the metadata's patterns name, each pattern checked on its own.</summary>
     private IReadOnlyList<string> ExpandData(ITaskItem model, string spec, string metadata, string code, string what)
     {
-        var patterns = Meta(model, metadata);
-        var files = new List<string>();
-        foreach (var pattern in FileGlob.SplitPatterns(patterns))
+        var items = new List<string>();
+        foreach (var pattern in DataPatterns.Split(Meta(model, metadata)))
         {
-            var matched = FileGlob.Expand(ProjectDirectory, pattern);
+            var matched = DataPatterns.Expand(ProjectDirectory, pattern);
             if (matched.Count == 0)
             {
                 Error(code, $"EdgeModel '{spec}': {metadata}=\"{pattern}\" matches no files under '{ProjectDirectory}'. Put the {what} samples (.npy, .pb or images) there or fix the pattern");
                 continue;
             }
 
-            files.AddRange(matched);
+            items.AddRange(matched.Where(m => !items.Contains(m, StringComparer.Ordinal)));
         }
 
-        return files;
+        return items;
+    }
+
+    /// <summary>
+    /// The tool gets the items this task expanded, as a list file (no command-line length limit), so task and tool
+    /// agree on the samples by construction; empty when the metadata is not set.
+    /// </summary>
+    private static string WriteSampleList(string directory, string className, string role, IReadOnlyList<string> items)
+    {
+        if (items.Count == 0) return "";
+        var path = Path.Combine(directory, className + "." + role + DataPatterns.ListExtension);
+        DataPatterns.WriteList(path, items);
+        return path;
     }
 
     private static bool DimsAreValid(string dims) =>

@@ -11,6 +11,7 @@ return args switch
     [CalibrationMemory.ChildCommand, ..] => CalibrationMemory.RunChild(args),
     ["calibration-memory", .. var rest] => CalibrationMemoryBenchmark.Run(rest),
     ["weight-passes", .. var rest] => WeightPassThroughput.Run(rest),
+    ["telemetry-overhead", .. var rest] => EdgeBuild.Benchmarks.Runtime.TelemetryOverheadInterleaved.Run(rest),
     _ => Run(args),
 };
 

@@ -199,7 +199,7 @@ public sealed class InspectCommandTests : IDisposable
         Assert.Equal(2, CliRun.Of("inspect", TestAssets.Detector, "extra").ExitCode);
         var help = CliRun.Of("inspect", "--help");
         Assert.Equal(0, help.ExitCode);
-        Assert.Contains("edgebuild inspect MODEL [--json]", help.Stdout);
+        Assert.Contains("edgebuild inspect <MODEL> [options]", help.Stdout);
     }
 }
 

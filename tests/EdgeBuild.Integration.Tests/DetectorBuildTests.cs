@@ -21,6 +21,11 @@ public sealed class DetectorBuildTests(PackageFeedFixture feed)
         Assert.Equal(1, first.ToolStarts);
         Assert.True(File.Exists(optimized), first.ToString());
         Assert.Contains(manifest, first.Output, StringComparison.Ordinal); // passed to csc as an additional file
+        // The build log at normal verbosity shows each stage as it starts (issue 13, acceptance 4): the task turns the
+        // tool's `progress: ` lines into messages; none is passed through raw.
+        Assert.Matches(@"det\.onnx → rpi5: calibrating 0/\d+ samples …", first.Output);
+        Assert.Matches(@"det\.onnx → rpi5: verifying 0/\d+ samples …", first.Output);
+        Assert.DoesNotContain("progress: ", first.Output, StringComparison.Ordinal);
         var run = project.RunApp(Path.Combine(project.Directory, "calib", "page.npy")).EnsureSuccess("the consumer app");
         Assert.Matches(@"TextDetector ran: 102400 probabilities, \d+ above 0\.3", run.Output);
         var modelTime = File.GetLastWriteTimeUtc(optimized);

@@ -32,4 +32,51 @@ public sealed class PublishTests(PackageFeedFixture feed)
         Assert.Equal(NativeFiles.Arm64, NativeFiles.ElfMachine(Path.Combine(publishDir, "PublishApp")));
         Assert.True(File.Exists(Path.Combine(publishDir, "libcoreclr.so")), "not self-contained: libcoreclr.so missing");
     }
+
+    /// <summary>
+    /// Issue 15, acceptance 5: a consumer that calls the generated wrapper publishes trimmed for linux-arm64 and as native
+    /// AOT without trim/AOT warnings (IL2xxx/IL3xxx) from EdgeBuild's code. Native AOT is published for the host RID:
+    /// its trim/AOT analysis (ILC) is the same for every RID, but linking a linux-arm64 AOT binary needs a cross
+    /// toolchain (clang + an arm64 sysroot) this machine lacks, while the host's gcc links linux-x64 — and the AOT app
+    /// is run, so the wrapper, the runtime's telemetry and ORT are shown to work compiled ahead of time.
+    /// </summary>
+    [Fact]
+    public void Trimmed_linux_arm64_and_native_aot_publish_have_no_trim_or_aot_warnings_from_EdgeBuild()
+    {
+        var project = new ConsumerProject(feed, "AotApp");
+        project.CopyFile(TestAssets.Classifier, "models/cls.onnx");
+        project.ItemXml = """    <EdgeModel Include="models/cls.onnx" TargetDevice="rpi5" Precision="none" ClassName="DirectionClassifier" Dims="N=1;H=48;W=192" />""";
+        project.WriteFile("Program.cs", """
+            using var classifier = AotApp.DirectionClassifier.Create();
+            classifier.Inputs.X.Fill(0.5f);
+            classifier.Run();
+            var p = classifier.Outputs.Softmax0Tmp0;
+            System.Console.WriteLine($"softmax {p[0] + p[1]:F3} threads {classifier.EffectiveSettings.IntraOpThreads}");
+            """);
+
+        var trimmedDir = Path.Combine(project.Directory, "publish-trimmed-arm64");
+        var trimmed = project.Verb("publish", "-c", "Release", "-r", "linux-arm64", "--self-contained", "-p:PublishTrimmed=true", "-o", trimmedDir);
+        trimmed.EnsureSuccess();
+        AssertNoTrimOrAotWarningsFromEdgeBuild(trimmed);
+        Assert.True(File.Exists(Path.Combine(trimmedDir, "EdgeBuild.Runtime.dll")), $"no EdgeBuild.Runtime.dll in {trimmedDir}");
+        // Trimmed indeed: framework assemblies the app never touches are gone.
+        Assert.False(File.Exists(Path.Combine(trimmedDir, "System.Private.Xml.dll")), "System.Private.Xml.dll published: not trimmed");
+        Assert.Equal(NativeFiles.Arm64, NativeFiles.ElfMachine(Path.Combine(trimmedDir, "libonnxruntime.so")));
+
+        var aotDir = Path.Combine(project.Directory, "publish-aot");
+        var aot = project.Verb("publish", "-c", "Release", "-r", "linux-x64", "-p:PublishAot=true", "-o", aotDir);
+        aot.EnsureSuccess();
+        AssertNoTrimOrAotWarningsFromEdgeBuild(aot);
+        Assert.False(File.Exists(Path.Combine(aotDir, "AotApp.dll")), "an IL AotApp.dll was published: not native AOT");
+        var run = Dotnet.Exec(Path.Combine(aotDir, "AotApp"), aotDir, []);
+        Assert.True(run.ExitCode == 0, $"the AOT app failed:\n{run.Output}");
+        Assert.Contains("softmax 1.000", run.Output);
+    }
+
+    private static void AssertNoTrimOrAotWarningsFromEdgeBuild(BuildResult result)
+    {
+        var warnings = result.Output.Split('\n').Where(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"warning IL[23]\d{3}")).Distinct().ToList();
+        var ours = warnings.Where(l => l.Contains("EdgeBuild", StringComparison.Ordinal) || l.Contains("DirectionClassifier", StringComparison.Ordinal)).ToList();
+        Assert.True(ours.Count == 0, $"trim/AOT warnings from EdgeBuild's code:\n{string.Join("\n", ours)}");
+    }
 }

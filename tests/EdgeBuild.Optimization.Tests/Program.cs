@@ -1,14 +1,19 @@
 using EdgeBuild.Benchmarks.Calibration;
+using EdgeBuild.Optimization.Tests.Budgets;
 
 namespace EdgeBuild.Optimization.Tests;
 
 /// <summary>
 /// The test assembly's entry point (the test SDK's generated one is turned off): the test host never calls it, and
-/// CalibrationMemoryTests runs `dotnet exec EdgeBuild.Optimization.Tests.dll calibration-memory-child ...` to measure
-/// peak RSS in a fresh process.
+/// CalibrationMemoryTests and DetectorMemoryTests run `dotnet exec EdgeBuild.Optimization.Tests.dll CHILD-COMMAND ...`
+/// to measure peak RSS in a fresh process.
 /// </summary>
 internal static class Program
 {
-    public static int Main(string[] args) =>
-        args is [CalibrationMemory.ChildCommand, ..] ? CalibrationMemory.RunChild(args) : 0;
+    public static int Main(string[] args) => args switch
+    {
+        [CalibrationMemory.ChildCommand, ..] => CalibrationMemory.RunChild(args),
+        [OrtPeakMemory.ChildCommand, ..] => OrtPeakMemory.RunChild(args),
+        _ => 0,
+    };
 }

@@ -7,9 +7,11 @@ public sealed class SessionSettingsTests
     [Fact]
     public void Profile_settings_reach_the_onnx_runtime_session_options()
     {
-        using var options = EdgeSessionFactory.CreateSessionOptions(TextDetector.ModelInfo.Session, null, out var providers);
+        using var options = EdgeSessionFactory.CreateSessionOptions(TextDetector.ModelInfo.Session, null, 8, out EdgeEffectiveSessionSettings effective);
+        var providers = effective.ExecutionProviders;
 
-        Assert.Equal(4, options.IntraOpNumThreads);
+        Assert.Equal(4, options.IntraOpNumThreads); // 8 usable cores: the profile's 4 fit
+        Assert.Empty(effective.Adjustments);
         Assert.Equal(1, options.InterOpNumThreads);
         Assert.True(options.EnableCpuMemArena);
         Assert.True(options.EnableMemoryPattern);
@@ -48,10 +50,12 @@ public sealed class SessionSettingsTests
 
         Assert.Equal(new[] { "cuda", "tensorrt", "warp-drive", "cpu" }, TinyAffineOnGpu.ModelInfo.Session.ExecutionProviders);
         Assert.Equal(new[] { "cpu" }, model.Session.ExecutionProviders);
-        Assert.Equal(3, log.Count);
+        Assert.Equal(4, log.Count);
         Assert.Contains("'cuda' (CUDAExecutionProvider) is not in this ONNX Runtime build", log[0]);
         Assert.Contains("'tensorrt'", log[1]);
         Assert.Contains("'warp-drive' is unknown", log[2]);
+        Assert.StartsWith("EdgeBuild: TinyAffineOnGpu from ", log[3]); // the effective settings, once
+        Assert.Contains("providers cpu", log[3]);
         Assert.All(model.Outputs.Y.ToArray(), y => Assert.Equal(3f, y));
     }
 }

@@ -95,7 +95,8 @@ public sealed class ResolveEdgeModelsTests : IDisposable
     [InlineData("Namespace", "My..App")]
     [InlineData("Accuracy", "sigmoid_0.tmp_0: agreement >= 99%")]
     [InlineData("Accuracy", "sigmoid_0.tmp_0: psnr >= 30")]
-    [InlineData("FallbackSeconds", "-5")]
+    [InlineData("FallbackAttempts", "-5")]
+    [InlineData("FallbackAttempts", "2.5")]
     public void Bad_metadata_values_are_one_error_each(string metadata, string value)
     {
         _project.AddDetector("det.onnx");
@@ -238,6 +239,21 @@ public sealed class ResolveEdgeModelsTests : IDisposable
         var (ok, engine, _) = Run(Item("wrap.onnx"));
         Assert.False(ok);
         AssertSingleError(engine, "EDGE0406", "'Wrap'", "Set ClassName=");
+    }
+
+    [Fact]
+    public void Semicolon_separated_patterns_become_one_sample_list_for_the_tool()
+    {
+        _project.AddDetector("det.onnx");
+        var a = _project.AddFile("a/1.npy", [1]);
+        var b = _project.AddFile("b/2.npy", [2]);
+        var (ok, engine, resolved) = Run(Item("det.onnx", ("CalibrationData", "a/*.npy;b/*.npy")));
+
+        Assert.True(ok, engine.AllText);
+        var list = resolved[0].GetMetadata("CalibrationList");
+        Assert.Equal(Path.Combine(_project.ObjDirectory, "Det.calibration.samples"), list);
+        Assert.Equal([a, b], File.ReadAllLines(list));
+        Assert.Equal("", resolved[0].GetMetadata("ValidationList"));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using EdgeBuild.Optimization;
 using EdgeBuild.Optimization.Benchmarking;
@@ -11,37 +12,34 @@ public sealed class BenchCommand : ICommand
 {
     public string Name => "bench";
 
-    public string Summary => "Measure model B's latency relative to model A (interleaved, median per-pair ratio)";
-
-    public string Usage => """
-        Usage: edgebuild bench A B --data GLOB [options]
-
-          --data GLOB            inputs to time (.npy, .pb, images); the first --samples are used
-          --target ID            run B with the target's ORT settings (e.g. int8 fusion rules of ARM)
-          --profile FILE         a custom profile JSON instead of (or extending) --target
-          --threads N            intra-op threads for both (default: ORT's choice)
-          --iterations N         timed rounds over the samples (default 20)
-          --samples N            how many samples to time (default 4)
-          --op-profile           also print per-operator-type time of A and B from ORT's profiler
-        """ + SampleOptions.Usage + """
-          --json                 print the result as JSON on stdout
-        """;
-
-    public int Run(CommandArguments args, TextWriter stdout, TextWriter stderr)
+    public Command Create(CliConsole console)
     {
-        var pathA = args.Positional(0, "A");
-        var pathB = args.Positional(1, "B");
-        var data = args.RequiredOption("data");
-        var targetId = args.Option("target");
-        var profileFile = args.Option("profile");
-        var threads = (int?)args.DoubleOption("threads");
-        var iterations = (int?)args.DoubleOption("iterations") ?? 20;
-        var sampleCount = (int?)args.DoubleOption("samples") ?? 4;
-        var preprocess = args.Option("preprocess");
-        var profile = args.Flag("op-profile");
-        var json = args.Flag("json");
-        args.ThrowOnUnused(expectedPositionals: 2);
+        var a = CliOptions.File("A", "the baseline model");
+        var b = CliOptions.File("B", "the model timed relative to A");
+        var data = CliOptions.Data("inputs to time (.npy, .pb, images); the first --samples are used");
+        var target = CliOptions.Target("run B with the target's ORT settings (e.g. int8 fusion rules of ARM)");
+        var profile = CliOptions.Profile("a custom profile JSON instead of (or extending) --target");
+        var threads = CliOptions.Number<int>("--threads", "N", "intra-op threads for both (default: ORT's choice)");
+        var iterations = CliOptions.Number<int>("--iterations", "N", "timed rounds over the samples");
+        iterations.DefaultValueFactory = _ => 20;
+        var samples = CliOptions.Number<int>("--samples", "N", "how many samples to time");
+        samples.DefaultValueFactory = _ => 4;
+        var opProfile = CliOptions.Flag("--op-profile", "also print per-operator-type time of A and B from ORT's profiler");
+        var preprocess = CliOptions.Preprocess();
+        var json = CliOptions.Json();
+        var command = new Command("bench", "Measure model B's latency relative to model A (interleaved, median per-pair ratio)")
+        {
+            a, b, data, target, profile, threads, iterations, samples, opProfile, preprocess, json,
+        };
+        command.SetAction(r => Run(r.GetValue(a)!, r.GetValue(b)!, r.GetValue(data)!, r.GetValue(target), r.GetValue(profile), r.GetValue(threads),
+            r.GetValue(iterations) ?? 20, r.GetValue(samples) ?? 4, r.GetValue(preprocess), r.GetValue(opProfile), r.GetValue(json), console));
+        return command;
+    }
 
+    private static int Run(string pathA, string pathB, string data, string? targetId, string? profileFile, int? threads, int iterations,
+        int sampleCount, string? preprocess, bool profile, bool json, CliConsole console)
+    {
+        var (stdout, stderr) = (console.Stdout, console.Stderr);
         return OptimizationErrors.Run(pathB, stderr, () =>
         {
             var target = TargetOption.Resolve(targetId, profileFile);

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -11,26 +12,28 @@ public sealed class InspectCommand : ICommand
 {
     public string Name => "inspect";
 
-    public string Summary => "show a model's inputs, outputs, opsets, operators, parameters and external data";
-
-    public string Usage => """
-        usage: edgebuild inspect MODEL [--json]
-
-        Prints the model's inputs and outputs (element types; dims with symbolic names), opset imports, producer,
-        operator histogram (including If/Loop/Scan bodies), parameter count and bytes per element type
-        (initializers and Constant-node tensors), and the external data files it reads.
-          --json   machine-readable result on stdout (keys: path, protobufBytes, irVersion, producer, domain,
-                   modelVersion, opsetImports, inputs, outputs, nodeCount, subgraphCount, opHistogram,
-                   parameters, externalDataFiles). Shapes use -1 for a dim without a value; its name is in dimNames.
-        Exit codes: 0 ok, 2 bad input or usage (unreadable model: EDGE0101, bad external data: EDGE0102).
-        """;
-
-    public int Run(CommandArguments args, TextWriter stdout, TextWriter stderr)
+    public Command Create(CliConsole console)
     {
-        var path = args.Positional(0, "MODEL (path to an .onnx file)");
-        var json = args.Flag("json");
-        args.ThrowOnUnused(expectedPositionals: 1);
+        var model = CliOptions.File("MODEL", "path to an .onnx file");
+        var json = CliOptions.Json("the summary (keys: path, protobufBytes, irVersion, producer, domain, modelVersion, opsetImports, inputs, " +
+                                   "outputs, nodeCount, subgraphCount, opHistogram, parameters, externalDataFiles; a shape uses -1 for a dim without " +
+                                   "a value, its name is in dimNames)");
+        // The first sentence is what `edgebuild --help` lists; the rest shows in `edgebuild inspect --help`.
+        var command = new Command("inspect",
+            "Show a model's inputs, outputs, opsets, operators, parameters and external data.\n" +
+            "Inputs and outputs with element types and dims (symbolic names kept), opset imports, producer, operator histogram " +
+            "(including If/Loop/Scan bodies), parameter count and bytes per element type (initializers and Constant-node tensors), and " +
+            "the external data files it reads. Exit codes: 0 ok, 2 bad input or usage (unreadable model: EDGE0101, bad external data: EDGE0102).")
+        {
+            model,
+            json,
+        };
+        command.SetAction(r => Run(r.GetValue(model)!, r.GetValue(json), console.Stdout, console.Stderr));
+        return command;
+    }
 
+    private static int Run(string path, bool json, TextWriter stdout, TextWriter stderr)
+    {
         ModelSummary summary;
         try
         {

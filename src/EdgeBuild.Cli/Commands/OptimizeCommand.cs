@@ -1,9 +1,12 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using EdgeBuild.Optimization;
 using EdgeBuild.Optimization.Caching;
 using EdgeBuild.Optimization.Manifest;
+using EdgeBuild.Optimization.Quantization;
 using EdgeBuild.Optimization.Reporting;
+using EdgeBuild.Optimization.Runtime;
 
 namespace EdgeBuild.Cli.Commands;
 
@@ -12,88 +15,102 @@ public sealed class OptimizeCommand : ICommand
 {
     public string Name => "optimize";
 
-    public string Summary => "Compress and quantize a model for a target device, verified against the original";
-
-    public string Usage => """
-        Usage: edgebuild optimize MODEL --target ID --output OUT.onnx [options]
-
-          --target ID            built-in device profile (`edgebuild profiles` lists them)
-          --profile FILE         custom profile JSON; may "extends" a built-in one (then --target is optional)
-          --precision P          auto|int8|uint8|fp16|int4|none (default auto: the target's choice)
-          --dynamic              with int8: dynamic quantization of MatMul/Gemm (transformers, RNNs), no calibration
-          --calibration-data G   samples to calibrate int8 activations (.npy, .pb, images; glob or folder)
-          --validation-data G    held-out samples for the accuracy check (default: part of the calibration data)
-          --calibration-method M minmax|percentile|entropy (default minmax)
-          --preprocess SPEC      how images become inputs, e.g. "resize=fit:640:32;channels=bgr;mean=0.485,0.456,0.406;std=0.229,0.224,0.225"
-          --min-sqnr DB          minimum SQNR per output in dB (default 30)
-          --accuracy SPEC        task metrics per output instead of SQNR, e.g. "sigmoid_0.tmp_0: agreement@0.3 >= 99.5%"
-                                 (sqnr, cosine, maxabs, top1, argmax(blank=K), agreement@T(eps=E); see docs/accuracy.md)
-          --fallback-seconds S   time the accuracy fallback may spend on attempts (default 300)
-          --exclude-nodes A,B    node names to keep in float
-          --report FILE.json     write the report as JSON, plus a self-contained NAME.report.html next to it
-          --explain              print the plan: each step and why it is there
-          --fail-on-budget       over the profile's size or memory budget is an error (exit 1), not a warning
-          --cache-dir DIR        result cache: the same inputs restore the outputs instead of optimizing
-                                 (EDGEBUILD_CACHE_DIR: a shared cache folder, looked up after DIR)
-          --manifest FILE        write the signature manifest for the source generator
-          --class-name NAME      class name in the manifest (default: from the output file name)
-          --namespace NS         namespace in the manifest
-          --dims "N=1;H=640"     values for symbolic dims (manifest shapes, calibration of image data)
-          --embed                the app embeds the model as a resource
-          --json                 print the result as JSON on stdout
-        """;
-
-    public int Run(CommandArguments args, TextWriter stdout, TextWriter stderr)
+    public Command Create(CliConsole console)
     {
-        var request = new OptimizeRequest
-        {
-            ModelPath = args.Positional(0, "MODEL"),
-            TargetId = args.Option("target"),
-            ProfilePath = args.Option("profile"),
-            FailOnBudget = args.Flag("fail-on-budget"),
-            OutputPath = args.RequiredOption("output"),
-            Precision = args.Option("precision") ?? "auto",
-            CalibrationData = args.Option("calibration-data"),
-            ValidationData = args.Option("validation-data"),
-            MinSqnrDb = args.DoubleOption("min-sqnr") ?? 30,
-            Accuracy = args.Option("accuracy"),
-            FallbackTimeBudgetSeconds = args.DoubleOption("fallback-seconds"),
-            ExcludeNodes = SplitList(args.Option("exclude-nodes")),
-            ReportPath = args.Option("report"),
-            ManifestPath = args.Option("manifest"),
-            ClassName = args.Option("class-name"),
-            Namespace = args.Option("namespace"),
-            Embed = args.Flag("embed"),
-            Preprocess = args.Option("preprocess"),
-            CalibrationMethod = ParseMethod(args.Option("calibration-method")),
-            Dynamic = args.Flag("dynamic"),
-        };
-        var dimsText = args.Option("dims");
-        var json = args.Flag("json");
-        var explain = args.Flag("explain");
-        var cacheDir = args.Option("cache-dir");
-        args.ThrowOnUnused(expectedPositionals: 1);
-        if (request.TargetId is null && request.ProfilePath is null) throw new UsageException("option --target is required (or --profile FILE)");
-        if (request.FallbackTimeBudgetSeconds is <= 0) throw new UsageException("option --fallback-seconds must be a positive number of seconds");
-        try
-        {
-            AccuracyMetrics.Parse(request.Accuracy);
-        }
-        catch (AccuracySpecException e)
-        {
-            throw new UsageException($"option --accuracy: {e.Message}");
-        }
+        var model = CliOptions.File("MODEL", "the .onnx model to optimize (only read)");
+        var output = new Option<string>("--output") { HelpName = "OUT.onnx", Description = "where the optimized model goes", Required = true };
+        var target = CliOptions.Target("built-in device profile (`edgebuild profiles` lists them)");
+        var profile = CliOptions.Profile("custom profile JSON; may \"extends\" a built-in one (then --target is optional)");
+        var precision = new Option<string>("--precision") { HelpName = "P", Description = "the target's choice (auto) or one precision", DefaultValueFactory = _ => "auto" };
+        precision.AcceptOnlyFromAmong(Precisions.All);
+        var dynamic = CliOptions.Flag("--dynamic", "with int8: dynamic quantization of MatMul/Gemm (transformers, RNNs), no calibration");
+        var calibrationData = CliOptions.Text("--calibration-data", "GLOB", "samples to calibrate int8 activations (.npy, .pb, images; glob or folder)");
+        var validationData = CliOptions.Text("--validation-data", "GLOB", "held-out samples for the accuracy check (default: part of the calibration data)");
+        var method = new Option<string>("--calibration-method") { HelpName = "M", Description = "how activation ranges are chosen", DefaultValueFactory = _ => MethodName(CalibrationMethod.MinMax) };
+        method.AcceptOnlyFromAmong([.. Enum.GetValues<CalibrationMethod>().Select(MethodName)]);
+        var preprocess = CliOptions.Preprocess();
+        var minSqnr = CliOptions.Number<double>("--min-sqnr", "DB", "minimum SQNR per output in dB");
+        minSqnr.DefaultValueFactory = _ => 30;
+        var accuracy = CliOptions.Accuracy("task metrics per output instead of SQNR, e.g. \"sigmoid_0.tmp_0: agreement@0.3 >= 99.5%\" "
+            + "(sqnr, cosine, maxabs, top1, argmax(blank=K), agreement@T(eps=E); docs/accuracy.md); outputs it does not name keep --min-sqnr");
+        var fallbackAttempts = CliOptions.Count("--fallback-attempts", "N",
+            "cap on the accuracy fallback's attempts (quantize + verify each; default: the profile's precision.fallbackAttempts, 50 built in)");
+        var excludeNodes = CliOptions.Text("--exclude-nodes", "A,B", "node names to keep in float");
+        var report = CliOptions.Text("--report", "FILE.json", "write the report as JSON, plus a self-contained NAME.report.html next to it");
+        var explain = CliOptions.Flag("--explain", "print the plan: each step and why it is there");
+        var failOnBudget = CliOptions.Flag("--fail-on-budget", "over the profile's size or memory budget is an error (exit 1), not a warning");
+        var cacheDir = CliOptions.Text("--cache-dir", "DIR", "result cache: the same inputs restore the outputs instead of optimizing (EDGEBUILD_CACHE_DIR: a shared cache folder, looked up after DIR)");
+        var manifest = CliOptions.Text("--manifest", "FILE", "write the signature manifest for the source generator");
+        var className = CliOptions.Text("--class-name", "NAME", "class name in the manifest (default: from the output file name)");
+        var ns = CliOptions.Text("--namespace", "NS", "namespace in the manifest");
+        var dims = CliOptions.Text("--dims", "\"N=1;H=640\"", "values for symbolic dims (manifest shapes, calibration of image data)");
+        var embed = CliOptions.Flag("--embed", "the app embeds the model as a resource");
+        var json = CliOptions.Json();
+        var verbose = CliOptions.Flag("--verbose", "also print each stage's wall time and ONNX Runtime's own warnings on stderr");
 
+        var command = new Command("optimize", "Compress and quantize a model for a target device, verified against the original")
+        {
+            model, output, target, profile, precision, dynamic, calibrationData, validationData, method, preprocess, minSqnr, accuracy, fallbackAttempts, excludeNodes,
+            report, explain, failOnBudget, cacheDir, manifest, className, ns, dims, embed, json, verbose,
+        };
+        command.Validators.Add(r =>
+        {
+            // Presence, not value: a repeated option is its own parse error, and GetValue would throw on it.
+            if (r.GetResult(target) is null && r.GetResult(profile) is null) r.AddError("option --target is required (or --profile FILE)");
+        });
+        command.SetAction(r =>
+        {
+            var request = new OptimizeRequest
+            {
+                ModelPath = r.GetValue(model)!,
+                TargetId = r.GetValue(target),
+                ProfilePath = r.GetValue(profile),
+                FailOnBudget = r.GetValue(failOnBudget),
+                OutputPath = r.GetValue(output)!,
+                Precision = r.GetValue(precision)!,
+                CalibrationData = r.GetValue(calibrationData),
+                ValidationData = r.GetValue(validationData),
+                MinSqnrDb = r.GetValue(minSqnr) ?? 30,
+                Accuracy = r.GetValue(accuracy),
+                FallbackAttempts = r.GetValue(fallbackAttempts),
+                ExcludeNodes = SplitList(r.GetValue(excludeNodes)),
+                ReportPath = r.GetValue(report),
+                ManifestPath = r.GetValue(manifest),
+                ClassName = r.GetValue(className),
+                Namespace = r.GetValue(ns),
+                Embed = r.GetValue(embed),
+                Preprocess = r.GetValue(preprocess),
+                CalibrationMethod = Enum.GetValues<CalibrationMethod>().Single(m => MethodName(m) == r.GetValue(method)),
+                Dynamic = r.GetValue(dynamic),
+            };
+            return Run(request, r.GetValue(dims), r.GetValue(cacheDir), r.GetValue(json), r.GetValue(explain), r.GetValue(verbose), console);
+        });
+        return command;
+    }
+
+    private static int Run(OptimizeRequest request, string? dimsText, string? cacheDir, bool json, bool explain, bool verbose, CliConsole console)
+    {
+        var (stdout, stderr) = (console.Stdout, console.Stderr);
         return OptimizationErrors.Run(request.ModelPath, stderr, () =>
         {
             request = request with { Dims = SignatureReader.ParseDims(dimsText) };
             if (Path.GetFullPath(request.OutputPath) == Path.GetFullPath(request.ModelPath))
                 throw new OptimizationInputException("EDGE0002", request.OutputPath, "the output would overwrite the source model", "Choose another --output path");
 
+            using var ortLog = verbose ? Sessions.LogWarnings() : null;
             var cache = new OptimizationCache(cacheDir, Environment.GetEnvironmentVariable("EDGEBUILD_CACHE_DIR"), stderr.WriteLine);
-            var result = CachedOptimizer.Optimize(request, cache, stderr.WriteLine);
+            OptimizeResult result;
+            using (var progress = console.Progress($"{Path.GetFileName(request.ModelPath)} → {request.TargetId ?? Path.GetFileName(request.ProfilePath)}"))
+            {
+                result = CachedOptimizer.Optimize(request with { Progress = progress }, cache, stderr.WriteLine);
+            }
+
             if (request.ReportPath is not null && result.Report is not null) ReportWriter.WriteNextTo(result.Report, request.ReportPath);
             foreach (var finding in result.BudgetFindings) stderr.WriteLine(finding.ToString());
+            if (verbose && result.Report is { } timed)
+            {
+                foreach (var stage in timed.Stages) stderr.WriteLine(string.Create(CultureInfo.InvariantCulture, $"time: {stage.Milliseconds,10:F1} ms  {stage.Stage}"));
+            }
 
             if (json) stdout.WriteLine(ReportWriter.ToJson(result).TrimEnd('\n'));
             else
@@ -108,13 +125,8 @@ public sealed class OptimizeCommand : ICommand
         });
     }
 
-    private static EdgeBuild.Optimization.Quantization.CalibrationMethod ParseMethod(string? text) => text switch
-    {
-        null or "minmax" => EdgeBuild.Optimization.Quantization.CalibrationMethod.MinMax,
-        "percentile" => EdgeBuild.Optimization.Quantization.CalibrationMethod.Percentile,
-        "entropy" => EdgeBuild.Optimization.Quantization.CalibrationMethod.Entropy,
-        _ => throw new UsageException($"--calibration-method takes minmax, percentile or entropy, got '{text}'"),
-    };
+    /// <summary>The spelling on the command line: the enum's name in lower case (minmax, percentile, entropy).</summary>
+    private static string MethodName(CalibrationMethod method) => method.ToString().ToLowerInvariant();
 
     internal static IReadOnlyList<string> SplitList(string? text) =>
         text is null ? [] : text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -1,51 +1,39 @@
+using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeBuild.Optimization.Profiles;
 
 namespace EdgeBuild.Cli.Commands;
 
-/// <summary>`edgebuild profiles [--json]` lists the built-in targets; `profiles show ID|--profile FILE` prints one resolved profile.</summary>
+/// <summary>`edgebuild profiles [--json]` lists the built-in targets; `profiles show ID|--profile FILE [--json]` prints one resolved profile.</summary>
 public sealed class ProfilesCommand : ICommand
 {
     public string Name => "profiles";
 
-    public string Summary => "list device profiles, or show one resolved profile";
-
-    public string Usage => """
-        usage: edgebuild profiles [--json]
-               edgebuild profiles show ID [--json]
-               edgebuild profiles show --profile FILE [ID] [--json]
-
-          (no verb)        list the built-in targets
-          show ID          print the built-in profile ID with every field
-          --profile FILE   a custom profile JSON; it may "extends" a built-in id (ID, if given, is its default base)
-          --json           machine-readable output on stdout (the profile JSON schema of docs/profiles.md)
-        """;
-
-    public int Run(CommandArguments args, TextWriter stdout, TextWriter stderr)
+    public Command Create(CliConsole console)
     {
-        var json = args.Flag("json");
-        var profileFile = args.Option("profile");
-        var verb = args.Positionals.Count > 0 ? args.Positionals[0] : null;
+        var json = CliOptions.Json("the list (the profile JSON schema of docs/profiles.md)");
+        var showJson = CliOptions.Json("the profile (the profile JSON schema of docs/profiles.md)");
+        var id = new Argument<string?>("ID") { Description = "a built-in target id (`edgebuild profiles` lists them)", Arity = ArgumentArity.ZeroOrOne };
+        var profile = CliOptions.Profile("a custom profile JSON; it may \"extends\" a built-in id (ID, if given, is its default base)");
+        var show = new Command("show", "Print one resolved profile with every field") { id, profile, showJson };
+        show.Validators.Add(r =>
+        {
+            if (r.GetResult(id) is null && r.GetResult(profile) is null) r.AddError("profiles show needs a target id or --profile FILE");
+        });
+        show.SetAction(r => Guarded(console.Stderr, () => Show(ProfileResolver.Resolve(r.GetValue(id), r.GetValue(profile)), console.Stdout, r.GetValue(showJson))));
 
+        var command = new Command("profiles", "List the built-in device profiles, or show one resolved profile") { json, show };
+        command.SetAction(r => Guarded(console.Stderr, () => List(console.Stdout, r.GetValue(json))));
+        return command;
+    }
+
+    private static int Guarded(TextWriter stderr, Action action)
+    {
         try
         {
-            switch (verb)
-            {
-                case null when profileFile is null:
-                    args.ThrowOnUnused(0);
-                    List(stdout, json);
-                    return ExitCodes.Ok;
-                case null:
-                case "show":
-                    var id = args.Positionals.Count > 1 ? args.Positionals[1] : null;
-                    args.ThrowOnUnused(id is null ? Math.Min(args.Positionals.Count, 1) : 2);
-                    if (id is null && profileFile is null) throw new UsageException("profiles show needs a target id or --profile FILE");
-                    Show(ProfileResolver.Resolve(id, profileFile), stdout, json);
-                    return ExitCodes.Ok;
-                default:
-                    throw new UsageException($"unknown profiles verb '{verb}'; use 'show ID' or no verb to list");
-            }
+            action();
+            return ExitCodes.Ok;
         }
         catch (UnknownProfileException e)
         {

@@ -1,5 +1,7 @@
+using System.CommandLine;
 using System.Globalization;
 using EdgeBuild.Optimization;
+using EdgeBuild.Optimization.Planning;
 using EdgeBuild.Optimization.Verification;
 using Google.Protobuf;
 
@@ -10,56 +12,50 @@ public sealed class VerifyCommand : ICommand
 {
     public string Name => "verify";
 
-    public string Summary => "Compare a candidate model's outputs with the original's (SQNR, max error, cosine, top-1)";
-
-    public string Usage => """
-        Usage: edgebuild verify ORIGINAL CANDIDATE --data GLOB [options]
-
-          --data GLOB            samples (.npy, .pb, images; glob or folder)
-          --target ID            run the candidate with the target's ORT settings
-          --profile FILE         a custom profile JSON instead of (or extending) --target
-          --min-sqnr DB          fail (exit code 1) when an output's SQNR is below this
-          --accuracy SPEC        task metrics per output, e.g. "sigmoid_0.tmp_0: agreement@0.3 >= 99.5%"
-                                 (sqnr, cosine, maxabs, top1, argmax(blank=K), agreement@T(eps=E); docs/accuracy.md);
-                                 fail (exit code 1) when one misses; outputs it does not name: --min-sqnr
-        """ + SampleOptions.Usage + """
-          --json                 print the result as JSON on stdout
-        """;
-
-    public int Run(CommandArguments args, TextWriter stdout, TextWriter stderr)
+    public Command Create(CliConsole console)
     {
-        var originalPath = args.Positional(0, "ORIGINAL");
-        var candidatePath = args.Positional(1, "CANDIDATE");
-        var data = args.RequiredOption("data");
-        var targetId = args.Option("target");
-        var profileFile = args.Option("profile");
-        var minSqnr = args.DoubleOption("min-sqnr");
-        var preprocess = args.Option("preprocess");
-        var accuracySpec = args.Option("accuracy");
-        var json = args.Flag("json");
-        args.ThrowOnUnused(expectedPositionals: 2);
-        IReadOnlyList<AccuracyRequirement> requirements;
-        try
+        var original = CliOptions.File("ORIGINAL", "the reference model");
+        var candidate = CliOptions.File("CANDIDATE", "the model to check, e.g. the optimized one");
+        var data = CliOptions.Data("samples (.npy, .pb, images; glob or folder)");
+        var target = CliOptions.Target("run the candidate with the target's ORT settings");
+        var profile = CliOptions.Profile("a custom profile JSON instead of (or extending) --target");
+        var minSqnr = CliOptions.Number<double>("--min-sqnr", "DB", "fail (exit code 1) when an output's SQNR is below this");
+        var accuracy = CliOptions.Accuracy("task metrics per output, e.g. \"sigmoid_0.tmp_0: agreement@0.3 >= 99.5%\" "
+            + "(sqnr, cosine, maxabs, top1, argmax(blank=K), agreement@T(eps=E); docs/accuracy.md); fail (exit code 1) when one misses; outputs it does not name: --min-sqnr");
+        var preprocess = CliOptions.Preprocess();
+        var json = CliOptions.Json();
+        var command = new Command("verify", "Compare a candidate model's outputs with the original's (SQNR, max error, cosine, top-1, task metrics)")
         {
-            requirements = AccuracyMetrics.Parse(accuracySpec);
-        }
-        catch (AccuracySpecException e)
-        {
-            throw new UsageException($"option --accuracy: {e.Message}");
-        }
+            original, candidate, data, target, profile, minSqnr, accuracy, preprocess, json,
+        };
+        command.SetAction(r => Run(r.GetValue(original)!, r.GetValue(candidate)!, r.GetValue(data)!, r.GetValue(target), r.GetValue(profile),
+            r.GetValue(minSqnr), r.GetValue(accuracy), r.GetValue(preprocess), r.GetValue(json), console));
+        return command;
+    }
 
+    private static int Run(string originalPath, string candidatePath, string data, string? targetId, string? profileFile, double? minSqnr,
+        string? accuracySpec, string? preprocess, bool json, CliConsole console)
+    {
+        var (stdout, stderr) = (console.Stdout, console.Stderr);
         return OptimizationErrors.Run(candidatePath, stderr, () =>
         {
             var target = TargetOption.Resolve(targetId, profileFile);
             var original = ModelFiles.Load(originalPath);
             var candidate = ModelFiles.Load(candidatePath);
             var samples = SampleOptions.Open(data, preprocess, original);
-            // Without --min-sqnr nor --accuracy nothing is checked: the default SQNR budget then only reports.
-            var checking = minSqnr is not null || requirements.Count > 0;
-            var budget = new AccuracyBudget(minSqnr ?? EdgeBuild.Optimization.Planning.OptimizationPlanner.DefaultMinSqnrDb, requirements);
-            var results = budget.Compare(original.ToByteArray(), candidate.ToByteArray(), samples, target);
+            // The optimizer's own budget object judges here too. Without --min-sqnr nor --accuracy nothing is checked:
+            // the default SQNR budget then only reports.
+            var budget = AccuracyBudget.From(minSqnr ?? OptimizationPlanner.DefaultMinSqnrDb, accuracySpec, candidatePath);
+            var checking = minSqnr is not null || budget.Requirements.Count > 0;
+            IReadOnlyList<OutputComparison> results;
+            using (var progress = console.Progress(Path.GetFileName(candidatePath)))
+            {
+                results = budget.Compare(original.ToByteArray(), candidate.ToByteArray(), samples, target, ranges: null, progress);
+            }
+
             budget.CheckOutputs(results.Select(r => r.Name).ToList(), candidatePath);
-            var metrics = results.ToDictionary(r => r.Name, r => minSqnr is null && requirements.Count > 0 && !requirements.Any(q => q.Output == r.Name || q.Output == "*") ? [] : budget.Results(r));
+            // With only --accuracy, outputs it does not name are reported, not judged by a default nobody asked for.
+            var metrics = results.ToDictionary(r => r.Name, r => minSqnr is null && !budget.Names(r.Name) ? [] : budget.Results(r));
             var failing = checking ? metrics.Values.SelectMany(m => m).Where(m => !m.Holds).ToList() : [];
 
             if (json)
@@ -67,8 +63,11 @@ public sealed class VerifyCommand : ICommand
                 stdout.WriteLine(ResultJson.Serialize(new
                 {
                     samples = samples.Count,
-                    outputs = results.Select(r => new { name = r.Name, sqnrDb = Finite(r.SqnrDb), worstSampleSqnrDb = Finite(r.WorstSampleSqnrDb), maxAbsError = r.MaxAbsError, cosine = r.Cosine, top1Agreement = r.Top1Agreement,
-                        metrics = metrics[r.Name].Select(m => new { metric = m.Requirement.Metric(), value = Finite(m.Value), budget = (m.Requirement.Info.HigherIsBetter ? ">= " : "<= ") + AccuracyMetrics.FormatValue(m.Requirement.Kind, m.Requirement.Threshold), holds = m.Holds }) }),
+                    outputs = results.Select(r => new
+                    {
+                        name = r.Name, sqnrDb = Finite(r.SqnrDb), worstSampleSqnrDb = Finite(r.WorstSampleSqnrDb), maxAbsError = r.MaxAbsError, cosine = r.Cosine, top1Agreement = r.Top1Agreement,
+                        metrics = metrics[r.Name].Select(m => new { metric = m.Requirement.Metric(), value = Finite(m.Value), budget = m.Budget, holds = m.Holds }),
+                    }),
                     passed = failing.Count == 0,
                 }));
             }

@@ -6,8 +6,8 @@ namespace EdgeBuild.Optimization.Budgets;
 /// <summary>Size and memory of an optimized model against the profile's budgets.</summary>
 public static class BudgetCheck
 {
-    public const string ModelSizeCode = "EDGE0301";
-    public const string PeakMemoryCode = "EDGE0302";
+    public const string ModelSizeCode = DiagnosticCodes.SizeBudget;
+    public const string PeakMemoryCode = DiagnosticCodes.MemoryBudget;
 
     /// <summary>One finding per exceeded budget, as an error when <paramref name="failOnBudget"/> (exit 1), else a warning.</summary>
     public static IReadOnlyList<BudgetFinding> Check(DeviceProfile profile, string modelPath, long modelBytes, MemoryEstimate? memory, bool failOnBudget)

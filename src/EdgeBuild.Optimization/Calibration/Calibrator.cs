@@ -1,6 +1,7 @@
 using EdgeBuild.Onnx.Protos;
 using EdgeBuild.Optimization.Data;
 using EdgeBuild.Optimization.Quantization;
+using EdgeBuild.Optimization.Reporting;
 using EdgeBuild.Optimization.Runtime;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
@@ -15,7 +16,9 @@ namespace EdgeBuild.Optimization.Calibration;
 /// </summary>
 public static class Calibrator
 {
-    public static IReadOnlyDictionary<string, TensorRange> Collect(ModelProto model, IReadOnlyCollection<string> tensors, SampleSource samples, QuantizationOptions options)
+    /// <summary>Streams <paramref name="samples"/> once (twice for Percentile/Entropy); <paramref name="progress"/> hears after each sample ("calibrating 12/21 samples"): a large model's calibration takes minutes.</summary>
+    public static IReadOnlyDictionary<string, TensorRange> Collect(ModelProto model, IReadOnlyCollection<string> tensors, SampleSource samples, QuantizationOptions options,
+        IProgress<ProgressEvent>? progress = null)
     {
         var augmented = Augment(model, tensors);
         using var sessionOptions = Sessions.Quiet(GraphOptimizationLevel.ORT_ENABLE_BASIC);
@@ -26,8 +29,10 @@ public static class Calibrator
         var max = new Dictionary<string, float>(StringComparer.Ordinal);
         var types = new Dictionary<string, int>(StringComparer.Ordinal);
         var means = new Dictionary<string, ChannelMean>(StringComparer.Ordinal);
+        var done = 0;
         foreach (var sample in samples.Read())
         {
+            Report(progress, "calibrating", done++, samples.Count);
             using var outputs = Sessions.Run(session, sample, names);
             for (var i = 0; i < names.Count; i++)
             {
@@ -47,7 +52,8 @@ public static class Calibrator
             }
         }
 
-        if (options.Calibration != CalibrationMethod.MinMax) NarrowWithHistograms(session, names, samples, options, min, max);
+        Report(progress, "calibrating", done, samples.Count);
+        if (options.Calibration != CalibrationMethod.MinMax) NarrowWithHistograms(session, names, samples, options, min, max, progress);
 
         return names.Where(types.ContainsKey).ToDictionary(
             n => n,
@@ -56,12 +62,14 @@ public static class Calibrator
     }
 
     /// <summary>A second streamed pass: histograms of |x| up to each tensor's observed max, then a clipping threshold.</summary>
-    private static void NarrowWithHistograms(InferenceSession session, List<string> names, SampleSource samples, QuantizationOptions options, Dictionary<string, float> min, Dictionary<string, float> max)
+    private static void NarrowWithHistograms(InferenceSession session, List<string> names, SampleSource samples, QuantizationOptions options, Dictionary<string, float> min, Dictionary<string, float> max, IProgress<ProgressEvent>? progress)
     {
         var histograms = names.Where(min.ContainsKey)
             .ToDictionary(n => n, n => new Histogram(Math.Max(Math.Abs(min[n]), Math.Abs(max[n]))), StringComparer.Ordinal);
+        var done = 0;
         foreach (var sample in samples.Read())
         {
+            Report(progress, "calibrating (histograms)", done++, samples.Count);
             using var outputs = Sessions.Run(session, sample, names);
             for (var i = 0; i < names.Count; i++)
             {
@@ -76,6 +84,9 @@ public static class Calibrator
             max[name] = Math.Min(max[name], t);
         }
     }
+
+    private static void Report(IProgress<ProgressEvent>? progress, string what, int done, int total) =>
+        progress?.Report(new ProgressEvent(Planning.PlanStepIds.Calibrate, $"{what} {done}/{total} samples", done, total));
 
     /// <summary>A copy of the model that also outputs <paramref name="tensors"/> (ORT infers their types).</summary>
     public static ModelProto Augment(ModelProto model, IEnumerable<string> tensors)

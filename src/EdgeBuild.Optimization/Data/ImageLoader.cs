@@ -18,7 +18,7 @@ public static class ImageLoader
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException)
         {
-            throw new OptimizationInputException("EDGE0110", path, $"the image cannot be decoded ({e.Message})", "Use PNG or JPEG files", e);
+            throw new OptimizationInputException(DiagnosticCodes.Samples, path, $"the image cannot be decoded ({e.Message})", "Use PNG or JPEG files", e);
         }
 
         var (h, w) = p.TargetSize(image.Height, image.Width);

@@ -111,5 +111,5 @@ public sealed record ImagePreprocessing
     }
 
     private static OptimizationInputException Bad(string entry, string problem) =>
-        new("EDGE0110", "--preprocess", $"'{entry}' {problem}", "Write it like \"resize=fit:640:32;channels=bgr;scale=1/255;mean=0.485,0.456,0.406;std=0.229,0.224,0.225;layout=nchw\"");
+        new(DiagnosticCodes.Samples, "--preprocess", $"'{entry}' {problem}", "Write it like \"resize=fit:640:32;channels=bgr;scale=1/255;mean=0.485,0.456,0.406;std=0.229,0.224,0.225;layout=nchw\"");
 }

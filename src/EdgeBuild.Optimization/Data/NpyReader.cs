@@ -58,7 +58,7 @@ public static partial class NpyReader
     }
 
     private static OptimizationInputException Bad(string path, string problem) =>
-        new("EDGE0110", path, "the sample " + problem, "Write samples with numpy.save from a C-ordered little-endian array");
+        new(DiagnosticCodes.Samples, path, "the sample " + problem, "Write samples with numpy.save from a C-ordered little-endian array");
 
     [GeneratedRegex(@"'descr'\s*:\s*'([^']+)'")]
     private static partial Regex DescrRegex();

@@ -30,9 +30,9 @@ public sealed class SampleSource
 
     public static SampleSource Open(string pattern, IReadOnlyList<ModelInput> inputs, ImagePreprocessing? preprocessing)
     {
-        var items = FileGlob.Resolve(pattern).Where(p => Directory.Exists(p) || IsSampleFile(p)).ToList();
+        var items = DataPatterns.Items(Directory.GetCurrentDirectory(), pattern).Where(p => Directory.Exists(p) || IsSampleFile(p)).ToList();
         if (items.Count == 0)
-            throw new OptimizationInputException("EDGE0110", pattern, "no samples match", "Point it at .npy, .pb or image files (a glob like \"calib/*.npy\" or a folder)");
+            throw new OptimizationInputException(DiagnosticCodes.Samples, pattern, "no samples match", "Point it at .npy, .pb or image files (a glob like \"calib/*.npy\", a folder, several separated by ';', or a .samples list)");
         return new SampleSource(pattern, items, inputs, preprocessing);
     }
 
@@ -60,7 +60,7 @@ public sealed class SampleSource
     {
         if (Directory.Exists(item)) return LoadFolder(item);
         if (_inputs.Count != 1)
-            throw new OptimizationInputException("EDGE0110", item, $"the model has {_inputs.Count} inputs but this sample is a single file", $"Give a folder per sample holding {string.Join(", ", _inputs.Select(i => i.Name + ".npy"))}");
+            throw new OptimizationInputException(DiagnosticCodes.Samples, item, $"the model has {_inputs.Count} inputs but this sample is a single file", $"Give a folder per sample holding {string.Join(", ", _inputs.Select(i => i.Name + ".npy"))}");
         return new Sample(item, [new SampleInput(_inputs[0].Name, Conform(LoadFile(item, _inputs[0]), _inputs[0], item))]);
     }
 
@@ -75,7 +75,7 @@ public sealed class SampleSource
             var indexed = Path.Combine(folder, $"input_{i}.pb");
             var file = File.Exists(npy) ? npy : File.Exists(pb) ? pb : File.Exists(indexed) ? indexed : null;
             if (file is null)
-                throw new OptimizationInputException("EDGE0110", folder, $"the sample has no value for input '{input.Name}'", $"Add {input.Name}.npy (or {input.Name}.pb) to the folder");
+                throw new OptimizationInputException(DiagnosticCodes.Samples, folder, $"the sample has no value for input '{input.Name}'", $"Add {input.Name}.npy (or {input.Name}.pb) to the folder");
             inputs.Add(new SampleInput(input.Name, Conform(LoadFile(file, input), input, file)));
         }
 
@@ -109,7 +109,7 @@ public sealed class SampleSource
         }
         catch (Google.Protobuf.InvalidProtocolBufferException e)
         {
-            throw new OptimizationInputException("EDGE0110", path, "the file is not a serialized ONNX TensorProto", "Write it with onnx.numpy_helper.from_array(...).SerializeToString()", e);
+            throw new OptimizationInputException(DiagnosticCodes.Samples, path, "the file is not a serialized ONNX TensorProto", "Write it with onnx.numpy_helper.from_array(...).SerializeToString()", e);
         }
     }
 
@@ -121,13 +121,13 @@ public sealed class SampleSource
             if (input.ElementType == DType.Float && tensor.DataType is DType.Double or DType.Float16 or DType.Uint8)
                 tensor = Tensors.FromFloats(tensor.Name, Tensors.ToFloatArray(tensor), [.. tensor.Dims]);
             else
-                throw new OptimizationInputException("EDGE0110", path, $"the sample is {DType.Name(tensor.DataType)} but input '{input.Name}' takes {DType.Name(input.ElementType)}", "Save the sample with the input's element type");
+                throw new OptimizationInputException(DiagnosticCodes.Samples, path, $"the sample is {DType.Name(tensor.DataType)} but input '{input.Name}' takes {DType.Name(input.ElementType)}", "Save the sample with the input's element type");
         }
 
         if (input.Dims.Count > 0 && tensor.Dims.Count == input.Dims.Count - 1) tensor.Dims.Insert(0, 1); // a sample without the batch axis
         var fits = tensor.Dims.Count == input.Dims.Count && input.Dims.Zip(tensor.Dims).All(p => p.First <= 0 || p.First == p.Second);
         if (!fits)
-            throw new OptimizationInputException("EDGE0110", path, $"the sample has shape [{string.Join(",", tensor.Dims)}] but input '{input.Name}' is [{string.Join(",", input.Dims.Select(d => d <= 0 ? "?" : d.ToString(System.Globalization.CultureInfo.InvariantCulture)))}]", "Give samples of the input's shape");
+            throw new OptimizationInputException(DiagnosticCodes.Samples, path, $"the sample has shape [{string.Join(",", tensor.Dims)}] but input '{input.Name}' is [{string.Join(",", input.Dims.Select(d => d <= 0 ? "?" : d.ToString(System.Globalization.CultureInfo.InvariantCulture)))}]", "Give samples of the input's shape");
         return tensor;
     }
 

@@ -44,14 +44,14 @@ public static class SignatureReader
         {
             var shape = $"[{string.Join(",", input.Shape)}]";
             if (input.Shape.Any(d => d < -1))
-                throw new OptimizationInputException("EDGE0101", modelPath, $"input '{input.Name}' has a negative dimension in {shape}", "Fix the input's shape in the model (dims are positive, or symbolic)");
+                throw new OptimizationInputException(DiagnosticCodes.InvalidModel, modelPath, $"input '{input.Name}' has a negative dimension in {shape}", "Fix the input's shape in the model (dims are positive, or symbolic)");
             if (input.Shape.Any(d => d < 0)) continue; // unresolved: the generator asks for a Dims value
 
             var fixedOnly = Elements(input.Shape.Where((_, i) => input.DimNames[i] is null));
             if (fixedOnly > MaxBufferElements)
-                throw new OptimizationInputException("EDGE0101", modelPath, $"input '{input.Name}' has shape {shape}, more elements than a .NET array holds", "Fix the input's fixed dims in the model");
+                throw new OptimizationInputException(DiagnosticCodes.InvalidModel, modelPath, $"input '{input.Name}' has shape {shape}, more elements than a .NET array holds", "Fix the input's fixed dims in the model");
             if (Elements(input.Shape) > MaxBufferElements)
-                throw new OptimizationInputException("EDGE0002", "--dims", $"input '{input.Name}' would have shape {shape}, more elements than a .NET array holds", "Give its symbolic dims smaller values");
+                throw new OptimizationInputException(DiagnosticCodes.Usage, "--dims", $"input '{input.Name}' would have shape {shape}, more elements than a .NET array holds", "Give its symbolic dims smaller values");
         }
     }
 
@@ -67,7 +67,7 @@ public static class SignatureReader
         {
             var eq = entry.IndexOf('=');
             if (eq <= 0 || !long.TryParse(entry[(eq + 1)..].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value <= 0)
-                throw new OptimizationInputException("EDGE0002", "--dims", $"'{entry}' is not NAME=positive integer", "Write dims as \"N=1;H=640;W=640\"");
+                throw new OptimizationInputException(DiagnosticCodes.Usage, "--dims", $"'{entry}' is not NAME=positive integer", "Write dims as \"N=1;H=640;W=640\"");
             result[entry[..eq].Trim()] = value;
         }
 

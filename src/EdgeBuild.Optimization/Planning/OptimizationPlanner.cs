@@ -17,7 +17,9 @@ public static class OptimizationPlanner
     /// <exception cref="OptimizationInputException">EDGE0002 for an unknown precision or --dynamic without int8; EDGE0110 for int8 without samples.</exception>
     public static OptimizationPlan Plan(DeviceProfile profile, OptimizeRequest request)
     {
-        var asked = Precisions.Parse(request.Precision);
+        if (!Precisions.IsKnown(request.Precision))
+            throw new OptimizationInputException("EDGE0002", "--precision", $"unknown precision '{request.Precision}'", $"Use one of: {Precisions.List}");
+        var asked = Enum.Parse<Precision>(request.Precision, ignoreCase: true);
         var precision = asked == Precision.Auto ? profile.Precision.DefaultPrecision : asked;
         if (request.Dynamic && precision != Precision.Int8)
             throw new OptimizationInputException("EDGE0002", "--dynamic", $"--dynamic applies to int8 only, not to precision '{PlanValue.Of(precision)}'", "Use --precision int8 --dynamic, or drop --dynamic");
@@ -94,6 +96,8 @@ public static class OptimizationPlanner
         if (request.CalibrationData is null)
             throw new OptimizationInputException("EDGE0110", request.ModelPath, "int8 quantization needs calibration samples", "Pass --calibration-data with representative inputs (.npy, .pb or images)");
 
+        if (request.FallbackAttempts is < 1)
+            throw new OptimizationInputException("EDGE0002", "--fallback-attempts", $"the accuracy fallback needs at least 1 attempt, got {request.FallbackAttempts}", "Pass a positive count such as 50, or leave it to the profile");
         var plan = profile.Precision;
         var scheme = plan.Scheme;
         var why = DeviceRationale.WhyScheme(profile, scheme, plan);
@@ -116,8 +120,8 @@ public static class OptimizationPlanner
 
         steps.Add(PlanStep.Create(PlanStepIds.ExcludeSensitiveNodes,
             $"detector heads (final Mul/Concat with huge ranges) wreck int8 accuracy: keep the most sensitive places in float until {EdgeBuild.Optimization.Verification.AccuracyBudget.From(request.MinSqnrDb, request.Accuracy, request.ModelPath).Describe()}"
-            + $" (search bounded to {PlanValue.Of(request.FallbackTimeBudgetSeconds ?? AccuracyFallback.DefaultTimeBudgetSeconds)} s)",
-            new ExcludeSensitiveNodesSettings(request.MinSqnrDb, request.Accuracy, request.FallbackTimeBudgetSeconds ?? AccuracyFallback.DefaultTimeBudgetSeconds)));
+            + $" (at most {request.FallbackAttempts ?? plan.FallbackAttempts} attempts{(request.FallbackAttempts is null ? $", {profile.Id}'s default" : "")})",
+            new ExcludeSensitiveNodesSettings(request.MinSqnrDb, request.Accuracy, request.FallbackAttempts ?? plan.FallbackAttempts)));
         steps.Add(PlanStep.Create(PlanStepIds.MeasureLayerError,
             "the report's per-layer error chart: each quantized node's output against the float model's, on the first validation sample", NoSettings.Instance));
         steps.Add(PlanStep.Create(PlanStepIds.WeightsAsCastMul,

@@ -11,7 +11,7 @@ public static class ProfileSelection
     public static DeviceProfile Resolve(string? targetId, string? profileFile)
     {
         if (targetId is null && profileFile is null)
-            throw new OptimizationInputException("EDGE0002", "--target", "no target given", $"Pass --target ID (one of: {string.Join(", ", ProfileCatalog.Ids)}) or --profile FILE");
+            throw new OptimizationInputException(DiagnosticCodes.Usage, "--target", "no target given", $"Pass --target ID (one of: {string.Join(", ", ProfileCatalog.Ids)}) or --profile FILE");
         try
         {
             // With a profile file, an unknown --target is still an error: it would silently be ignored otherwise.
@@ -21,12 +21,12 @@ public static class ProfileSelection
         catch (UnknownProfileException e)
         {
             var problem = $"unknown target '{e.Id}'" + (e.Suggestion is null ? "" : $" (did you mean '{e.Suggestion}'?)");
-            throw new OptimizationInputException("EDGE0003", e.Id, problem,
+            throw new OptimizationInputException(DiagnosticCodes.UnknownTarget, e.Id, problem,
                 $"Use one of: {string.Join(", ", e.KnownIds)}; or point --profile/Profile= at a custom profile JSON file", e);
         }
         catch (ProfileValidationException e)
         {
-            throw new OptimizationInputException("EDGE0004", e.Source, "invalid device profile: " + string.Join("; ", e.Errors.Select(x => x.ToString())),
+            throw new OptimizationInputException(DiagnosticCodes.BadProfile, e.Source, "invalid device profile: " + string.Join("; ", e.Errors.Select(x => x.ToString())),
                 "Fix the field (see docs/profiles.md for the schema)", e);
         }
     }

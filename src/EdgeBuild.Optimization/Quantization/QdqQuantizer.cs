@@ -24,14 +24,15 @@ public static class QdqQuantizer
     /// for this model (the accuracy fallback re-quantizes with fewer nodes without calibrating again); new
     /// measurements are added to it.
     /// </summary>
-    public static QuantizationSummary Quantize(ModelProto model, SampleSource calibration, QuantizationOptions options, Dictionary<string, TensorRange> rangeCache)
+    public static QuantizationSummary Quantize(ModelProto model, SampleSource calibration, QuantizationOptions options, Dictionary<string, TensorRange> rangeCache,
+        IProgress<Reporting.ProgressEvent>? progress = null)
     {
         var graph = new OnnxGraph(model.Graph);
         var context = new PassContext(model);
         Prepare(model, graph, calibration, options, context);
 
         var plans = PlanNodes(graph, options);
-        CollectMissingRanges(model, graph, plans, calibration, options, rangeCache);
+        CollectMissingRanges(model, graph, plans, calibration, options, rangeCache, progress);
         var ranges = rangeCache;
 
         // Drop plans whose activations turned out not to be float (shape arithmetic on int64, for example).
@@ -58,16 +59,17 @@ public static class QdqQuantizer
     /// <paramref name="model"/> with <paramref name="options"/> needs; the model itself is not changed. Ranges are per
     /// tensor, so quantizing later with fewer nodes (exclusions, float activations) finds all it needs here.
     /// </summary>
-    public static void Calibrate(ModelProto model, SampleSource calibration, QuantizationOptions options, Dictionary<string, TensorRange> rangeCache)
+    public static void Calibrate(ModelProto model, SampleSource calibration, QuantizationOptions options, Dictionary<string, TensorRange> rangeCache,
+        IProgress<Reporting.ProgressEvent>? progress = null)
     {
         var prepared = model.Clone();
         var graph = new OnnxGraph(prepared.Graph);
         Prepare(prepared, graph, calibration, options, new PassContext(prepared));
-        CollectMissingRanges(prepared, graph, PlanNodes(graph, options), calibration, options, rangeCache);
+        CollectMissingRanges(prepared, graph, PlanNodes(graph, options), calibration, options, rangeCache, progress);
     }
 
     private static void CollectMissingRanges(ModelProto model, OnnxGraph graph, Dictionary<NodeProto, NodeQuantization> plans, SampleSource calibration,
-        QuantizationOptions options, Dictionary<string, TensorRange> rangeCache)
+        QuantizationOptions options, Dictionary<string, TensorRange> rangeCache, IProgress<Reporting.ProgressEvent>? progress)
     {
         var candidates = plans.SelectMany(p => TensorsOf(p.Key, p.Value))
             // Bias correction of Convs computed in float on int8 weights needs their input's channel means.
@@ -75,7 +77,7 @@ public static class QdqQuantizer
             .Where(t => !graph.IsInitializer(t)).Distinct(StringComparer.Ordinal).ToList();
         var missing = candidates.Where(c => !rangeCache.ContainsKey(c)).ToList();
         if (missing.Count == 0) return;
-        foreach (var (name, range) in Calibrator.Collect(model, missing, calibration, options)) rangeCache[name] = range;
+        foreach (var (name, range) in Calibrator.Collect(model, missing, calibration, options, progress)) rangeCache[name] = range;
     }
 
     /// <summary>

@@ -24,7 +24,7 @@ public static class Sessions
             IntraOpNumThreads = intraOpThreads ?? 0,
             InterOpNumThreads = 1,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            LogSeverityLevel = QuietLogLevel,
+            LogSeverityLevel = LogLevel,
         };
         if (ForcesInt8QdqFusion(target)) options.AddSessionConfigEntry("session.qdqisint8allowed", "1");
         return options;
@@ -41,12 +41,33 @@ public static class Sessions
     /// </summary>
     public const OrtLoggingLevel QuietLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
 
+    /// <summary>
+    /// `optimize --verbose`: sessions created in this async flow log ORT's warnings too (to the process's stderr, where
+    /// a person asked for them). Scoped, not global, so a verbose run does not make concurrent runs in the process chatty.
+    /// </summary>
+    public static IDisposable LogWarnings()
+    {
+        var previous = ScopedLogLevel.Value;
+        ScopedLogLevel.Value = OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING;
+        return new Restore(() => ScopedLogLevel.Value = previous);
+    }
+
+    /// <summary>The severity sessions log at: <see cref="QuietLogLevel"/> unless inside <see cref="LogWarnings"/>.</summary>
+    public static OrtLoggingLevel LogLevel => ScopedLogLevel.Value ?? QuietLogLevel;
+
+    private static readonly AsyncLocal<OrtLoggingLevel?> ScopedLogLevel = new();
+
+    private sealed class Restore(Action restore) : IDisposable
+    {
+        public void Dispose() => restore();
+    }
+
     /// <summary>Options for the optimizer's helper sessions (load checks, constant folding, shape probes, calibration).</summary>
     public static SessionOptions Quiet(GraphOptimizationLevel level, int intraOpThreads = 0) => new()
     {
         GraphOptimizationLevel = level,
         IntraOpNumThreads = intraOpThreads,
-        LogSeverityLevel = QuietLogLevel,
+        LogSeverityLevel = LogLevel,
     };
 
     /// <summary>Feeds one sample (copies its tensors into ORT-owned buffers) and returns the output values.</summary>

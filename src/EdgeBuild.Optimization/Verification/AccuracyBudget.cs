@@ -2,6 +2,7 @@ using System.Globalization;
 using EdgeBuild.Optimization.Calibration;
 using EdgeBuild.Optimization.Data;
 using EdgeBuild.Optimization.Profiles;
+using EdgeBuild.Optimization.Reporting;
 
 namespace EdgeBuild.Optimization.Verification;
 
@@ -12,7 +13,10 @@ public sealed record MetricResult(string Output, AccuracyRequirement Requirement
 
     public string Measured => double.IsNaN(Value) ? "n/a" : AccuracyMetrics.FormatValue(Requirement.Kind, Value);
 
-    public override string ToString() => $"{Output}: {Requirement.Metric()} {Measured} ({(Holds ? "holds" : "misses")} {(Requirement.Info.HigherIsBetter ? ">=" : "<=")} {AccuracyMetrics.FormatValue(Requirement.Kind, Requirement.Threshold)})";
+    /// <summary>The threshold as written: "&gt;= 99.5%", "&lt;= 0.05".</summary>
+    public string Budget => (Requirement.Info.HigherIsBetter ? ">= " : "<= ") + AccuracyMetrics.FormatValue(Requirement.Kind, Requirement.Threshold);
+
+    public override string ToString() => $"{Output}: {Requirement.Metric()} {Measured} ({(Holds ? "holds" : "misses")} {Budget})";
 }
 
 /// <summary>
@@ -46,6 +50,9 @@ public sealed class AccuracyBudget(double minSqnrDb, IReadOnlyList<AccuracyRequi
         return named.Count > 0 ? named : [new AccuracyRequirement(output, AccuracyMetricKind.Sqnr, MinSqnrDb, Mean: true)];
     }
 
+    /// <summary>Whether the user named this output (or "*"), as opposed to it falling back to the default SQNR.</summary>
+    public bool Names(string output) => Requirements.Any(r => r.Output == output || r.Output == "*");
+
     /// <summary>A budget naming an output the model does not have is a typo, not a budget that always holds.</summary>
     public void CheckOutputs(IReadOnlyCollection<string> floatOutputs, string file)
     {
@@ -61,8 +68,15 @@ public sealed class AccuracyBudget(double minSqnrDb, IReadOnlyList<AccuracyRequi
     /// <param name="samples">Validation samples, each run through both.</param>
     /// <param name="target">The candidate runs with the target's ORT settings (null: defaults).</param>
     /// <param name="ranges">Calibrated ranges: an output's full scale sets the floor of "almost no signal" (see <see cref="SignalFloorOf"/>).</param>
-    public IReadOnlyList<OutputComparison> Compare(byte[] original, byte[] candidate, SampleSource samples, DeviceProfile? target, IReadOnlyDictionary<string, TensorRange>? ranges = null) =>
-        ModelVerifier.Compare(original, candidate, samples, target, this, name => SignalFloorOf(ranges, name));
+    /// <param name="progress">Hears after each sample ("verifying 3/10 samples"), or null.</param>
+    public IReadOnlyList<OutputComparison> Compare(byte[] original, byte[] candidate, SampleSource samples, DeviceProfile? target, IReadOnlyDictionary<string, TensorRange>? ranges = null,
+        IProgress<ProgressEvent>? progress = null) =>
+        ModelVerifier.Compare(original, candidate, samples, target, progress, this, name => SignalFloorOf(ranges, name));
+
+    /// <summary>The same against reference outputs computed once (the fallback's attempts): same figures, half the runs.</summary>
+    public IReadOnlyList<OutputComparison> Compare(ReferenceOutputs reference, byte[] candidate, SampleSource samples, DeviceProfile? target, IReadOnlyDictionary<string, TensorRange>? ranges = null,
+        IProgress<ProgressEvent>? progress = null) =>
+        ModelVerifier.Compare(reference, candidate, samples, target, progress, this, name => SignalFloorOf(ranges, name));
 
     public IReadOnlyList<MetricResult> Results(OutputComparison comparison) =>
         For(comparison.Name).Select(r => new MetricResult(comparison.Name, r, comparison.Value(r))).ToList();

@@ -33,7 +33,7 @@ public sealed class OutputComparison(string name, IReadOnlyList<AccuracyRequirem
     /// <summary>
     /// Sets <see cref="SignalFloor"/> once every sample is in: the validation set's own mean square (a sample is
     /// measured against at least the average signal the output carries), or <paramref name="fullScaleFloor"/> when
-    /// larger (all samples nearly empty). Pooled SQNR is unchanged by the first part when samples carry similar signal.
+    /// larger (all samples nearly empty). Pooled SQNR is unchanged by the first part (see <see cref="Value"/>).
     /// </summary>
     public void ApplySignalFloor(double fullScaleFloor)
     {
@@ -120,8 +120,10 @@ public sealed class OutputComparison(string name, IReadOnlyList<AccuracyRequirem
 
         if (perSample.Any(double.IsNaN)) return double.NaN;
         if (!requirement.Mean) return requirement.Info.HigherIsBetter ? perSample.Min() : perSample.Max();
+        // Pooled, the set's own mean square is already the signal: only an all-but-empty set is lifted to the floor.
+        // (Lifting each sample to the set's mean first would inflate pooled SQNR whenever samples differ in signal.)
         if (requirement.Kind == AccuracyMetricKind.Sqnr)
-            return ToDb(_samples.Sum(s => Math.Max(s.Signal, SignalFloor * s.Elements)), _samples.Sum(s => s.Noise));
+            return ToDb(Math.Max(_samples.Sum(s => s.Signal), SignalFloor * _samples.Sum(s => s.Elements)), _samples.Sum(s => s.Noise));
         return perSample.Average();
     }
 

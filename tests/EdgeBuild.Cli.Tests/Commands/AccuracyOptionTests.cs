@@ -50,4 +50,17 @@ public sealed class AccuracyOptionTests : IDisposable
         Assert.Contains("EDGE0002", stderr);
         Assert.Contains("write it as a percentage: 99%", stderr);
     }
+
+    [Theory]
+    [InlineData("0", "takes a positive whole number, got '0'")]
+    [InlineData("2.5", "takes a positive whole number, got '2.5'")]
+    public void A_fallback_cap_that_is_not_a_positive_count_is_exit_2(string value, string problem)
+    {
+        var model = TestAssets.Classifier;
+        var (code, _, stderr) = CliRuns.InProcess("optimize", model, "--target", "rpi5", "--output", Path.Combine(_dir, "o.onnx"), "--fallback-attempts", value);
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("EDGE0002", stderr);
+        Assert.Contains(problem, stderr);
+        Assert.Contains("--fallback-attempts", stderr);
+    }
 }

@@ -45,7 +45,7 @@ internal static partial class Diagnostics
         if (stderr.Contains("Unhandled exception", StringComparison.OrdinalIgnoreCase)) return "unhandled exception: " + Trim(stderr);
         // The CLI's catch-all keeps stack traces off the console, but an exception nobody mapped is still our bug.
         if (stderr.Contains("error " + UnexpectedError.InternalErrorCode, StringComparison.Ordinal)) return "unexpected exception: " + Trim(stderr);
-        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var lines = WithoutProgress(stderr);
         if (lines.Length != 1) return $"{lines.Length} lines on stderr instead of one: " + Trim(stderr);
         var match = Canonical().Match(lines[0]);
         if (!match.Success) return "not a canonical diagnostic: " + Trim(lines[0]);
@@ -59,10 +59,15 @@ internal static partial class Diagnostics
     public static string? CheckFailedCheck(string stderr)
     {
         if (StackFrame().IsMatch(stderr)) return "stack trace in output: " + Trim(stderr);
-        var first = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
+        var first = WithoutProgress(stderr).FirstOrDefault() ?? "";
         var match = Canonical().Match(first);
         return match.Success && match.Groups["code"].Value[5] is '2' or '3' ? null : "exit 1 without an accuracy or budget error: " + Trim(stderr);
     }
+
+    /// <summary>stderr's lines but progress (the real process reports its stages; docs/contracts.md §2).</summary>
+    private static string[] WithoutProgress(string stderr) =>
+        stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => !l.StartsWith(ProgressLine.Prefix, StringComparison.Ordinal)).ToArray();
 
     public static string Trim(string text) => text.Length <= 400 ? text.Trim() : text[..400].Trim() + "…";
 }

@@ -147,7 +147,14 @@ namespace Sensors
         public global::EdgeBuild.Runtime.EdgeModelSession Session => _session;
 
         /// <summary>
+        /// The settings this instance runs with: the device profile's, the application's overrides, the profile's threads
+        /// fitted to the cores this process may use. Also logged once by <c>Create</c>.
+        /// </summary>
+        public global::EdgeBuild.Runtime.EdgeEffectiveSessionSettings EffectiveSettings => _session.EffectiveSettings;
+
+        /// <summary>
         /// Runs the model on <see cref="Inputs"/>, writing <see cref="Outputs"/>: no allocations, no name lookups, no copies.
+        /// Reports its duration on the <c>EdgeBuild.Runtime</c> meter while a listener is attached.
         /// </summary>
         /// <exception cref="global::System.ObjectDisposedException">The wrapper was disposed.</exception>
         public void Run() => _session.Run();

@@ -3,7 +3,8 @@ using EdgeBuild.Tests.Shared;
 namespace EdgeBuild.Integration.Tests.Infrastructure;
 
 /// <summary>
-/// Once per test run: packs EdgeBuild from this checkout into a folder feed and prepares an isolated
+/// Once per test run: packs EdgeBuild and EdgeBuild.Tool from this checkout (`dotnet pack EdgeBuild.sln`, what
+/// scripts/pack.sh runs) into a folder feed and prepares an isolated
 /// NuGet package folder, so a package re-packed under the same version is never shadowed by a stale
 /// copy in the machine's global packages folder. Packages the machine already has (ONNX Runtime's
 /// ~390 MB among them) are reused through a fallback folder of symbolic links instead of being
@@ -33,14 +34,23 @@ public sealed class PackageFeedFixture : IDisposable
         LinkMachinePackages();
         WriteNuGetConfig();
 
-        var pack = Dotnet.Run(TestAssets.RepoRoot,
-            ["pack", Path.Combine(TestAssets.RepoRoot, "nuget", "EdgeBuild", "EdgeBuild.csproj"), "-c", "Release", "-o", Feed, "-nologo", "-clp:NoSummary"]);
-        pack.EnsureSuccess("dotnet pack nuget/EdgeBuild");
+        var pack = Pack(TestAssets.RepoRoot, Feed);
+        pack.EnsureSuccess("dotnet pack EdgeBuild.sln");
         PackTime = pack.Elapsed;
+        PackOutput = pack.Output;
         if (!File.Exists(PackagePath)) throw new InvalidOperationException($"{PackagePath} was not produced:\n{pack.Output}");
     }
 
+    /// <summary>scripts/pack.sh's command on the checkout at <paramref name="repoRoot"/>, into <paramref name="output"/>.</summary>
+    internal static CommandResult Pack(string repoRoot, string output, params string[] extraArgs) =>
+        Dotnet.Run(repoRoot, ["pack", Path.Combine(repoRoot, "EdgeBuild.sln"), "-c", "Release", "-o", output, "-nologo", .. extraArgs]);
+
+    /// <summary>Everything `dotnet pack` printed (its warnings, for the package tests).</summary>
+    public string PackOutput { get; }
+
     public string PackagePath => Path.Combine(Feed, $"EdgeBuild.{PackageVersion}.nupkg");
+
+    public string ToolPackagePath => Path.Combine(Feed, $"EdgeBuild.Tool.{PackageVersion}.nupkg");
 
     /// <summary>Environment of every `dotnet` command a test runs against the feed.</summary>
     public IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string>
@@ -75,7 +85,7 @@ public sealed class PackageFeedFixture : IDisposable
                 <add key="nuget.org" value="https://api.nuget.org/v3/index.json" protocolVersion="3" />
               </packageSources>
               <packageSourceMapping>
-                <packageSource key="edgebuild-under-test"><package pattern="EdgeBuild" /></packageSource>
+                <packageSource key="edgebuild-under-test"><package pattern="EdgeBuild" /><package pattern="EdgeBuild.Tool" /></packageSource>
                 <packageSource key="nuget.org"><package pattern="*" /></packageSource>
               </packageSourceMapping>
               <fallbackPackageFolders>

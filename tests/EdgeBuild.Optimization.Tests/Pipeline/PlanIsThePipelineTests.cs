@@ -16,7 +16,7 @@ public class PlanIsThePipelineTests
         var data = new TheoryData<string, string, bool>();
         foreach (var target in ProfileCatalog.Ids)
         {
-            foreach (var precision in Precisions.Names) data.Add(target, precision, false);
+            foreach (var precision in Precisions.All) data.Add(target, precision, false);
             data.Add(target, "int8", true);
         }
 

@@ -47,7 +47,7 @@ public class OptimizationPlannerTests
     {
         Assert.Equal(PlanStepIds.All.Order(StringComparer.Ordinal), global::EdgeBuild.Optimization.Pipeline.StepRegistry.Ids.Order(StringComparer.Ordinal));
         foreach (var target in ProfileCatalog.Ids)
-        foreach (var precision in Precisions.Names)
+        foreach (var precision in Precisions.All)
         foreach (var dynamic in new[] { false, true })
         {
             var resolved = precision == "auto" ? PlanValue.Of(ProfileCatalog.Get(target).Precision.DefaultPrecision) : precision;
@@ -58,6 +58,12 @@ public class OptimizationPlannerTests
             Assert.NotEqual(Precision.Auto, plan.Precision);
             Assert.Equal(dynamic, plan.Contains(PlanStepIds.QuantizeDynamicInt8));
         }
+    }
+
+    [Fact]
+    public void The_precision_names_are_the_precision_enum()
+    {
+        Assert.Equal(Enum.GetValues<Precision>().Select(p => PlanValue.Of(p)), Precisions.All);
     }
 
     [Fact]

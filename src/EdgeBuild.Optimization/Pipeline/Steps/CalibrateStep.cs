@@ -40,10 +40,9 @@ internal sealed class CalibrateStep : PipelineStep<CalibrateSettings>
         }
 
         if (calibration.Read().FirstOrDefault() is { } first) SourceModelCheck.EnsureRuns(state.ReferenceBytes, first, state.Request.ModelPath);
-        state.Report(Id, $"{calibration.Count} sample(s), {settings.Method}");
         state.Calibration = calibration;
         state.Validation = validation;
         state.Quantization = new QuantizationOptions { Calibration = settings.Method };
-        QdqQuantizer.Calibrate(reference, calibration, state.Quantization, state.Ranges);
+        QdqQuantizer.Calibrate(reference, calibration, state.Quantization, state.Ranges, state.Request.Progress);
     }
 }

@@ -41,7 +41,7 @@ internal sealed class QuantizeQdqStep : PipelineStep<QuantizeQdqSettings>
         state.Quantization = options;
 
         var attempt = state.Reference!.Clone();
-        state.QuantizationSummary = QdqQuantizer.Quantize(attempt, state.Calibration!, options, state.Ranges);
+        state.QuantizationSummary = QdqQuantizer.Quantize(attempt, state.Calibration!, options, state.Ranges, state.Request.Progress);
         state.Model = attempt;
     }
 }

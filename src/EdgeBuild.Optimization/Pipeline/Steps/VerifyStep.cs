@@ -35,10 +35,9 @@ internal sealed class VerifyStep : PipelineStep<VerifySettings>
             return;
         }
 
-        state.Report(Id, $"{samples.Count} sample(s)");
         var budget = AccuracyBudget.From(settings.MinSqnrDb, settings.Accuracy, state.Request.ModelPath);
         state.AccuracyBudget = budget;
-        state.Accuracy = budget.Compare(state.ReferenceBytes, state.Model.ToByteArray(), samples, state.Profile, state.Ranges);
+        state.Accuracy = budget.Compare(state.ReferenceBytes, state.Model.ToByteArray(), samples, state.Profile, state.Ranges, state.Request.Progress);
         budget.CheckOutputs(state.Accuracy.Select(a => a.Name).ToList(), state.Request.ModelPath);
         var results = budget.Results(state.Accuracy);
         if (results.Any(r => !r.Holds))

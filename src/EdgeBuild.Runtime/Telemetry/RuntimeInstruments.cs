@@ -1,0 +1,34 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace EdgeBuild.Runtime;
+
+/// <summary>
+/// The process-wide meter, activity source and instruments. A separate class from <see cref="EdgeRuntimeTelemetry"/>
+/// so that nothing here is created when the AppContext switch turns telemetry off: its static fields are
+/// initialized on first use, and only <see cref="ModelTelemetry"/> (created when telemetry is on) uses them.
+/// </summary>
+internal static class RuntimeInstruments
+{
+    public static readonly Meter Meter = new(EdgeRuntimeTelemetry.MeterName, EdgeRuntimeTelemetry.Version);
+
+    public static readonly ActivitySource Source = new(EdgeRuntimeTelemetry.MeterName, EdgeRuntimeTelemetry.Version);
+
+    public static readonly Histogram<double> RunDuration = Meter.CreateHistogram<double>(
+        EdgeRuntimeTelemetry.RunDuration, "s", "Duration of one Run() of a generated EdgeBuild wrapper.");
+
+    public static readonly Counter<long> Runs = Meter.CreateCounter<long>(
+        EdgeRuntimeTelemetry.Runs, "{run}", "Run() calls of generated EdgeBuild wrappers, failed ones included.");
+
+    public static readonly Counter<long> RunFailures = Meter.CreateCounter<long>(
+        EdgeRuntimeTelemetry.RunFailures, "{run}", "Run() calls that threw.");
+
+    public static readonly Histogram<double> LoadDuration = Meter.CreateHistogram<double>(
+        EdgeRuntimeTelemetry.LoadDuration, "s", "Duration of loading a model: read, integrity check, session creation, binding.");
+
+    public static readonly Counter<long> IntegrityFailures = Meter.CreateCounter<long>(
+        EdgeRuntimeTelemetry.IntegrityFailures, "{failure}", "Models rejected because their bytes differ from the SHA-256 compiled into the wrapper.");
+
+    /// <summary>One volatile read per instrument: what <see cref="EdgeModelSession.Run"/> pays when nobody listens.</summary>
+    public static bool RunObserved => RunDuration.Enabled || Runs.Enabled || RunFailures.Enabled || Source.HasListeners();
+}

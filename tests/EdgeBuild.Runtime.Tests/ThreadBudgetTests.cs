@@ -1,0 +1,73 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace EdgeBuild.Runtime.Tests;
+
+/// <summary>The profile's threads fitted to the cores the process may use; the application's values kept as given.</summary>
+public sealed class ThreadBudgetTests
+{
+    private static readonly EdgeSessionSettings Rpi5 = new() { IntraOpThreads = 4, InterOpThreads = 1, AllowSpinning = true };
+
+    [Fact]
+    public void Profile_threads_above_the_usable_cores_are_clamped_and_spinning_turned_off()
+    {
+        using var options = EdgeSessionFactory.CreateSessionOptions(Rpi5, null, 2, out EdgeEffectiveSessionSettings effective);
+
+        Assert.Equal(2, options.IntraOpNumThreads);
+        Assert.Equal(1, options.InterOpNumThreads);
+        Assert.Equal(2, effective.IntraOpThreads);
+        Assert.False(effective.AllowSpinning);
+        Assert.Equal(2, effective.UsableCores);
+        Assert.Equal(2, effective.Adjustments.Count);
+        Assert.Contains("profile's 4 clamped", effective.Adjustments[0]);
+        Assert.Contains("spinning off", effective.Adjustments[1]);
+        Assert.Contains("spinning off", effective.ToString());
+    }
+
+    [Fact]
+    public void Profile_threads_that_fit_keep_spinning()
+    {
+        using var options = EdgeSessionFactory.CreateSessionOptions(Rpi5, null, 4, out EdgeEffectiveSessionSettings effective);
+
+        Assert.Equal(4, effective.IntraOpThreads);
+        Assert.True(effective.AllowSpinning);
+        Assert.Empty(effective.Adjustments);
+    }
+
+    [Fact]
+    public void Application_values_are_kept_even_above_the_cores()
+    {
+        using var _ = EdgeSessionFactory.CreateSessionOptions(Rpi5, new EdgeSessionOptions { IntraOpThreads = 3 }, 2, out EdgeEffectiveSessionSettings threads);
+        Assert.Equal(3, threads.IntraOpThreads);
+        Assert.True(threads.AllowSpinning); // the application chose the threads; the profile's spinning stands
+        Assert.Contains("as the application set", Assert.Single(threads.Adjustments));
+
+        using var __ = EdgeSessionFactory.CreateSessionOptions(Rpi5, new EdgeSessionOptions { AllowSpinning = true }, 2, out EdgeEffectiveSessionSettings spinning);
+        Assert.Equal(2, spinning.IntraOpThreads);
+        Assert.True(spinning.AllowSpinning);
+    }
+
+    [Fact]
+    public void Unset_threads_stay_onnx_runtime_defaults()
+    {
+        using var options = EdgeSessionFactory.CreateSessionOptions(new EdgeSessionSettings(), null, 1, out EdgeEffectiveSessionSettings effective);
+
+        Assert.Null(effective.IntraOpThreads);
+        Assert.Null(effective.AllowSpinning);
+        Assert.Empty(effective.Adjustments);
+        Assert.Contains("intra-op threads ORT default", effective.ToString());
+    }
+
+    [Fact]
+    public void The_wrapper_exposes_and_logs_its_effective_settings_once()
+    {
+        var log = new List<string>();
+        using var model = TinyAffine.Create(new EdgeSessionOptions { Log = log.Add, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_BASIC });
+
+        Assert.Equal(Environment.ProcessorCount, model.EffectiveSettings.UsableCores);
+        Assert.Equal(GraphOptimizationLevel.ORT_ENABLE_BASIC, model.EffectiveSettings.GraphOptimizationLevel);
+        Assert.Same(model.Session.EffectiveSettings, model.EffectiveSettings);
+        var line = Assert.Single(log);
+        Assert.StartsWith("EdgeBuild: TinyAffine from '", line);
+        Assert.Contains(model.EffectiveSettings.ToString(), line);
+    }
+}
