@@ -44,4 +44,17 @@ public static class ModelFile
         ArgumentNullException.ThrowIfNull(path);
         ModelWriter.Save(model, path, options ?? ModelSaveOptions.Default);
     }
+
+    /// <summary>
+    /// Compares the model written at <paramref name="path"/> (the .onnx and the external data it points at) with
+    /// <paramref name="model"/>, streaming the data file, so a written pair can be proven to hold the model that was
+    /// checked. Returns null when they are equal, else the first difference; <paramref name="externalTensors"/> counts
+    /// the tensors the written model reads from external data.
+    /// </summary>
+    public static string? CompareWritten(ModelProto model, string path, out int externalTensors)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(path);
+        return WrittenModelCheck.Compare(model, path, out externalTensors);
+    }
 }

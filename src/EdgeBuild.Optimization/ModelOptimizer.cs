@@ -36,6 +36,7 @@ public static class ModelOptimizer
             OriginalBytes = originalBytes,
             OptimizedBytes = state.OptimizedBytes,
             Sha256 = state.Sha256!,
+            ExternalDataPath = state.ExternalDataPath,
             OriginalNodeCount = originalNodes,
             OptimizedNodeCount = state.Model.Graph.Node.Count,
             PassRewrites = state.PassRewrites,

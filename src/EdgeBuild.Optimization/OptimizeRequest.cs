@@ -46,8 +46,9 @@ public sealed record OptimizeRequest
     public string? ReportPath { get; init; }
 
     /// <summary>
-    /// Write the weights to OUT.onnx.data next to the model instead of inline. Chosen automatically when the
-    /// protobuf would exceed 2 GB; the manifest's SHA-256 then covers the .onnx file only.
+    /// Write the weights to OUT.onnx.data next to the model instead of inline (`--external-data`, the item's
+    /// ExternalData="true"). Chosen automatically when the protobuf would exceed 2 GB; the manifest then records the
+    /// data file's name and SHA-256 next to the .onnx file's.
     /// </summary>
     public bool ExternalData { get; init; }
 
@@ -76,6 +77,9 @@ public sealed record OptimizeResult
     public required long OriginalBytes { get; init; }
     public required long OptimizedBytes { get; init; }
     public required string Sha256 { get; init; }
+
+    /// <summary>The external data file written next to the model (OUT.onnx.data), or null when the model is inline.</summary>
+    public string? ExternalDataPath { get; init; }
     public required int OriginalNodeCount { get; init; }
     public required int OptimizedNodeCount { get; init; }
     public required IReadOnlyDictionary<string, int> PassRewrites { get; init; }

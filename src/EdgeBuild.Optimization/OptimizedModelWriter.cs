@@ -6,26 +6,40 @@ using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeBuild.Optimization;
 
+/// <summary>What <see cref="OptimizedModelWriter"/> wrote.</summary>
+/// <param name="Sha256">SHA-256 of the .onnx file (lower-case hex).</param>
+/// <param name="Bytes">Bytes written: the .onnx plus its external data.</param>
+/// <param name="ExternalDataPath">The external data file (OUT.onnx.data), or null when the model is inline.</param>
+/// <param name="ExternalDataSha256">SHA-256 of the external data file, or null.</param>
+internal sealed record WrittenModel(string Sha256, long Bytes, string? ExternalDataPath, string? ExternalDataSha256);
+
 /// <summary>
-/// Writes the optimized model after checking ONNX Runtime loads it. Inline (one self-contained .onnx, what the
-/// runtime's integrity check and embedding expect) unless the request asks for external data or the protobuf
-/// would exceed protobuf's 2 GB limit; then the weights go to OUT.onnx.data next to it.
+/// Writes the optimized model after checking ONNX Runtime loads it. Inline (one self-contained .onnx) unless the
+/// request asks for external data or the protobuf would exceed protobuf's 2 GB limit; then the weights go to
+/// OUT.onnx.data next to it, both files written atomically, and the written pair is read back and compared with the
+/// verified model before ORT loads it from disk.
 /// </summary>
 internal static class OptimizedModelWriter
 {
     /// <summary>Protobuf cannot serialize a message of 2 GB or more.</summary>
     private const long ProtobufLimit = int.MaxValue;
 
-    /// <returns>The SHA-256 of the .onnx file (lower-case hex) and the bytes written (model + external data).</returns>
-    public static (string Sha256, long Bytes) Write(ModelProto model, OptimizeRequest request)
+    /// <summary>Where the external data of the model at <paramref name="outputPath"/> goes: OUT.onnx.data next to it.</summary>
+    public static string DataPathFor(string outputPath) => Path.GetFullPath(outputPath) + ".data";
+
+    public static WrittenModel Write(ModelProto model, OptimizeRequest request)
     {
+        var dataPath = DataPathFor(request.OutputPath);
         long size = model.CalculateSize(); // wraps negative past 2 GB
         if (!request.ExternalData && size is >= 0 and < ProtobufLimit)
         {
             var bytes = model.ToByteArray();
             CheckLoads(options => new InferenceSession(bytes, options), request.ModelPath);
             ModelFiles.WriteAtomically(request.OutputPath, bytes);
-            return (Sha256(bytes), bytes.LongLength);
+            // A data file left by an earlier external-data run of this output would be copied and shipped with a model
+            // that no longer reads it.
+            File.Delete(dataPath);
+            return new WrittenModel(Sha256(bytes), bytes.LongLength, null, null);
         }
 
         if (request.Embed)
@@ -33,13 +47,15 @@ internal static class OptimizedModelWriter
                 "Drop Embed (the model is copied next to the app with its .data file)");
 
         // ORT reads external data relative to the model file, so this check runs on the written files; ModelFile.Save
-        // writes each file atomically, and a model ORT refuses is deleted again, so no bad output stays behind.
-        var dataFile = Path.GetFileName(request.OutputPath) + ".data";
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(request.OutputPath))!);
-        ModelFile.Save(model, request.OutputPath, new ModelSaveOptions { ExternalData = ExternalDataPolicy.Always, ExternalDataFileName = dataFile });
-        var dataPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(request.OutputPath))!, dataFile);
+        // writes each file atomically, and a pair that differs from the verified model or that ORT refuses is deleted
+        // again, so no bad output stays behind.
+        Directory.CreateDirectory(Path.GetDirectoryName(dataPath)!);
+        ModelFile.Save(model, request.OutputPath, new ModelSaveOptions { ExternalData = ExternalDataPolicy.Always, ExternalDataFileName = Path.GetFileName(dataPath) });
+        int externalTensors;
         try
         {
+            if (ModelFile.CompareWritten(model, request.OutputPath, out externalTensors) is { } difference)
+                throw new InvalidOperationException($"EdgeBuild wrote a model that differs from the verified one (from {request.ModelPath}): {difference}");
             CheckLoads(options => new InferenceSession(request.OutputPath, options), request.ModelPath);
         }
         catch
@@ -50,7 +66,15 @@ internal static class OptimizedModelWriter
         }
 
         var onnx = File.ReadAllBytes(request.OutputPath);
-        return (Sha256(onnx), onnx.LongLength + (File.Exists(dataPath) ? new FileInfo(dataPath).Length : 0));
+        if (externalTensors == 0)
+        {
+            // No weight was large enough to move: the model is inline after all, and a data file of an earlier run must go.
+            File.Delete(dataPath);
+            return new WrittenModel(Sha256(onnx), onnx.LongLength, null, null);
+        }
+
+        using var data = File.OpenRead(dataPath);
+        return new WrittenModel(Sha256(onnx), onnx.LongLength + data.Length, dataPath, Convert.ToHexString(SHA256.HashData(data)).ToLowerInvariant());
     }
 
     private static void CheckLoads(Func<SessionOptions, InferenceSession> open, string sourcePath)

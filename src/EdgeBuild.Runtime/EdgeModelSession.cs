@@ -46,6 +46,8 @@ public sealed class EdgeModelSession : IDisposable
                 _outputs[i] = PinnedTensor.Allocate(model.Outputs[i]);
                 _binding.BindOutput(model.Outputs[i].Name, _outputs[i].Value);
             }
+
+            telemetry?.Attach();
         }
         catch
         {
@@ -102,9 +104,18 @@ public sealed class EdgeModelSession : IDisposable
     public void Run()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        // Nobody listening (or telemetry off): one null check and a few volatile reads, no clock.
-        if (_telemetry is { } telemetry && RuntimeInstruments.RunObserved) RunObserved(telemetry);
-        else _session.RunWithBinding(_runOptions, _binding);
+        if (_telemetry is { } telemetry)
+        {
+            telemetry.CountRun();
+            // Nobody listening: the field increment and three volatile reads, no clock.
+            if (ModelTelemetry.RunObserved)
+            {
+                RunObserved(telemetry);
+                return;
+            }
+        }
+
+        _session.RunWithBinding(_runOptions, _binding);
     }
 
     private void RunObserved(ModelTelemetry telemetry)
@@ -165,6 +176,7 @@ public sealed class EdgeModelSession : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
+        _telemetry?.Retire();
         _binding?.Dispose();
         foreach (var tensor in _inputs) tensor?.Dispose();
         foreach (var tensor in _outputs) tensor?.Dispose();

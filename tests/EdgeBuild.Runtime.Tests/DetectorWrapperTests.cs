@@ -50,7 +50,7 @@ public sealed class DetectorWrapperTests
         using var measurements = new RuntimeMeasurements();
         detector.Run(); // the listener's first callbacks on this instrument
         Assert.Equal(0, AllocatedOverThousandRuns(detector));
-        Assert.Equal(1001, measurements.Runs); // the listener did see every run
+        Assert.Equal(1001, measurements.RunDurationCount); // the listener did see every run
     }
 
     private static long AllocatedOverThousandRuns(TextDetector detector)

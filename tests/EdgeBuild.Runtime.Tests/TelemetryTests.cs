@@ -51,6 +51,48 @@ public sealed class TelemetryTests
         Assert.Equal("Microsoft.ML.OnnxRuntime.OnnxRuntimeException", measurements.LastErrorType);
     }
 
+    /// <summary>
+    /// The runs counter is observable: sessions count in a field whether or not anyone listens, and a collection
+    /// reads cumulative totals per tag set, so a late dotnet-counters sees every run and a disposed session's runs stay.
+    /// </summary>
+    [Fact]
+    public void The_runs_counter_counts_unobserved_runs_and_keeps_a_disposed_sessions_runs()
+    {
+        var before = ObservedRuns("TinyAffine");
+        using (var model = TinyAffine.Create())
+        {
+            for (var i = 0; i < 3; i++) model.Run(); // nobody listening
+
+            Assert.Equal(before + 3, ObservedRuns("TinyAffine"));
+            using var other = TinyAffine.Create();
+            other.Run();
+            Assert.Equal(before + 4, ObservedRuns("TinyAffine")); // two sessions, one series per tag set
+        }
+
+        Assert.Equal(before + 4, ObservedRuns("TinyAffine"));
+        using var off = TinyAffine.Create(new EdgeSessionOptions { EnableTelemetry = false });
+        off.Run();
+        Assert.Equal(before + 4, ObservedRuns("TinyAffine"));
+    }
+
+    /// <summary>What a collector sees for <paramref name="className"/>: the runs counter's one total for its tag set.</summary>
+    private static long ObservedRuns(string className)
+    {
+        var totals = new List<long>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) => { if (instrument.Name == EdgeRuntimeTelemetry.Runs) l.EnableMeasurementEvents(instrument); },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags) if (tag.Key == EdgeRuntimeTelemetry.ClassTag && (string?)tag.Value == className) totals.Add(value);
+        });
+        listener.Start();
+        listener.RecordObservableInstruments();
+        Assert.True(totals.Count <= 1, $"{totals.Count} measurements for one tag set");
+        return totals.Sum();
+    }
+
     [Fact]
     public void A_tampered_model_counts_an_integrity_failure_and_a_failed_load()
     {

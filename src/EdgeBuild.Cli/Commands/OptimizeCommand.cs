@@ -45,13 +45,14 @@ public sealed class OptimizeCommand : ICommand
         var ns = CliOptions.Text("--namespace", "NS", "namespace in the manifest");
         var dims = CliOptions.Text("--dims", "\"N=1;H=640\"", "values for symbolic dims (manifest shapes, calibration of image data)");
         var embed = CliOptions.Flag("--embed", "the app embeds the model as a resource");
+        var externalData = CliOptions.Flag("--external-data", "write the weights to OUT.onnx.data next to the model (automatic past protobuf's 2 GB)");
         var json = CliOptions.Json();
         var verbose = CliOptions.Flag("--verbose", "also print each stage's wall time and ONNX Runtime's own warnings on stderr");
 
         var command = new Command("optimize", "Compress and quantize a model for a target device, verified against the original")
         {
             model, output, target, profile, precision, dynamic, calibrationData, validationData, method, preprocess, minSqnr, accuracy, fallbackAttempts, excludeNodes,
-            report, explain, failOnBudget, cacheDir, manifest, className, ns, dims, embed, json, verbose,
+            report, explain, failOnBudget, cacheDir, manifest, className, ns, dims, embed, externalData, json, verbose,
         };
         command.Validators.Add(r =>
         {
@@ -79,6 +80,7 @@ public sealed class OptimizeCommand : ICommand
                 ClassName = r.GetValue(className),
                 Namespace = r.GetValue(ns),
                 Embed = r.GetValue(embed),
+                ExternalData = r.GetValue(externalData),
                 Preprocess = r.GetValue(preprocess),
                 CalibrationMethod = Enum.GetValues<CalibrationMethod>().Single(m => MethodName(m) == r.GetValue(method)),
                 Dynamic = r.GetValue(dynamic),

@@ -6,8 +6,9 @@ using EdgeBuild.Optimization.Reporting;
 namespace EdgeBuild.Optimization.Caching;
 
 /// <summary>
-/// `optimize` through the result cache: a hit restores the model, the manifest and the recorded result
-/// (from which the report is rewritten) instead of optimizing; a miss optimizes and stores them.
+/// `optimize` through the result cache: a hit restores the model, its external data file when it has one, the
+/// manifest and the recorded result (from which the report is rewritten) instead of optimizing; a miss optimizes and
+/// stores them.
 /// Entries, locks and atomicity are <see cref="OptimizationCache"/>'s.
 /// </summary>
 public static class CachedOptimizer
@@ -15,6 +16,7 @@ public static class CachedOptimizer
     private const string ModelRole = "model";
     private const string ManifestRole = "manifest";
     private const string ResultRole = "result.json";
+    private const string ExternalDataRole = "data";
 
     public static OptimizeResult Optimize(OptimizeRequest request, OptimizationCache cache, Action<string>? log = null)
     {
@@ -37,6 +39,9 @@ public static class CachedOptimizer
         var resultFile = cache.NewTemporaryFile(key, "result.json");
         var outputs = new Dictionary<string, string>(StringComparer.Ordinal) { [ModelRole] = request.OutputPath, [ResultRole] = resultFile };
         if (request.ManifestPath is not null) outputs[ManifestRole] = request.ManifestPath;
+        // Written only with external data (asked for, or past 2 GB): stored and restored with the model when it exists.
+        var dataPath = OptimizedModelWriter.DataPathFor(request.OutputPath);
+        var optional = new Dictionary<string, string>(StringComparer.Ordinal) { [ExternalDataRole] = dataPath };
         try
         {
             var watch = Stopwatch.StartNew();
@@ -45,13 +50,20 @@ public static class CachedOptimizer
             {
                 produced = ModelOptimizer.Optimize(request);
                 File.WriteAllText(resultFile, JsonSerializer.Serialize(produced, ReportWriter.JsonOptions));
-            });
+            }, optional);
             if (outcome != CacheOutcome.Hit) return WithCache(produced!, "miss");
 
             if (Read(resultFile) is not { } restored)
             {
                 // Written by an EdgeBuild whose result format differs (same version string, e.g. a local build): redo the work.
                 log($"cache entry {key[..12]} has an unreadable result; optimizing");
+                return WithCache(ModelOptimizer.Optimize(request), "miss");
+            }
+
+            if (restored.ExternalDataPath is not null && !File.Exists(dataPath))
+            {
+                // The model reads a data file the entry does not hold: never ship half of a model; optimizing rewrites both.
+                log($"cache entry {key[..12]} lacks the model's external data file; optimizing");
                 return WithCache(ModelOptimizer.Optimize(request), "miss");
             }
 
@@ -82,6 +94,7 @@ public static class CachedOptimizer
     private static OptimizeResult Relocate(OptimizeResult result, OptimizeRequest request, string key, TimeSpan restoreTime) => result with
     {
         OutputPath = request.OutputPath,
+        ExternalDataPath = result.ExternalDataPath is null ? null : OptimizedModelWriter.DataPathFor(request.OutputPath),
         ManifestPath = request.ManifestPath,
         BudgetFindings = result.BudgetFindings.Select(f => f with { File = request.OutputPath }).ToList(),
         Report = result.Report is null ? null : result.Report with

@@ -57,7 +57,17 @@ public sealed class OptimizationCache
     /// path) if present; otherwise runs <paramref name="produce"/>, which must write every output, and
     /// stores them. Returns whether it was a hit.
     /// </summary>
-    public CacheOutcome GetOrCreate(string key, IReadOnlyDictionary<string, string> outputs, Action produce)
+    /// <param name="key">The content key (<see cref="OptimizeCacheKey"/>).</param>
+    /// <param name="outputs">Role → destination of the files every entry holds.</param>
+    /// <param name="produce">Writes the outputs on a miss.</param>
+    /// <param name="optionalOutputs">
+    /// Outputs <paramref name="produce"/> may or may not write (a model's external data file): stored when they
+    /// exist, restored when the entry has them, and deleted from their destination on a hit whose entry has none, so a
+    /// restore never leaves a file of another run next to the restored ones. An entry is valid only with every file
+    /// its entry.json lists, so one whose optional file is missing or damaged is a miss, never a partial restore.
+    /// </param>
+    public CacheOutcome GetOrCreate(string key, IReadOnlyDictionary<string, string> outputs, Action produce,
+        IReadOnlyDictionary<string, string>? optionalOutputs = null)
     {
         if (!Enabled)
         {
@@ -65,7 +75,8 @@ public sealed class OptimizationCache
             return CacheOutcome.Disabled;
         }
 
-        if (TryRestore(key, outputs, out var hitRoot))
+        optionalOutputs ??= NoOutputs;
+        if (TryRestore(key, outputs, out var hitRoot, optionalOutputs))
         {
             _log($"cache hit {Short(key)} ({hitRoot})");
             return CacheOutcome.Hit;
@@ -75,7 +86,7 @@ public sealed class OptimizationCache
         {
             // Look again even when the lock came at once: a concurrent build may have stored the entry and released
             // the lock between the lookup above and this lock. Without this second look both would optimize.
-            if (TryRestore(key, outputs, out hitRoot))
+            if (TryRestore(key, outputs, out hitRoot, optionalOutputs))
             {
                 _log($"cache hit {Short(key)} ({hitRoot}, {(held.WaitedForOther ? "after waiting for" : "stored meanwhile by")} a concurrent build)");
                 return CacheOutcome.Hit;
@@ -83,29 +94,39 @@ public sealed class OptimizationCache
 
             _log($"cache miss {Short(key)}: optimizing");
             produce();
-            Store(key, outputs);
+            Store(key, outputs, optionalOutputs);
         }
 
         return CacheOutcome.Miss;
     }
 
-    public bool TryRestore(string key, IReadOnlyDictionary<string, string> outputs, out string? root)
+    /// <summary>Restores the entry's files if it is valid; see <see cref="GetOrCreate"/> for <paramref name="optionalOutputs"/>.</summary>
+    public bool TryRestore(string key, IReadOnlyDictionary<string, string> outputs, out string? root,
+        IReadOnlyDictionary<string, string>? optionalOutputs = null)
     {
+        optionalOutputs ??= NoOutputs;
         for (var i = 0; i < _roots.Count; i++)
         {
             var entry = EntryPath(_roots[i], key);
-            if (!IsValid(entry, outputs.Keys)) continue;
+            if (EntryRoles(entry, outputs.Keys) is not { } stored) continue;
+            // Optional files first (external data before its model, as the writer commits them), then the required ones.
+            var restore = optionalOutputs.Where(o => stored.Contains(o.Key)).Concat(outputs).ToList();
             try
             {
-                foreach (var (role, destination) in outputs) CopyAtomically(Path.Combine(entry, FileName(role)), destination);
+                foreach (var (role, destination) in restore) CopyAtomically(Path.Combine(entry, FileName(role)), destination);
             }
             catch (IOException)
             {
                 continue; // replaced under us by a build that found it damaged: treat as a miss here
             }
 
+            foreach (var (role, destination) in optionalOutputs)
+            {
+                if (!stored.Contains(role)) File.Delete(destination);
+            }
+
             // A hit in the shared folder also fills the local one, so the next build needs no shared access.
-            for (var j = 0; j < i; j++) TryStoreEntry(_roots[j], key, outputs);
+            for (var j = 0; j < i; j++) TryStoreEntry(_roots[j], key, restore.ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal));
             root = _roots[i];
             return true;
         }
@@ -114,13 +135,22 @@ public sealed class OptimizationCache
         return false;
     }
 
-    public void Store(string key, IReadOnlyDictionary<string, string> outputs)
+    /// <summary>Stores <paramref name="outputs"/> and those of <paramref name="optionalOutputs"/> that exist.</summary>
+    public void Store(string key, IReadOnlyDictionary<string, string> outputs, IReadOnlyDictionary<string, string>? optionalOutputs = null)
     {
+        var files = new Dictionary<string, string>(outputs, StringComparer.Ordinal);
+        foreach (var (role, source) in optionalOutputs ?? NoOutputs)
+        {
+            if (File.Exists(source)) files[role] = source;
+        }
+
         foreach (var root in _roots)
         {
-            if (TryStoreEntry(root, key, outputs)) _log($"cache store {Short(key)} ({root})");
+            if (TryStoreEntry(root, key, files)) _log($"cache store {Short(key)} ({root})");
         }
     }
+
+    private static readonly IReadOnlyDictionary<string, string> NoOutputs = new Dictionary<string, string>();
 
     /// <summary>The entry folder of a key under one root (exists or not).</summary>
     public static string EntryPath(string root, string key) => Path.Combine(root, key[..2], key);
@@ -218,25 +248,32 @@ public sealed class OptimizationCache
         Directory.Delete(trash, recursive: true);
     }
 
-    private static bool IsValid(string entry, IEnumerable<string> roles)
+    private static bool IsValid(string entry, IEnumerable<string> roles) => EntryRoles(entry, roles) is not null;
+
+    /// <summary>
+    /// The roles an entry holds when it is valid: it lists every one of <paramref name="required"/>, and every file it
+    /// lists (required or optional) is present with its recorded SHA-256. Null otherwise.
+    /// </summary>
+    private static HashSet<string>? EntryRoles(string entry, IEnumerable<string> required)
     {
         var manifestPath = Path.Combine(entry, EntryFile);
-        if (!File.Exists(manifestPath)) return false;
+        if (!File.Exists(manifestPath)) return null;
         try
         {
             var manifest = JsonNode.Parse(File.ReadAllText(manifestPath))!.AsObject();
-            foreach (var role in roles)
+            if (required.Any(role => !manifest.ContainsKey(role))) return null;
+            foreach (var (role, hash) in manifest)
             {
                 var path = Path.Combine(entry, FileName(role));
-                if (manifest[role]?.GetValue<string>() is not { } expected || !File.Exists(path) || CacheKeyBuilder.HashFile(path) != expected)
-                    return false;
+                if (hash?.GetValue<string>() is not { } expected || !File.Exists(path) || CacheKeyBuilder.HashFile(path) != expected)
+                    return null;
             }
 
-            return true;
+            return [.. manifest.Select(m => m.Key)];
         }
         catch (Exception e) when (e is IOException or JsonException or InvalidOperationException or UnauthorizedAccessException)
         {
-            return false;
+            return null;
         }
     }
 

@@ -23,6 +23,15 @@ public static class ManifestWriter
             w.WriteBoolean("embedded", manifest.Embedded);
             WriteNullableString(w, "resourceName", manifest.ResourceName);
             w.WriteString("sha256", manifest.Sha256);
+            if (manifest.ExternalData is { } data)
+            {
+                // Only when there is one: manifests of self-contained models keep their bytes.
+                w.WriteStartObject("externalData");
+                w.WriteString("fileName", data.FileName);
+                w.WriteString("sha256", data.Sha256);
+                w.WriteEndObject();
+            }
+
             w.WriteString("target", manifest.Target);
             w.WriteString("precision", manifest.Precision);
 

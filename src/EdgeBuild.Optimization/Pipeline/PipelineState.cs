@@ -64,6 +64,11 @@ internal sealed class PipelineState(OptimizeRequest request, DeviceProfile profi
 
     public long OptimizedBytes { get; set; }
 
+    /// <summary>The external data file written next to the model and its SHA-256, or null when the model is inline.</summary>
+    public string? ExternalDataPath { get; set; }
+
+    public string? ExternalDataSha256 { get; set; }
+
     public BudgetOutcome? Budget { get; set; }
 
     public StageClock Clock { get; } = new();

@@ -28,7 +28,11 @@ public static class EdgeRuntimeTelemetry
     /// <summary>Histogram, seconds: the duration of each <c>Run()</c> on the bound buffers.</summary>
     public const string RunDuration = "edgebuild.run.duration";
 
-    /// <summary>Counter, <c>{run}</c>: <c>Run()</c> calls, failed ones included.</summary>
+    /// <summary>
+    /// Observable counter, <c>{run}</c>: <c>Run()</c> calls, failed ones included, the process's cumulative total per
+    /// class, target and precision. Counted whether or not anyone listens; listeners receive it when they collect
+    /// (<see cref="MeterListener.RecordObservableInstruments"/>; dotnet-counters and OpenTelemetry readers do this on their interval).
+    /// </summary>
     public const string Runs = "edgebuild.runs";
 
     /// <summary>Counter, <c>{run}</c>: <c>Run()</c> calls that threw, tagged with <see cref="ErrorTypeTag"/>.</summary>

@@ -17,8 +17,9 @@ internal static class RuntimeInstruments
     public static readonly Histogram<double> RunDuration = Meter.CreateHistogram<double>(
         EdgeRuntimeTelemetry.RunDuration, "s", "Duration of one Run() of a generated EdgeBuild wrapper.");
 
-    public static readonly Counter<long> Runs = Meter.CreateCounter<long>(
-        EdgeRuntimeTelemetry.Runs, "{run}", "Run() calls of generated EdgeBuild wrappers, failed ones included.");
+    /// <summary>Observable: sessions count runs in a field, collections read the totals (<see cref="RunCounts"/>).</summary>
+    public static readonly ObservableCounter<long> Runs = Meter.CreateObservableCounter(
+        EdgeRuntimeTelemetry.Runs, RunCounts.Observe, "{run}", "Run() calls of generated EdgeBuild wrappers, failed ones included.");
 
     public static readonly Counter<long> RunFailures = Meter.CreateCounter<long>(
         EdgeRuntimeTelemetry.RunFailures, "{run}", "Run() calls that threw.");
@@ -28,7 +29,4 @@ internal static class RuntimeInstruments
 
     public static readonly Counter<long> IntegrityFailures = Meter.CreateCounter<long>(
         EdgeRuntimeTelemetry.IntegrityFailures, "{failure}", "Models rejected because their bytes differ from the SHA-256 compiled into the wrapper.");
-
-    /// <summary>One volatile read per instrument: what <see cref="EdgeModelSession.Run"/> pays when nobody listens.</summary>
-    public static bool RunObserved => RunDuration.Enabled || Runs.Enabled || RunFailures.Enabled || Source.HasListeners();
 }

@@ -65,6 +65,42 @@ public sealed class ExternalDataTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void The_manifest_records_the_data_file_and_the_written_pair_is_the_verified_model()
+    {
+        var source = _dir.File("matmulnet.onnx");
+        ModelFile.Save(ProofModels.MatMulNet(), source);
+        var manifestPath = _dir.File("out/model.edgemodel.json");
+        var request = Request(source, _dir.File("out/model.onnx"), "none", ProofModels.MatMulNetInput) with { ExternalData = true, ManifestPath = manifestPath };
+
+        var result = ModelOptimizer.Optimize(request);
+
+        var dataPath = Path.GetFullPath(request.OutputPath) + ".data";
+        Assert.Equal(dataPath, result.ExternalDataPath);
+        using (var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(manifestPath)))
+        {
+            var data = manifest.RootElement.GetProperty("externalData");
+            Assert.Equal("model.onnx.data", data.GetProperty("fileName").GetString());
+            Assert.Equal(OptimizedOutputs.Hash(dataPath).ToLowerInvariant(), data.GetProperty("sha256").GetString());
+            Assert.Equal(OptimizedOutputs.Hash(request.OutputPath).ToLowerInvariant(), manifest.RootElement.GetProperty("sha256").GetString());
+        }
+
+        // The written pair compares equal to the model as loaded back; one flipped byte of the data file is found.
+        var written = ModelFile.Load(request.OutputPath);
+        Assert.Null(ModelFile.CompareWritten(written, request.OutputPath, out var externalTensors));
+        Assert.True(externalTensors >= 2, $"{externalTensors} tensors external");
+        var bytes = File.ReadAllBytes(dataPath);
+        bytes[bytes.Length / 2] ^= 1;
+        File.WriteAllBytes(dataPath, bytes);
+        Assert.Contains("differs in 'model.onnx.data'", ModelFile.CompareWritten(written, request.OutputPath, out _));
+
+        // Written inline again to the same output: the data file of the earlier run goes, nothing stale ships.
+        var inline = ModelOptimizer.Optimize(request with { ExternalData = false });
+        Assert.Null(inline.ExternalDataPath);
+        Assert.False(File.Exists(dataPath));
+        Assert.DoesNotContain("externalData", File.ReadAllText(manifestPath));
+    }
+
+    [Fact]
     public void External_data_cannot_be_embedded()
     {
         var source = _dir.File("convnet.onnx");

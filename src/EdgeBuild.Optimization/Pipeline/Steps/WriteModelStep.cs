@@ -15,7 +15,7 @@ internal sealed class WriteModelStep : PipelineStep<NoSettings>
     protected override void Run(PipelineState state, NoSettings settings)
     {
         Stamp(state.Model);
-        (state.Sha256, state.OptimizedBytes) = OptimizedModelWriter.Write(state.Model, state.Request);
+        (state.Sha256, state.OptimizedBytes, state.ExternalDataPath, state.ExternalDataSha256) = OptimizedModelWriter.Write(state.Model, state.Request);
         if (state.Request.ManifestPath is { } manifest) ManifestWriter.Write(BuildManifest(state), manifest);
     }
 
@@ -39,6 +39,7 @@ internal sealed class WriteModelStep : PipelineStep<NoSettings>
             Embedded = request.Embed,
             ResourceName = request.Embed ? (request.Namespace is null ? fileName : $"{request.Namespace}.{fileName}") : null,
             Sha256 = state.Sha256!,
+            ExternalData = state.ExternalDataPath is { } data ? new ExternalDataSignature(Path.GetFileName(data), state.ExternalDataSha256!) : null,
             Target = state.Profile.Id,
             Precision = PlanValue.Of(state.Precision),
             Session = state.Profile.Session,
