@@ -100,6 +100,8 @@ internal sealed class ManifestParser
         if (embedded && resourceName is null) Fail(manifest.Get("embedded"), "\"embedded\" is true but \"resourceName\" is missing");
         var sha256 = RequiredString(manifest, "sha256");
         if (sha256 is not null && !IsSha256(sha256)) Fail(manifest.Get("sha256"), "\"sha256\" must be 64 hexadecimal digits");
+        var externalData = ParseExternalData(manifest.Get("externalData"));
+        if (embedded && externalData is not null) Fail(manifest.Get("externalData"), "an embedded model cannot have \"externalData\"; rebuild the model without Embed or without external data");
         var target = OptionalString(manifest, "target");
         var precision = OptionalString(manifest, "precision");
         var session = ParseSession(manifest.Get("session"));
@@ -113,7 +115,29 @@ internal sealed class ManifestParser
         if (_diagnostics.Count > 0 || modelFileName is null || sha256 is null || inputs is null || outputs is null) return null;
         return AssignParameterNames(new ModelSpec(
             _fileName, ns, className, modelFileName, embedded ? resourceName : null, sha256.ToLowerInvariant(),
-            target, precision, session, inputs, outputs));
+            target, precision, session, inputs, outputs, externalData));
+    }
+
+    /// <summary><c>"externalData": { "fileName": "X.onnx.data", "sha256": "…" }</c>, or null/absent for a self-contained model.</summary>
+    private ExternalDataSpec? ParseExternalData(JsonNode? node)
+    {
+        if (node is null or JsonNull) return null;
+        if (node is not JsonObject data)
+        {
+            Fail(node, "\"externalData\" must be an object with \"fileName\" and \"sha256\", or null");
+            return null;
+        }
+
+        var fileName = RequiredString(data, "fileName");
+        var sha256 = RequiredString(data, "sha256");
+        if (fileName is not null && (fileName.Length == 0 || fileName.IndexOfAny(['/', '\\']) >= 0 || fileName is "." or ".."))
+        {
+            Fail(data.Get("fileName"), "\"externalData.fileName\" must be a plain file name next to the model");
+            return null;
+        }
+
+        if (sha256 is not null && !IsSha256(sha256)) Fail(data.Get("sha256"), "\"externalData.sha256\" must be 64 hexadecimal digits");
+        return fileName is null || sha256 is null ? null : new ExternalDataSpec(fileName, sha256.ToLowerInvariant());
     }
 
     private void CheckClassName(JsonObject manifest, string className)

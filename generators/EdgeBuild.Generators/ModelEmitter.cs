@@ -87,7 +87,18 @@ internal static class ModelEmitter
         w.WriteLine($"precision: {NullableLiteral(model.Precision)},");
         WriteSessionSettings(w, model.Session);
         WriteTensorInfos(w, "inputs", model.Inputs, last: false);
-        WriteTensorInfos(w, "outputs", model.Outputs, last: true);
+        WriteTensorInfos(w, "outputs", model.Outputs, last: true, initializerFollows: model.ExternalData is not null);
+        if (model.ExternalData is { } data)
+        {
+            // An initializer only for models with external data, so every other wrapper's code stays as it was.
+            w.WriteLine("{");
+            w.Indent();
+            w.WriteLine($"ExternalDataFileName = {Literal(data.FileName)},");
+            w.WriteLine($"ExternalDataSha256 = {Literal(data.Sha256)},");
+            w.Unindent();
+            w.WriteLine("};");
+        }
+
         w.Unindent();
         w.WriteLine();
     }
@@ -109,7 +120,7 @@ internal static class ModelEmitter
         w.WriteLine("},");
     }
 
-    private static void WriteTensorInfos(SourceWriter w, string parameter, IReadOnlyList<TensorSpec> tensors, bool last)
+    private static void WriteTensorInfos(SourceWriter w, string parameter, IReadOnlyList<TensorSpec> tensors, bool last, bool initializerFollows = false)
     {
         w.WriteLine($"{parameter}: new {Runtime}EdgeTensorInfo[]");
         w.WriteLine("{");
@@ -122,7 +133,7 @@ internal static class ModelEmitter
         }
 
         w.Unindent();
-        w.WriteLine(last ? "});" : "},");
+        w.WriteLine(!last ? "}," : initializerFollows ? "})" : "});");
     }
 
     private static void WriteConstructionAndFactories(SourceWriter w, ModelSpec model)

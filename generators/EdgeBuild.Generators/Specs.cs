@@ -15,10 +15,14 @@ internal sealed record ModelSpec(
     string? Precision,
     SessionSpec Session,
     ImmutableEquatableArray<TensorSpec> Inputs,
-    ImmutableEquatableArray<TensorSpec> Outputs)
+    ImmutableEquatableArray<TensorSpec> Outputs,
+    ExternalDataSpec? ExternalData = null)
 {
     public string FullName => Namespace is null ? ClassName : Namespace + "." + ClassName;
 }
+
+/// <summary>The model's external data file (next to it in the output folder) and its SHA-256.</summary>
+internal sealed record ExternalDataSpec(string FileName, string Sha256);
 
 /// <summary>One input or output with the C# names already chosen (unique, escaped where needed).</summary>
 internal sealed record TensorSpec(

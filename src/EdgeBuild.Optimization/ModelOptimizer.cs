@@ -22,7 +22,7 @@ public static class ModelOptimizer
         SignatureReader.EnsureBuffersFit(SignatureReader.Inputs(model, request.Dims, profile), request.ModelPath);
         var plan = OptimizationPlanner.Plan(profile, request);
         var originalNodes = model.Graph.Node.Count;
-        var state = new PipelineState(request, profile, model, new PassContext(model)) { Precision = plan.Precision };
+        var state = new PipelineState(request, profile, model, originalBytes, new PassContext(model)) { Precision = plan.Precision };
         state.Clock.Mark("load and check the source");
 
         PlanRunner.Run(plan, state);
@@ -47,7 +47,8 @@ public static class ModelOptimizer
                 Metrics = (state.AccuracyBudget?.Results(a) ?? []).Select(m => new OutputMetric(m.Requirement.Metric(), double.IsFinite(m.Value) ? m.Value : null, m.Measured, m.Budget, m.Holds)).ToList(),
             }).ToList(),
             ManifestPath = request.ManifestPath,
-            BudgetFindings = state.Budget!.Findings,
+            Findings = [.. state.Findings, .. state.Budget!.Findings],
+            AccuracyIsSynthetic = state.AccuracyIsSynthetic,
             ExecutedSteps = state.ExecutedSteps,
         };
         return result with { Report = ReportAssembler.Build(result, request, profile, plan, state.Model, quantizedNodes, state.Layers, state.Budget, state.Clock.Stages) };

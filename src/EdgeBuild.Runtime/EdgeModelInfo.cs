@@ -56,6 +56,16 @@ public sealed class EdgeModelInfo
     /// <summary>Lower-case hex SHA-256 of the optimized model's bytes.</summary>
     public string Sha256 { get; }
 
+    /// <summary>
+    /// The file (next to the model file) holding the model's weights when it was written with external data, else
+    /// <see langword="null"/>. The model then loads only from a file, and the data file is checked against
+    /// <see cref="ExternalDataSha256"/> too.
+    /// </summary>
+    public string? ExternalDataFileName { get; init; }
+
+    /// <summary>Lower-case hex SHA-256 of the external data file's bytes, when the model has one.</summary>
+    public string? ExternalDataSha256 { get; init; }
+
     /// <summary>The device profile the model was optimized for.</summary>
     public string? Target { get; }
 

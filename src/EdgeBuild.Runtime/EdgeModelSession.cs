@@ -87,7 +87,7 @@ public sealed class EdgeModelSession : IDisposable
     public static EdgeModelSession Load(EdgeModelInfo model, Stream modelStream, EdgeSessionOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return Load(model, options, static (_, stream) => ModelBytes.FromStream(stream), modelStream);
+        return Load(model, options, static (m, stream) => ModelBytes.FromStream(m, stream), modelStream);
     }
 
     /// <summary>Lets tests make ONNX Runtime abort a run (<see cref="RunOptions.Terminate"/>): a real failure path.</summary>
@@ -185,7 +185,7 @@ public sealed class EdgeModelSession : IDisposable
     }
 
     private static EdgeModelSession Load<TSource>(EdgeModelInfo model, EdgeSessionOptions? options,
-        Func<EdgeModelInfo, TSource, (byte[] Bytes, string Source)> read, TSource from)
+        Func<EdgeModelInfo, TSource, ModelSource> read, TSource from)
     {
         var telemetry = ModelTelemetry.For(model, options);
         var activity = telemetry?.StartLoad();
@@ -194,8 +194,9 @@ public sealed class EdgeModelSession : IDisposable
         string source;
         try
         {
-            (var bytes, source) = read(model, from);
-            loaded = Load(model, bytes, source, options, telemetry);
+            var input = read(model, from);
+            source = input.Source;
+            loaded = Load(model, input, options, telemetry);
         }
         catch (Exception e)
         {
@@ -210,13 +211,13 @@ public sealed class EdgeModelSession : IDisposable
         return loaded;
     }
 
-    private static EdgeModelSession Load(EdgeModelInfo model, byte[] bytes, string source, EdgeSessionOptions? options, ModelTelemetry? telemetry)
+    private static EdgeModelSession Load(EdgeModelInfo model, in ModelSource read, EdgeSessionOptions? options, ModelTelemetry? telemetry)
     {
-        if (options?.VerifyModelHash ?? true) ModelBytes.Verify(model, bytes, source);
-        var session = EdgeSessionFactory.CreateSession(model, bytes, source, options, out var settings);
+        if (options?.VerifyModelHash ?? true) ModelBytes.Verify(model, read);
+        var session = EdgeSessionFactory.CreateSession(model, read.Bytes, read.Source, options, out var settings, read.ExternalDataFolder);
         try
         {
-            SignatureCheck.Verify(model, session, source);
+            SignatureCheck.Verify(model, session, read.Source);
             return new EdgeModelSession(model, session, settings, telemetry);
         }
         catch

@@ -70,12 +70,20 @@ public static class EdgeSessionFactory
         }
     }
 
-    /// <summary>Creates an ONNX Runtime session for a model already held in memory.</summary>
-    internal static InferenceSession CreateSession(EdgeModelInfo model, byte[] modelBytes, string source, EdgeSessionOptions? overrides, out EdgeEffectiveSessionSettings effective)
+    /// <summary>ORT's session config key (onnxruntime_session_options_config_keys.h) for external data of a model loaded from bytes.</summary>
+    private const string ExternalDataFolderKey = "session.model_external_initializers_file_folder_path";
+
+    /// <summary>
+    /// Creates an ONNX Runtime session for a model already held in memory; its external data, if any, is read from
+    /// <paramref name="externalDataFolder"/> (ORT resolves locations there instead of next to a model file).
+    /// </summary>
+    internal static InferenceSession CreateSession(EdgeModelInfo model, byte[] modelBytes, string source, EdgeSessionOptions? overrides,
+        out EdgeEffectiveSessionSettings effective, string? externalDataFolder = null)
     {
         using var options = CreateSessionOptions(model.Session, overrides, out effective);
         try
         {
+            if (externalDataFolder is not null) options.AddSessionConfigEntry(ExternalDataFolderKey, externalDataFolder);
             return new InferenceSession(modelBytes, options);
         }
         catch (OnnxRuntimeException e)
