@@ -13,6 +13,7 @@ internal static class EdgeModelMetadata
     public const string CalibrationData = "CalibrationData";
     public const string ValidationData = "ValidationData";
     public const string Preprocess = "Preprocess";
+    public const string SyntheticValues = "SyntheticValues";
     public const string MinSqnrDb = "MinSqnrDb";
 
     /// <summary>Task metrics per output (AccuracyMetrics syntax, src/Shared/AccuracySpec.cs), e.g. "sigmoid_0.tmp_0: agreement@0.3 >= 99.5%".</summary>
