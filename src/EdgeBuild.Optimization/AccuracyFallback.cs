@@ -143,7 +143,7 @@ internal static class AccuracyFallback
         if (activationTrial is not null)
         {
             var floatActivations = NodesOf(free, activationChoice).ToHashSet(StringComparer.Ordinal);
-            context.Notes.Add(FallbackNote(floatActivations, [], activationChoice.Count, 0, attempts));
+            context.Notes.AddRange(FallbackNotes(floatActivations, [], activationChoice.Count, 0, attempts));
             return Answer(activationTrial);
         }
 
@@ -166,7 +166,7 @@ internal static class AccuracyFallback
             var floatWeights = NodesOf(weights, weightChoice).ToList();
             var (trial, activationsKept) = Prune(Enumerable.Range(0, free.Count).ToList(), weightTrial, items => Attempt(NodesOf(free, items), floatWeights), Meets, attempts);
             var floatActivations = NodesOf(free, activationsKept).ToHashSet(StringComparer.Ordinal);
-            context.Notes.Add(FallbackNote(floatActivations, floatWeights, activationsKept.Count, weightChoice.Count, attempts));
+            context.Notes.AddRange(FallbackNotes(floatActivations, floatWeights, activationsKept.Count, weightChoice.Count, attempts));
             return Answer(trial);
         }
 
@@ -181,14 +181,21 @@ internal static class AccuracyFallback
             details);
     }
 
-    private static string FallbackNote(IReadOnlySet<string> floatActivations, IReadOnlyCollection<string> floatWeights, int activationItems, int weightItems, Attempts attempts)
+    /// <summary>
+    /// Two notes: the outcome (counts, attempts, why the search stopped), short enough to survive the console's cut, and
+    /// the node lists, which the console shortens to their first names (the report keeps them whole).
+    /// </summary>
+    private static string[] FallbackNotes(IReadOnlySet<string> floatActivations, IReadOnlyCollection<string> floatWeights, int activationItems, int weightItems, Attempts attempts)
     {
         var weightSet = floatWeights.ToHashSet(StringComparer.Ordinal);
         var activationsOnly = floatActivations.Where(n => !weightSet.Contains(n)).Order(StringComparer.Ordinal).ToList();
         var fullyFloat = weightSet.Order(StringComparer.Ordinal).ToList();
-        return $"accuracy fallback kept {fullyFloat.Count} node(s) in float and {activationsOnly.Count} node(s) with float activations, their weights (if any) int8 " +
-            $"({activationItems} activation place(s), {weightItems} weight place(s)) after {attempts.Made} attempt(s), {attempts.Stopped()}: float: {string.Join(", ", fullyFloat)}; " +
-            $"float activations: {string.Join(", ", activationsOnly)}";
+        return
+        [
+            $"accuracy fallback kept {fullyFloat.Count} node(s) in float and {activationsOnly.Count} node(s) with float activations, their weights (if any) int8 " +
+            $"({activationItems} activation place(s), {weightItems} weight place(s)) after {attempts.Made} attempt(s), {attempts.Stopped()}",
+            $"accuracy fallback, float: {string.Join(", ", fullyFloat)}; float activations: {string.Join(", ", activationsOnly)}",
+        ];
     }
 
     /// <summary>

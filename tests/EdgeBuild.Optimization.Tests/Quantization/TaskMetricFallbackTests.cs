@@ -24,13 +24,13 @@ public class TaskMetricFallbackTests
             FallbackAttempts = fallbackAttempts,
         });
 
-    /// <summary>"... after 7 attempt(s), search complete (cap 50): ..." → 7 and the stop reason.</summary>
+    /// <summary>"... after 7 attempt(s), search complete (cap 50)" → 7 and the stop reason.</summary>
     private static (int Attempts, string Stopped) FallbackOutcome(OptimizeResult result)
     {
         var note = Assert.Single(result.Notes, n => n.StartsWith("accuracy fallback kept", StringComparison.Ordinal));
         var after = note.IndexOf(" after ", StringComparison.Ordinal) + 7;
         var attempts = int.Parse(note[after..note.IndexOf(' ', after)], System.Globalization.CultureInfo.InvariantCulture);
-        var stopped = note[(note.IndexOf("attempt(s), ", after, StringComparison.Ordinal) + 12)..note.IndexOf(": float:", StringComparison.Ordinal)];
+        var stopped = note[(note.IndexOf("attempt(s), ", after, StringComparison.Ordinal) + 12)..];
         return (attempts, stopped);
     }
 
