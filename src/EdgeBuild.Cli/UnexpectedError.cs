@@ -8,9 +8,9 @@ namespace EdgeBuild.Cli;
 /// </summary>
 internal static class UnexpectedError
 {
-    public const string InternalErrorCode = "EDGE0299";
+    public const string InternalErrorCode = DiagnosticCodes.Internal;
 
-    public const string FileSystemCode = "EDGE0005";
+    public const string FileSystemCode = DiagnosticCodes.FileSystem;
 
     public static int Report(string subjectPath, Exception e, TextWriter stderr)
     {

@@ -12,7 +12,7 @@ namespace EdgeBuild.Cli;
 /// </summary>
 internal static class UsageErrors
 {
-    public const string Code = "EDGE0002";
+    public const string Code = DiagnosticCodes.Usage;
 
     /// <summary>The usage error of this command line, or null when it has none.</summary>
     public static string? Find(ParseResult parsed, IReadOnlyList<string> args)

@@ -41,7 +41,7 @@ public sealed class InspectCommand : ICommand
         }
         catch (ModelFormatException e)
         {
-            var code = e.Kind == ModelProblemKind.ExternalData ? "EDGE0102" : "EDGE0101";
+            var code = e.Kind == ModelProblemKind.ExternalData ? DiagnosticCodes.ExternalData : DiagnosticCodes.InvalidModel;
             stderr.WriteLine($"{e.FilePath}: error {code}: {OneLine(e.Problem)}. {OneLine(e.Fix)}.");
             return ExitCodes.BadInput;
         }

@@ -99,7 +99,7 @@ public sealed class OptimizeCommand : ICommand
         {
             request = request with { Dims = SignatureReader.ParseDims(dimsText) };
             if (Path.GetFullPath(request.OutputPath) == Path.GetFullPath(request.ModelPath))
-                throw new OptimizationInputException("EDGE0002", request.OutputPath, "the output would overwrite the source model", "Choose another --output path");
+                throw new OptimizationInputException(DiagnosticCodes.Usage, request.OutputPath, "the output would overwrite the source model", "Choose another --output path");
 
             using var ortLog = verbose ? Sessions.LogWarnings() : null;
             var cache = new OptimizationCache(cacheDir, Environment.GetEnvironmentVariable("EDGEBUILD_CACHE_DIR"), stderr.WriteLine);

@@ -40,7 +40,7 @@ public static class OptimizationPlanner
     public static OptimizationPlan Plan(DeviceProfile profile, OptimizeRequest request)
     {
         if (!Precisions.IsKnown(request.Precision))
-            throw new OptimizationInputException("EDGE0002", "--precision", $"unknown precision '{request.Precision}'", $"Use one of: {Precisions.List}");
+            throw new OptimizationInputException(DiagnosticCodes.Usage, "--precision", $"unknown precision '{request.Precision}'", $"Use one of: {Precisions.List}");
         var asked = Enum.Parse<Precision>(request.Precision, ignoreCase: true);
         // The one line (no CalibrationData) must build: auto then means a plan that needs no samples.
         var dataFree = asked == Precision.Auto && request.CalibrationData is null && !request.Dynamic;
@@ -48,7 +48,7 @@ public static class OptimizationPlanner
             : dataFree && profile.Precision.Fp16Accelerated ? Precision.Fp16
             : profile.Precision.DefaultPrecision;
         if (request.Dynamic && precision != Precision.Int8)
-            throw new OptimizationInputException("EDGE0002", "--dynamic", $"--dynamic applies to int8 only, not to precision '{PlanValue.Of(precision)}'", "Use --precision int8 --dynamic, or drop --dynamic");
+            throw new OptimizationInputException(DiagnosticCodes.Usage, "--dynamic", $"--dynamic applies to int8 only, not to precision '{PlanValue.Of(precision)}'", "Use --precision int8 --dynamic, or drop --dynamic");
 
         var steps = new List<PlanStep>
         {
@@ -146,10 +146,10 @@ public static class OptimizationPlanner
     private static void AddStaticQuantization(DeviceProfile profile, OptimizeRequest request, Precision precision, List<PlanStep> steps)
     {
         if (request.CalibrationData is null)
-            throw new OptimizationInputException("EDGE0110", request.ModelPath, "static int8 quantization needs calibration samples", "Pass --calibration-data with representative inputs (.npy, .pb or images), or use precision auto for int8 weights without data");
+            throw new OptimizationInputException(DiagnosticCodes.Samples, request.ModelPath, "static int8 quantization needs calibration samples", "Pass --calibration-data with representative inputs (.npy, .pb or images), or use precision auto for int8 weights without data");
 
         if (request.FallbackAttempts is < 1)
-            throw new OptimizationInputException("EDGE0002", "--fallback-attempts", $"the accuracy fallback needs at least 1 attempt, got {request.FallbackAttempts}", "Pass a positive count such as 50, or leave it to the profile");
+            throw new OptimizationInputException(DiagnosticCodes.Usage, "--fallback-attempts", $"the accuracy fallback needs at least 1 attempt, got {request.FallbackAttempts}", "Pass a positive count such as 50, or leave it to the profile");
         var plan = profile.Precision;
         var scheme = plan.Scheme;
         var why = DeviceRationale.WhyScheme(profile, scheme, plan);

@@ -39,7 +39,7 @@ public sealed class AccuracyBudget(double minSqnrDb, IReadOnlyList<AccuracyRequi
         }
         catch (AccuracySpecException e)
         {
-            throw new OptimizationInputException("EDGE0002", file, e.Message.TrimEnd('.'), "Syntax: " + AccuracyMetrics.Syntax);
+            throw new OptimizationInputException(DiagnosticCodes.Usage, file, e.Message.TrimEnd('.'), "Syntax: " + AccuracyMetrics.Syntax);
         }
     }
 
@@ -58,7 +58,7 @@ public sealed class AccuracyBudget(double minSqnrDb, IReadOnlyList<AccuracyRequi
     {
         var unknown = Requirements.Select(r => r.Output).Where(o => o != "*" && !floatOutputs.Contains(o)).Distinct().ToList();
         if (unknown.Count > 0)
-            throw new OptimizationInputException("EDGE0002", file, $"the accuracy budget names output(s) {string.Join(", ", unknown.Select(u => $"'{u}'"))} the model does not have as float outputs",
+            throw new OptimizationInputException(DiagnosticCodes.Usage, file, $"the accuracy budget names output(s) {string.Join(", ", unknown.Select(u => $"'{u}'"))} the model does not have as float outputs",
                 $"Name one of: {string.Join(", ", floatOutputs)} (or * for every output)");
     }
 
