@@ -22,7 +22,7 @@ public static class ModelOptimizer
         SignatureReader.EnsureBuffersFit(SignatureReader.Inputs(model, request.Dims, profile), request.ModelPath);
         var plan = OptimizationPlanner.Plan(profile, request);
         var originalNodes = model.Graph.Node.Count;
-        var state = new PipelineState(request, profile, model, new PassContext(model)) { Precision = plan.Precision };
+        var state = new PipelineState(request, profile, model, originalBytes, new PassContext(model)) { Precision = plan.Precision };
         state.Clock.Mark("load and check the source");
 
         PlanRunner.Run(plan, state);
@@ -44,7 +44,8 @@ public static class ModelOptimizer
             QuantizedNodes = quantizedNodes.Count,
             Accuracy = state.Accuracy.Select(a => new OutputAccuracy(a.Name, a.SqnrDb, a.WorstSampleSqnrDb, a.MaxAbsError, a.Cosine, a.Top1Agreement)).ToList(),
             ManifestPath = request.ManifestPath,
-            BudgetFindings = state.Budget!.Findings,
+            Findings = [.. state.Findings, .. state.Budget!.Findings],
+            AccuracyIsSynthetic = state.AccuracyIsSynthetic,
             ExecutedSteps = state.ExecutedSteps,
         };
         return result with { Report = ReportAssembler.Build(result, request, profile, plan, state.Model, quantizedNodes, state.Layers, state.Budget, state.Clock.Stages) };

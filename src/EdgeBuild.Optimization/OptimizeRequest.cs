@@ -76,11 +76,17 @@ public sealed record OptimizeResult
     public int QuantizedNodes { get; init; }
     public IReadOnlyList<OutputAccuracy> Accuracy { get; init; } = [];
 
+    /// <summary>True when <see cref="Accuracy"/> comes from made-up inputs (no ValidationData): a smoke test of the model, not an accuracy measurement.</summary>
+    public bool AccuracyIsSynthetic { get; init; }
+
     /// <summary>The plan step ids in the order they ran: the plan's steps, every one (tests hold the two equal).</summary>
     public IReadOnlyList<string> ExecutedSteps { get; init; } = [];
 
-    /// <summary>Exceeded budgets (EDGE0301 size, EDGE0302 peak memory); errors when the request asked to fail on budget.</summary>
-    public IReadOnlyList<BudgetFinding> BudgetFindings { get; init; } = [];
+    /// <summary>
+    /// What the build shows about this model: weights left float (EDGE0220) and the data-free default (EDGE0221), about
+    /// the source; exceeded budgets (EDGE0301 size, EDGE0302 peak memory), about the output, errors when the request asked to fail on budget.
+    /// </summary>
+    public IReadOnlyList<Finding> Findings { get; init; } = [];
 
     /// <summary>"hit", "miss" or "disabled" (no cache folder).</summary>
     public string Cache { get; init; } = "disabled";

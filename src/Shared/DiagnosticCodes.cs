@@ -22,6 +22,10 @@ internal static class DiagnosticCodes
     public const string Samples = "EDGE0110";
     public const string AccuracyBudget = "EDGE0201";
 
+    // Never silent (warnings): what the optimizer did not do, or did without data.
+    public const string WeightsLeftFloat = "EDGE0220";
+    public const string DataFreeDefault = "EDGE0221";
+
     // Budgets (warnings unless --fail-on-budget).
     public const string SizeBudget = "EDGE0301";
     public const string MemoryBudget = "EDGE0302";

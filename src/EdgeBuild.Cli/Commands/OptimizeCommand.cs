@@ -102,7 +102,7 @@ public sealed class OptimizeCommand : ICommand
             }
 
             if (request.ReportPath is not null && result.Report is not null) ReportWriter.WriteNextTo(result.Report, request.ReportPath);
-            foreach (var finding in result.BudgetFindings) stderr.WriteLine(finding.ToString());
+            foreach (var finding in result.Findings) stderr.WriteLine(finding.ToString());
             if (verbose && result.Report is { } timed)
             {
                 foreach (var stage in timed.Stages) stderr.WriteLine(string.Create(CultureInfo.InvariantCulture, $"time: {stage.Milliseconds,10:F1} ms  {stage.Stage}"));
@@ -117,7 +117,7 @@ public sealed class OptimizeCommand : ICommand
                 foreach (var note in result.Notes) stdout.WriteLine("  note: " + note);
             }
 
-            return result.BudgetFindings.Any(f => f.IsError) ? ExitCodes.FailedCheck : ExitCodes.Ok;
+            return result.Findings.Any(f => f.IsError) ? ExitCodes.FailedCheck : ExitCodes.Ok;
         });
     }
 

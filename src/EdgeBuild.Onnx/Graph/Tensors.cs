@@ -135,6 +135,8 @@ public static class Tensors
 
     public static TensorProto FromInt8s(string name, ReadOnlySpan<sbyte> values, params long[] dims) => Create(name, DType.Int8, values, dims);
 
+    public static TensorProto FromInt16s(string name, ReadOnlySpan<short> values, params long[] dims) => Create(name, DType.Int16, values, dims);
+
     public static TensorProto FromUInt8s(string name, ReadOnlySpan<byte> values, params long[] dims) => Create(name, DType.Uint8, values, dims);
 
     public static TensorProto FromHalfs(string name, ReadOnlySpan<Half> values, params long[] dims) => Create(name, DType.Float16, values, dims);

@@ -1,3 +1,4 @@
+using EdgeBuild.Optimization.Reporting;
 using EdgeBuild.Onnx.Protos;
 using EdgeBuild.Optimization.Profiles;
 using Microsoft.ML.OnnxRuntime;
@@ -30,4 +31,4 @@ public static class BudgetReview
 }
 
 /// <summary>The estimate (null when it could not be made, see <see cref="Note"/>) and the exceeded budgets.</summary>
-public sealed record BudgetOutcome(MemoryEstimate? Memory, IReadOnlyList<BudgetFinding> Findings, string? Note);
+public sealed record BudgetOutcome(MemoryEstimate? Memory, IReadOnlyList<Finding> Findings, string? Note);

@@ -91,17 +91,22 @@ public static class CachedOptimizer
         result with { Cache = cache, Report = result.Report is null ? null : result.Report with { Cache = cache } };
 
     /// <summary>A hit's result names this request's paths, and its report says where it came from.</summary>
-    private static OptimizeResult Relocate(OptimizeResult result, OptimizeRequest request, string key, TimeSpan restoreTime) => result with
+    private static OptimizeResult Relocate(OptimizeResult result, OptimizeRequest request, string key, TimeSpan restoreTime)
     {
-        OutputPath = request.OutputPath,
-        ExternalDataPath = result.ExternalDataPath is null ? null : OptimizedModelWriter.DataPathFor(request.OutputPath),
-        ManifestPath = request.ManifestPath,
-        BudgetFindings = result.BudgetFindings.Select(f => f with { File = request.OutputPath }).ToList(),
-        Report = result.Report is null ? null : result.Report with
+        // A finding is about the optimized model (budgets) or about the source (what stayed float): it follows that file.
+        var findings = result.Findings.Select(f => f with { File = f.File == result.OutputPath ? request.OutputPath : request.ModelPath }).ToList();
+        return result with
         {
-            BudgetFindings = result.BudgetFindings.Select(f => (f with { File = request.OutputPath }).ToString()).ToList(),
-            Stages = [new StageTime("restore from cache", Math.Round(restoreTime.TotalMilliseconds, 1)), .. result.Report.Stages],
-            Notes = [$"restored from cache entry {key[..12]}; the other stage times are those of the run that produced it", .. result.Report.Notes],
-        },
-    };
+            OutputPath = request.OutputPath,
+            ExternalDataPath = result.ExternalDataPath is null ? null : OptimizedModelWriter.DataPathFor(request.OutputPath),
+            ManifestPath = request.ManifestPath,
+            Findings = findings,
+            Report = result.Report is null ? null : result.Report with
+            {
+                Findings = findings.Select(f => f.ToString()).ToList(),
+                Stages = [new StageTime("restore from cache", Math.Round(restoreTime.TotalMilliseconds, 1)), .. result.Report.Stages],
+                Notes = [$"restored from cache entry {key[..12]}; the other stage times are those of the run that produced it", .. result.Report.Notes],
+            },
+        };
+    }
 }

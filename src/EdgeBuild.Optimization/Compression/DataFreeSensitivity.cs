@@ -9,17 +9,25 @@ namespace EdgeBuild.Optimization.Compression;
 /// Picks the weights the data-free compression should leave float, without user data: compress everything, run the
 /// <see cref="SyntheticCheck"/>, and while the worst output is below the target keep float the one tensor whose float
 /// version raises it most (greedy, at most <c>maxFloat</c> tensors). Made-up inputs rank sensitivity, they do not measure
-/// accuracy. Cost: one compression and one check per candidate tensor per round.
+/// accuracy. Cost: one compression and one check per candidate tensor per round; a search that would take more than
+/// <c>maxAttempts</c> such attempts does not start (deterministic, unlike a time limit), and the outcome says why.
 /// </summary>
 public static class DataFreeSensitivity
 {
-    public sealed record Outcome(ModelProto Model, DataFreeWeightCompression.Result Result, IReadOnlyList<string> KeptFloat, double WorstSyntheticSqnrDb);
+    /// <summary>The model as compressed, what was kept float, the worst made-up-input SQNR, and <c>Skipped</c>: why the search did not run although the target was missed, or null.</summary>
+    public sealed record Outcome(ModelProto Model, DataFreeWeightCompression.Result Result, IReadOnlyList<string> KeptFloat, double WorstSyntheticSqnrDb, string? Skipped = null);
 
-    public static Outcome Run(byte[] original, IReadOnlyList<Sample> samples, DataFreeWeightCompression.Options options, double targetDb, int maxFloat)
+    public static Outcome Run(byte[] original, IReadOnlyList<Sample> samples, DataFreeWeightCompression.Options options, double targetDb, int maxFloat, int maxAttempts = int.MaxValue)
     {
         var kept = new List<string>();
         var (model, result, worst) = Attempt(original, samples, options, kept);
         var candidates = Candidates(original, options);
+        if (worst < targetDb && maxFloat > 0 && (long)candidates.Count * maxFloat > maxAttempts)
+        {
+            return new Outcome(model, result, kept, worst,
+                $"{candidates.Count} candidate tensors x {maxFloat} round(s) exceeds the bound of {maxAttempts} attempts");
+        }
+
         while (worst < targetDb && kept.Count < maxFloat)
         {
             string? best = null;

@@ -1,6 +1,7 @@
 using EdgeBuild.Onnx.Protos;
 using EdgeBuild.Optimization.Budgets;
 using EdgeBuild.Optimization.Calibration;
+using EdgeBuild.Optimization.Compression;
 using EdgeBuild.Optimization.Data;
 using EdgeBuild.Optimization.Passes;
 using EdgeBuild.Optimization.Profiles;
@@ -16,7 +17,7 @@ namespace EdgeBuild.Optimization.Pipeline;
 /// model being rewritten, the float reference it is checked against, and what earlier steps measured. Each step
 /// reads what it needs and records what later steps or the report use; nothing here is decided twice.
 /// </summary>
-internal sealed class PipelineState(OptimizeRequest request, DeviceProfile profile, ModelProto model, PassContext context)
+internal sealed class PipelineState(OptimizeRequest request, DeviceProfile profile, ModelProto model, long sourceBytes, PassContext context)
 {
     public OptimizeRequest Request { get; } = request;
 
@@ -26,6 +27,9 @@ internal sealed class PipelineState(OptimizeRequest request, DeviceProfile profi
     public ModelProto Model { get; set; } = model;
 
     public PassContext Context { get; } = context;
+
+    /// <summary>The source model's size on disk, what every size ratio is against.</summary>
+    public long SourceBytes { get; } = sourceBytes;
 
     /// <summary>The plan's precision, "auto" resolved.</summary>
     public Precision Precision { get; init; }
@@ -45,6 +49,15 @@ internal sealed class PipelineState(OptimizeRequest request, DeviceProfile profi
     /// <summary>Held-out samples the checks run on: validation data, else a share of the calibration data.</summary>
     public SampleSource? Validation { get; set; }
 
+    /// <summary>Inputs made up from the declared dims when the user gave no data (the synthesize-inputs step).</summary>
+    public IReadOnlyList<Sample>? SyntheticSamples { get; set; }
+
+    /// <summary>Why no inputs could be made up (then nothing runs the model before it is written), or null.</summary>
+    public string? SyntheticSamplesMissing { get; set; }
+
+    /// <summary>What the data-free weight compression did, when the plan ran it.</summary>
+    public DataFreeWeightCompression.Result? DataFreeWeights { get; set; }
+
     /// <summary>Activation ranges measured so far, by tensor name; the fallback's re-quantizations reuse them.</summary>
     public Dictionary<string, TensorRange> Ranges { get; } = new(StringComparer.Ordinal);
 
@@ -54,6 +67,12 @@ internal sealed class PipelineState(OptimizeRequest request, DeviceProfile profi
 
     /// <summary>The latest check of the model against the reference (empty when no samples were available).</summary>
     public IReadOnlyList<OutputComparison> Accuracy { get; set; } = [];
+
+    /// <summary>True when <see cref="Accuracy"/> was measured on made-up inputs: a smoke test, not an accuracy figure.</summary>
+    public bool AccuracyIsSynthetic { get; set; }
+
+    /// <summary>Warnings about the result the build shows (EDGE0220, EDGE0221); budget findings come from <see cref="Budget"/>.</summary>
+    public List<Finding> Findings { get; } = [];
 
     public IReadOnlyList<LayerError> Layers { get; set; } = [];
 

@@ -11,6 +11,8 @@ internal static class StepRegistry
     private static readonly IReadOnlyDictionary<string, IPipelineStep> Steps = new IPipelineStep[]
     {
         new CleanupStep(),
+        new SynthesizeInputsStep(),
+        new CompressWeightsInt8Step(),
         new CalibrateStep(),
         new QuantizeQdqStep(),
         new ExcludeSensitiveNodesStep(),
@@ -21,7 +23,9 @@ internal static class StepRegistry
         new QuantizeInt4WeightsStep(),
         new CompactEncodingStep(),
         new VerifyStep(),
+        new CheckSyntheticStep(),
         new WriteModelStep(),
+        new ReviewResultStep(),
         new CheckBudgetsStep(),
     }.ToDictionary(s => s.Id, StringComparer.Ordinal);
 

@@ -9,6 +9,12 @@ public static class PlanStepIds
     /// <summary>Semantics-preserving graph cleanup: constants to initializers, identity removal, constant and BatchNorm folding, dedup, dead code.</summary>
     public const string Cleanup = "cleanup";
 
+    /// <summary>Inputs made up from the declared dims and element types, when the user gave no data.</summary>
+    public const string SynthesizeInputs = "synthesize-inputs";
+
+    /// <summary>The data-free default: int8 weights per channel, computed in float (Cast→Mul), the most sensitive kept float.</summary>
+    public const string CompressWeightsInt8 = "compress-weights-int8";
+
     /// <summary>Open the samples, check the model runs on them, and collect activation ranges, streamed (memory independent of the sample count).</summary>
     public const string Calibrate = "calibrate";
 
@@ -39,15 +45,21 @@ public static class PlanStepIds
     /// <summary>Compare the model as it will be written with the original on validation samples and fail under the budget.</summary>
     public const string Verify = "verify";
 
+    /// <summary>The check without data: the written bytes against the original on made-up inputs; fails a broken model.</summary>
+    public const string CheckSynthetic = "check-synthetic";
+
     /// <summary>Write the model (after ORT loads it) and the signature manifest, atomically.</summary>
     public const string Write = "write";
 
     /// <summary>Estimate peak memory for the declared dims and check size and memory against the profile's budgets.</summary>
     public const string CheckBudgets = "check-budgets";
 
+    /// <summary>Never silent: warn when weights stayed float, and say what the data-free default did.</summary>
+    public const string ReviewResult = "review-result";
+
     public static IReadOnlyList<string> All { get; } =
     [
-        Cleanup, Calibrate, QuantizeQdq, ExcludeSensitiveNodes, MeasureLayerError, WeightsAsCastMul, QuantizeDynamicInt8, ConvertFp16,
-        QuantizeInt4Weights, CompactEncoding, Verify, Write, CheckBudgets,
+        Cleanup, SynthesizeInputs, CompressWeightsInt8, Calibrate, QuantizeQdq, ExcludeSensitiveNodes, MeasureLayerError, WeightsAsCastMul, QuantizeDynamicInt8, ConvertFp16,
+        QuantizeInt4Weights, CompactEncoding, Verify, CheckSynthetic, Write, ReviewResult, CheckBudgets,
     ];
 }

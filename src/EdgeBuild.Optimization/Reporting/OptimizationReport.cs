@@ -28,6 +28,9 @@ public sealed record OptimizationReport
     /// <summary>Accuracy of each model output vs the original on the validation samples.</summary>
     public IReadOnlyList<OutputError> Outputs { get; init; } = [];
 
+    /// <summary>True when <see cref="Outputs"/> were measured on made-up inputs (no ValidationData): a smoke test, not accuracy.</summary>
+    public bool OutputsAreSynthetic { get; init; }
+
     /// <summary>Error of each intermediate value the two models share, in graph order (the per-layer chart).</summary>
     public IReadOnlyList<LayerError> Layers { get; init; } = [];
 
@@ -41,8 +44,8 @@ public sealed record OptimizationReport
 
     public long? MaxPeakMemoryBytes { get; init; }
 
-    /// <summary>Budget findings as printed (EDGE0301/EDGE0302).</summary>
-    public IReadOnlyList<string> BudgetFindings { get; init; } = [];
+    /// <summary>Findings as printed (EDGE0220/EDGE0221 about the source, EDGE0301/EDGE0302 budgets).</summary>
+    public IReadOnlyList<string> Findings { get; init; } = [];
 
     /// <summary>Wall time per pipeline stage, in the order they ran.</summary>
     public IReadOnlyList<StageTime> Stages { get; init; } = [];

@@ -45,7 +45,7 @@ public static class ReportHtml
         if (r.Outputs.Count > 0)
         {
             var worst = r.Outputs.MinBy(o => o.SqnrDb)!;
-            Card(s, "Worst output SQNR", Db(worst.SqnrDb), E(worst.Name));
+            Card(s, r.OutputsAreSynthetic ? "Worst output SQNR (made-up inputs)" : "Worst output SQNR", Db(worst.SqnrDb), E(worst.Name));
         }
 
         if (r.Memory is { } m)
@@ -97,7 +97,10 @@ public static class ReportHtml
     private static void Outputs(StringBuilder s, OptimizationReport r)
     {
         if (r.Outputs.Count == 0) return;
-        s.Append("<section><h2>Outputs</h2><table><thead><tr><th>output</th><th>SQNR</th><th>worst sample</th><th>max |error|</th><th>cosine</th></tr></thead><tbody>\n");
+        s.Append(r.OutputsAreSynthetic
+            ? "<section><h2>Outputs on made-up inputs</h2><p class=\"finding\">No ValidationData: these figures come from inputs synthesized from the declared dims. They show the model runs and stays close to the original; they are not an accuracy measurement.</p><table>"
+            : "<section><h2>Outputs</h2><table>");
+        s.Append("<thead><tr><th>output</th><th>SQNR</th><th>worst sample</th><th>max |error|</th><th>cosine</th></tr></thead><tbody>\n");
         foreach (var o in r.Outputs)
             s.Append($"<tr><td>{E(o.Name)}</td><td>{E(Db(o.SqnrDb))}</td><td>{E(o.WorstSampleSqnrDb is { } w ? Db(w) : "")}</td><td>{E(o.MaxAbsError is { } a ? F(a, "G4") : "")}</td><td>{E(o.Cosine is { } c ? F(c, "0.00000") : "")}</td></tr>\n");
         s.Append("</tbody></table></section>\n");
@@ -115,7 +118,7 @@ public static class ReportHtml
         }
 
         Gauge(s, "model file", r.OptimizedBytes, r.MaxModelBytes);
-        foreach (var finding in r.BudgetFindings) s.Append($"<p class=\"finding\">{E(finding)}</p>\n");
+        foreach (var finding in r.Findings) s.Append($"<p class=\"finding\">{E(finding)}</p>\n");
         s.Append("</section>\n");
     }
 

@@ -34,7 +34,7 @@ public sealed record WeightCoverage(long WeightBytes, long FloatBytes, IReadOnly
         foreach (var d in scopes.Definitions)
         {
             var elements = Tensors.ElementCount(d.Tensor);
-            if (elements < MinElements || d.Tensor.DataType is not (DType.Float or DType.Double or DType.Float16 or DType.Int8 or DType.Uint8 or DType.Int4 or DType.Uint4)) continue;
+            if (elements < MinElements || d.Tensor.DataType is not (DType.Float or DType.Double or DType.Float16 or DType.Int16 or DType.Int8 or DType.Uint8 or DType.Int4 or DType.Uint4)) continue;
             var bytes = d.Tensor.DataType switch
             {
                 DType.Int4 or DType.Uint4 => (elements + 1) / 2,
@@ -59,17 +59,18 @@ public sealed record WeightCoverage(long WeightBytes, long FloatBytes, IReadOnly
     }
 
     /// <summary>
-    /// The EDGE0220 warning, one line (MSBuild's canonical format): what stayed float and why, the biggest tensors, the fix.
-    /// "nothing compressed" when no weight byte was.
+    /// The EDGE0220 warning about <paramref name="file"/> (the source model): what stayed float and why, the biggest
+    /// tensors, the fix. "nothing compressed" when no weight byte was.
     /// </summary>
-    public string Warning(string file, long resultBytes, long sourceBytes)
+    public Finding Warning(string file, long resultBytes, long sourceBytes)
     {
         var ratio = sourceBytes > 0 ? (double)resultBytes / sourceBytes : 1;
         var what = FloatBytes == WeightBytes ? "nothing compressed" : $"{ByteSize.Format(FloatBytes)} of {ByteSize.Format(WeightBytes)} weight bytes stayed float32";
         var reasons = ByReason.Count == 0 ? "no float weights of 512+ values (the size is in the graph, not in weights)"
             : string.Join("; ", ByReason.Select(g => $"{g.Count} tensor(s) {ByteSize.Format(g.Bytes)}: {g.Reason}" + (g.Reason == NoQuantizer && g.Ops.Count > 0 ? $" ({string.Join(", ", g.Ops.Take(5))}{(g.Ops.Count > 5 ? ", …" : "")})" : "")));
         var biggest = Biggest.Count == 0 ? "" : "; biggest: " + string.Join(", ", Biggest.Select(t => $"{t.Name} ({ByteSize.Format(t.Bytes)}, read by {t.ReadBy}, {t.Reason})"));
-        return string.Create(CultureInfo.InvariantCulture, $"{file}: warning EDGE0220: {what} (result {ratio:F2}x the source): {reasons}{biggest}. ")
-            + "Fix: see the report's weight coverage; ops without a quantizer stay float by design, excluded tensors follow MinSqnrDb/ExcludeNodes, other constructs are listed in docs/diagnostics.md.";
+        return new Finding(DiagnosticCodes.WeightsLeftFloat, IsError: false, file,
+            string.Create(CultureInfo.InvariantCulture, $"{what} (result {ratio:F2}x the source): {reasons}{biggest}"),
+            "see the report's weight coverage; ops without a quantizer stay float by design, excluded tensors follow MinSqnrDb/ExcludeNodes, other constructs are listed in docs/diagnostics.md");
     }
 }

@@ -36,7 +36,7 @@ public sealed class BudgetOptionTests : IDisposable
         Assert.Contains("x=[1,3,48,192]", stderr);
 
         var report = JsonNode.Parse(File.ReadAllText(Path.Combine(_dir, "Cls.report.json")))!;
-        Assert.Equal(2, report["budgetFindings"]!.AsArray().Count);
+        Assert.Equal(2, report["findings"]!.AsArray().Count);
         Assert.True((long)report["memory"]!["initializerBytes"]! > 400_000);
         Assert.True((long)report["memory"]!["peakActivationBytes"]! > 0);
         Assert.Equal(1_000_000, (long)report["maxPeakMemoryBytes"]!);

@@ -218,6 +218,32 @@ public sealed class DataFreeWeightCompressionTests
     }
 
     [Fact]
+    public void The_smallest_weights_within_the_int16_share_are_int16_the_rest_int8()
+    {
+        var x = Weights(2 * 32, 20);
+        var model = new ModelBuilder()
+            .Input("x", DType.Float, 2, 32)
+            .Initializer("small", Weights(32 * 32, 21), 32, 32) // 1024 values
+            .Node("MatMul", ["x", "small"], ["h"])
+            .Initializer("large", Weights(32 * 256, 22), 32, 256) // 8192 values
+            .Node("MatMul", ["h", "large"], ["y"])
+            .Output("y", DType.Float, 2, 256)
+            .Build();
+        var before = OrtRun.Run(model, ("x", x, [2, 32]))["y"];
+
+        var result = Compress(model, new DataFreeWeightCompression.Options(Int16Share: 0.2)); // 1024 of 9216 values fit, 9216 do not
+        var after = OrtRun.Run(model, ("x", x, [2, 32]))["y"];
+
+        Assert.Equal((2, 1), (result.Tensors, result.Int16));
+        Assert.Equal(DType.Int16, model.Graph.Initializer.Single(t => t.Name == "small_int16").DataType);
+        Assert.Equal([1L, 32], model.Graph.Initializer.Single(t => t.Name == "small_scale").Dims);
+        Assert.Equal(DType.Int8, model.Graph.Initializer.Single(t => t.Name == "large_int8").DataType);
+        Assert.Equal(1024 * 2 + 32 * 4 + 8192 + 256 * 4, result.BytesAfter);
+        Assert.True(Sqnr(before, after) > 35, $"{Sqnr(before, after):F1} dB");
+        AssertChecks(model);
+    }
+
+    [Fact]
     public void An_overridable_initializer_and_excluded_nodes_stay_float()
     {
         var model = IfModel();

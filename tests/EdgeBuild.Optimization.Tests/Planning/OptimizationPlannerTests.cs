@@ -26,7 +26,7 @@ public class OptimizationPlannerTests
         Assert.Equal(Precision.Int8, plan.Precision);
         Assert.Equal(
             [PlanStepIds.Cleanup, PlanStepIds.Calibrate, PlanStepIds.QuantizeQdq, PlanStepIds.ExcludeSensitiveNodes, PlanStepIds.MeasureLayerError,
-             PlanStepIds.WeightsAsCastMul, PlanStepIds.CompactEncoding, PlanStepIds.Verify, PlanStepIds.Write, PlanStepIds.CheckBudgets],
+             PlanStepIds.WeightsAsCastMul, PlanStepIds.CompactEncoding, PlanStepIds.Verify, PlanStepIds.Write, PlanStepIds.ReviewResult, PlanStepIds.CheckBudgets],
             plan.Steps.Select(s => s.Id));
         var step = plan.Find(PlanStepIds.QuantizeQdq)!;
         Assert.StartsWith("rpi5: Armv8.2 dotprod", step.Reason);
@@ -61,6 +61,40 @@ public class OptimizationPlannerTests
     }
 
     [Fact]
+    public void Auto_without_calibration_data_is_the_data_free_plan_checked_on_made_up_inputs()
+    {
+        var plan = Plan("rpi5", Request(calibration: null));
+        Assert.Equal(Precision.Int8, plan.Precision);
+        Assert.Equal(
+            [PlanStepIds.Cleanup, PlanStepIds.SynthesizeInputs, PlanStepIds.CompressWeightsInt8, PlanStepIds.CompactEncoding, PlanStepIds.CheckSynthetic,
+             PlanStepIds.Write, PlanStepIds.ReviewResult, PlanStepIds.CheckBudgets],
+            plan.Steps.Select(s => s.Id));
+        Assert.Contains("CalibrationData", plan.Find(PlanStepIds.CompressWeightsInt8)!.Reason);
+        Assert.Contains("not an accuracy measurement", plan.Find(PlanStepIds.CheckSynthetic)!.Reason);
+        Assert.Contains("EDGE0221", plan.Find(PlanStepIds.ReviewResult)!.Reason);
+
+        // Validation data without calibration data: the same compression, measured on the user's samples instead.
+        var measured = Plan("rpi5", Request(calibration: null) with { ValidationData = "val/*.npy" });
+        Assert.Equal(
+            [PlanStepIds.Cleanup, PlanStepIds.CompressWeightsInt8, PlanStepIds.CompactEncoding, PlanStepIds.Verify, PlanStepIds.Write, PlanStepIds.ReviewResult, PlanStepIds.CheckBudgets],
+            measured.Steps.Select(s => s.Id));
+        Assert.Equal("val/*.npy", measured.Find(PlanStepIds.Verify)!.Read<VerifySettings>().Data);
+    }
+
+    [Fact]
+    public void Auto_without_data_on_a_gpu_profile_is_fp16_and_an_explicit_int8_still_asks_for_samples()
+    {
+        var gpu = Plan("jetson-orin-nano", Request("jetson-orin-nano", calibration: null));
+        Assert.Equal(Precision.Fp16, gpu.Precision);
+        Assert.True(gpu.Contains(PlanStepIds.ConvertFp16) && gpu.Contains(PlanStepIds.CheckSynthetic));
+        Assert.Equal(Precision.Int8, Plan("jetson-orin-nano", Request("jetson-orin-nano")).Precision); // with samples: the profile's int8
+
+        var e = Assert.Throws<OptimizationInputException>(() => Plan("rpi5", Request(precision: "int8", calibration: null)));
+        Assert.Equal("EDGE0110", e.Code);
+        Assert.Contains("auto", e.Message);
+    }
+
+    [Fact]
     public void The_precision_names_are_the_precision_enum()
     {
         Assert.Equal(Enum.GetValues<Precision>().Select(p => PlanValue.Of(p)), Precisions.All);
@@ -70,7 +104,8 @@ public class OptimizationPlannerTests
     public void Dynamic_int8_is_a_step_of_its_own_and_dynamic_without_int8_is_refused()
     {
         var plan = Plan("rpi5", Request(precision: "int8", calibration: null) with { Dynamic = true });
-        Assert.Equal([PlanStepIds.Cleanup, PlanStepIds.QuantizeDynamicInt8, PlanStepIds.CompactEncoding, PlanStepIds.Verify, PlanStepIds.Write, PlanStepIds.CheckBudgets],
+        Assert.Equal([PlanStepIds.Cleanup, PlanStepIds.SynthesizeInputs, PlanStepIds.QuantizeDynamicInt8, PlanStepIds.CompactEncoding, PlanStepIds.CheckSynthetic,
+                PlanStepIds.Write, PlanStepIds.ReviewResult, PlanStepIds.CheckBudgets],
             plan.Steps.Select(s => s.Id));
         Assert.True(plan.Find(PlanStepIds.QuantizeDynamicInt8)!.Read<QuantizeDynamicInt8Settings>().PerChannel);
 

@@ -28,7 +28,7 @@ public sealed class WeightCoverageTests(ITestOutputHelper output)
         var result = model.ToByteArray().Length;
 
         var coverage = WeightCoverage.Analyze(model);
-        var warning = coverage.Warning("m.onnx", result, source);
+        var warning = coverage.Warning("m.onnx", result, source).ToString();
         output.WriteLine(warning);
         Assert.True(coverage.ShouldWarn(result, source));
         Assert.Equal(coverage.WeightBytes, coverage.FloatBytes);
@@ -72,7 +72,7 @@ public sealed class WeightCoverageTests(ITestOutputHelper output)
         var original = File.ReadAllBytes(TestAssets.SileroVadV5);
         var before = WeightCoverage.Analyze(ModelProto.Parser.ParseFrom(original));
         Assert.True(before.ShouldWarn(original.Length, original.Length));
-        output.WriteLine(before.Warning("silero_vad_v5.onnx", original.Length, original.Length));
+        output.WriteLine(before.Warning("silero_vad_v5.onnx", original.Length, original.Length).ToString());
 
         var model = ModelProto.Parser.ParseFrom(original);
         DataFreeWeightCompression.Run(model, new());

@@ -1,0 +1,32 @@
+using EdgeBuild.Optimization.Planning;
+using EdgeBuild.Optimization.Reporting;
+
+namespace EdgeBuild.Optimization.Pipeline.Steps;
+
+/// <summary>
+/// Never silent: the written model is looked at once more. Over 0.9× the source, or most weight bytes still float32,
+/// warns with counts per reason and the biggest tensors left (EDGE0220); the data-free default says what it did and what
+/// calibration data would add (EDGE0221). Both are about the source model, where the user's fix lies.
+/// </summary>
+internal sealed class ReviewResultStep : PipelineStep<NoSettings>
+{
+    public override string Id => PlanStepIds.ReviewResult;
+
+    protected override void Run(PipelineState state, NoSettings settings)
+    {
+        var source = state.Request.ModelPath;
+        var coverage = WeightCoverage.Analyze(state.Model);
+        if (coverage.ShouldWarn(state.OptimizedBytes, state.SourceBytes)) state.Findings.Add(coverage.Warning(source, state.OptimizedBytes, state.SourceBytes));
+        if (state.DataFreeWeights is { } dataFree)
+        {
+            var ratio = state.SourceBytes > 0 ? (double)state.OptimizedBytes / state.SourceBytes : 1;
+            state.Findings.Add(new Finding(DiagnosticCodes.DataFreeDefault, IsError: false, source,
+                string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"no CalibrationData: {dataFree.Tensors} weight tensor(s) stored as int8 and computed in float, {ByteSize.Format(state.OptimizedBytes)} ({ratio:F2}x the source), latency of float32")
+                + (state.AccuracyIsSynthetic ? "; checked on made-up inputs only (not an accuracy measurement)" : "")
+                + (state.SyntheticSamplesMissing is { } missing ? "; " + missing : ""),
+                "add CalibrationData (representative inputs) for static int8: integer kernels, faster on " + state.Profile.Id
+                + (state.Accuracy.Count == 0 || state.AccuracyIsSynthetic ? ", and ValidationData to measure accuracy" : "")));
+        }
+    }
+}
