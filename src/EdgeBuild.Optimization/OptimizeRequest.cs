@@ -43,6 +43,12 @@ public sealed record OptimizeRequest
     /// <summary>Image preprocessing for calibration/validation images (see ImagePreprocessing.Parse).</summary>
     public string? Preprocess { get; init; }
 
+    /// <summary>
+    /// Values for integer inputs when inputs are made up (no data given) and the model does not constrain them:
+    /// "NAME=V,V;NAME=V" (see SyntheticSamples.ParseValues).
+    /// </summary>
+    public string? SyntheticValues { get; init; }
+
     public CalibrationMethod CalibrationMethod { get; init; } = CalibrationMethod.MinMax;
 
     /// <summary>

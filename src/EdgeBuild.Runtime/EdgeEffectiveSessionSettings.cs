@@ -12,13 +12,13 @@ public sealed class EdgeEffectiveSessionSettings
     /// <summary>The cores this process may use (<see cref="Environment.ProcessorCount"/>: affinity and CPU quota applied).</summary>
     public required int UsableCores { get; init; }
 
-    /// <summary>Intra-op threads after fitting to <see cref="UsableCores"/>.</summary>
+    /// <summary>Intra-op threads after fitting to <see cref="UsableCores"/>; <see langword="null"/> leaves the count to ONNX Runtime (the physical cores it detects).</summary>
     public int? IntraOpThreads { get; init; }
 
     /// <summary>Inter-op threads after fitting to <see cref="UsableCores"/>.</summary>
     public int? InterOpThreads { get; init; }
 
-    /// <summary>Whether idle worker threads spin; turned off when the profile's threads would exceed the cores.</summary>
+    /// <summary>Whether idle worker threads spin; turned off when the profile's intra-op threads exceed the usable cores.</summary>
     public bool? AllowSpinning { get; init; }
 
     /// <summary>Whether ONNX Runtime's CPU memory arena is used.</summary>

@@ -18,12 +18,14 @@ public static class EdgeSessionFactory
     /// <param name="effective">Receives the settings that were applied and why any differs from what was asked.</param>
     /// <returns>Options the caller owns and disposes.</returns>
     public static SessionOptions CreateSessionOptions(EdgeSessionSettings settings, EdgeSessionOptions? overrides, out EdgeEffectiveSessionSettings effective) =>
-        CreateSessionOptions(settings, overrides, ThreadBudget.UsableCores, out effective);
+        CreateSessionOptions(settings, overrides, ThreadBudget.UsableCores, out effective, ThreadBudget.MachineCpus);
 
-    internal static SessionOptions CreateSessionOptions(EdgeSessionSettings settings, EdgeSessionOptions? overrides, int usableCores, out EdgeEffectiveSessionSettings effective)
+    /// <summary>The same for a given host: <paramref name="machineCpus"/> <see langword="null"/> (unknown) counts as a restricted process.</summary>
+    internal static SessionOptions CreateSessionOptions(EdgeSessionSettings settings, EdgeSessionOptions? overrides, int usableCores,
+        out EdgeEffectiveSessionSettings effective, int? machineCpus = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var threads = ThreadBudget.Fit(settings, overrides, usableCores);
+        var threads = ThreadBudget.Fit(settings, overrides, usableCores, machineCpus);
         var arena = overrides?.EnableCpuMemArena ?? settings.EnableCpuMemArena;
         var pattern = overrides?.EnableMemoryPattern ?? settings.EnableMemoryPattern;
         var level = overrides?.GraphOptimizationLevel ?? settings.GraphOptimizationLevel;

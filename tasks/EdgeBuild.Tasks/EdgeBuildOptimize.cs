@@ -120,6 +120,7 @@ public sealed class EdgeBuildOptimize : ToolTask
         AppendIfSet(cmd, "--calibration-data ", Meta(EdgeModelMetadata.CalibrationList));
         AppendIfSet(cmd, "--validation-data ", Meta(EdgeModelMetadata.ValidationList));
         AppendIfSet(cmd, "--preprocess ", Meta(EdgeModelMetadata.Preprocess));
+        AppendIfSet(cmd, "--synthetic-values ", Meta(EdgeModelMetadata.SyntheticValues));
         AppendIfSet(cmd, "--min-sqnr ", Meta(EdgeModelMetadata.MinSqnrDb));
         AppendIfSet(cmd, "--exclude-nodes ", Meta(EdgeModelMetadata.ExcludeNodes));
         AppendIfSet(cmd, "--profile ", Meta(EdgeModelMetadata.ProfilePath));

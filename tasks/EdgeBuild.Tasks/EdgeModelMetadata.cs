@@ -13,6 +13,7 @@ internal static class EdgeModelMetadata
     public const string CalibrationData = "CalibrationData";
     public const string ValidationData = "ValidationData";
     public const string Preprocess = "Preprocess";
+    public const string SyntheticValues = "SyntheticValues";
     public const string MinSqnrDb = "MinSqnrDb";
     public const string ExcludeNodes = "ExcludeNodes";
     public const string Embed = "Embed";

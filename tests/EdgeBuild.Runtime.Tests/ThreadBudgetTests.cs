@@ -7,10 +7,11 @@ public sealed class ThreadBudgetTests
 {
     private static readonly EdgeSessionSettings Rpi5 = new() { IntraOpThreads = 4, InterOpThreads = 1, AllowSpinning = true };
 
+    /// <summary>Affinity or a CPU quota leaves fewer CPUs than the machine has (here 2 of 8): ORT's default would not see it.</summary>
     [Fact]
-    public void Profile_threads_above_the_usable_cores_are_clamped_and_spinning_turned_off()
+    public void Profile_threads_above_the_usable_cores_of_a_restricted_process_are_clamped_and_spinning_turned_off()
     {
-        using var options = EdgeSessionFactory.CreateSessionOptions(Rpi5, null, 2, out EdgeEffectiveSessionSettings effective);
+        using var options = EdgeSessionFactory.CreateSessionOptions(Rpi5, null, 2, out EdgeEffectiveSessionSettings effective, machineCpus: 8);
 
         Assert.Equal(2, options.IntraOpNumThreads);
         Assert.Equal(1, options.InterOpNumThreads);
@@ -22,6 +23,35 @@ public sealed class ThreadBudgetTests
         Assert.Contains("spinning off", effective.Adjustments[1]);
         Assert.Contains("spinning off", effective.ToString());
     }
+
+    /// <summary>
+    /// The whole machine has fewer cores than the profile's device (a 2-core host, rpi5's 4 threads): the session
+    /// runs as a plain ONNX Runtime session would here, its intra-op count left to ORT, spinning off.
+    /// </summary>
+    [Fact]
+    public void Profile_threads_above_the_cores_of_the_whole_machine_are_left_to_onnx_runtime_with_spinning_off()
+    {
+        using var options = EdgeSessionFactory.CreateSessionOptions(Rpi5, null, 2, out EdgeEffectiveSessionSettings effective, machineCpus: 2);
+
+        Assert.Equal(0, options.IntraOpNumThreads); // ORT's "choose for me"
+        Assert.Null(effective.IntraOpThreads);
+        Assert.Equal(1, effective.InterOpThreads);
+        Assert.False(effective.AllowSpinning);
+        Assert.Equal(2, effective.Adjustments.Count);
+        Assert.Contains("intra-op threads ORT default", effective.Adjustments[0]);
+        Assert.Contains("profile's 4 exceed the 2 usable cores", effective.Adjustments[0]);
+        Assert.Contains("spinning off", effective.Adjustments[1]);
+    }
+
+    [Theory]
+    [InlineData("0-1\n", 2)]
+    [InlineData("0-3,6,8-9", 7)]
+    [InlineData("0", 1)]
+    [InlineData("", null)]
+    [InlineData("a-b", null)]
+    [InlineData("3-1", null)]
+    public void Online_cpu_lists_are_counted(string list, int? expected) =>
+        Assert.Equal(expected, ThreadBudget.CountCpuList(list));
 
     [Fact]
     public void Profile_threads_that_fit_keep_spinning()

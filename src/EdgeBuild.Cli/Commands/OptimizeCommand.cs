@@ -29,6 +29,7 @@ public sealed class OptimizeCommand : ICommand
         var method = new Option<string>("--calibration-method") { HelpName = "M", Description = "how activation ranges are chosen", DefaultValueFactory = _ => MethodName(CalibrationMethod.MinMax) };
         method.AcceptOnlyFromAmong([.. Enum.GetValues<CalibrationMethod>().Select(MethodName)]);
         var preprocess = CliOptions.Preprocess();
+        var syntheticValues = CliOptions.Text("--synthetic-values", "\"NAME=V,V\"", "without data: values for integer inputs the made-up inputs cannot read from the model, e.g. \"sr=16000\"");
         var minSqnr = CliOptions.Number<double>("--min-sqnr", "DB", "minimum SQNR per output in dB");
         minSqnr.DefaultValueFactory = _ => 30;
         var excludeNodes = CliOptions.Text("--exclude-nodes", "A,B", "node names to keep in float");
@@ -47,7 +48,7 @@ public sealed class OptimizeCommand : ICommand
 
         var command = new Command("optimize", "Compress and quantize a model for a target device, verified against the original")
         {
-            model, output, target, profile, precision, dynamic, calibrationData, validationData, method, preprocess, minSqnr, excludeNodes,
+            model, output, target, profile, precision, dynamic, calibrationData, validationData, method, preprocess, syntheticValues, minSqnr, excludeNodes,
             report, explain, failOnBudget, cacheDir, manifest, className, ns, dims, embed, externalData, json, verbose,
         };
         command.Validators.Add(r =>
@@ -76,6 +77,7 @@ public sealed class OptimizeCommand : ICommand
                 Embed = r.GetValue(embed),
                 ExternalData = r.GetValue(externalData),
                 Preprocess = r.GetValue(preprocess),
+                SyntheticValues = r.GetValue(syntheticValues),
                 CalibrationMethod = Enum.GetValues<CalibrationMethod>().Single(m => MethodName(m) == r.GetValue(method)),
                 Dynamic = r.GetValue(dynamic),
             };
@@ -114,7 +116,7 @@ public sealed class OptimizeCommand : ICommand
                 if (explain && result.Report?.Plan is { } plan) stdout.Write(plan.Explain());
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{request.ModelPath} -> {result.OutputPath}: {result.Precision} for {result.Target}, {result.OptimizedBytes:N0} bytes ({result.SizeRatio:P1} of {result.OriginalBytes:N0}), {result.OptimizedNodeCount} nodes (was {result.OriginalNodeCount}), cache {result.Cache}"));
-                foreach (var note in result.Notes) stdout.WriteLine("  note: " + note);
+                foreach (var note in result.Notes) stdout.WriteLine("  note: " + ConsoleNotes.Shorten(note));
             }
 
             return result.Findings.Any(f => f.IsError) ? ExitCodes.FailedCheck : ExitCodes.Ok;

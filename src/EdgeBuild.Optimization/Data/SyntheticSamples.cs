@@ -32,6 +32,34 @@ public static class SyntheticSamples
     /// <param name="Shapes">Shapes by input name, for inputs whose symbolic dims the declared dims do not cover.</param>
     public sealed record Options(int Count = 4, int Seed = 17, IReadOnlyDictionary<string, long[]>? IntegerValues = null, IReadOnlyDictionary<string, long[]>? Shapes = null);
 
+    /// <summary>
+    /// The item's SyntheticValues ("sr=16000;ids=1,2,3": input name, values cycled over the samples), or null when empty.
+    /// </summary>
+    /// <exception cref="OptimizationInputException">EDGE0002 naming the entry that is not NAME=INTEGER[,INTEGER…].</exception>
+    public static IReadOnlyDictionary<string, long[]>? ParseValues(string? text, string modelPath)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        var values = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        foreach (var entry in text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = entry.Split('=', 2, StringSplitOptions.TrimEntries);
+            long[]? parsed = null;
+            if (parts.Length == 2 && parts[0].Length > 0)
+            {
+                var numbers = parts[1].Split(',', StringSplitOptions.TrimEntries);
+                parsed = numbers.All(n => long.TryParse(n, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out _))
+                    ? numbers.Select(n => long.Parse(n, System.Globalization.CultureInfo.InvariantCulture)).ToArray()
+                    : null;
+            }
+
+            if (parsed is null)
+                throw new OptimizationInputException(DiagnosticCodes.Usage, modelPath, $"SyntheticValues entry '{entry}' is not NAME=INTEGER[,INTEGER...]", "Write it like SyntheticValues=\"sr=16000;ids=1,2,3\" (--synthetic-values)");
+            values[parts[0]] = parsed;
+        }
+
+        return values;
+    }
+
     /// <exception cref="ArgumentException">An input's dims or values cannot be made up; the message names the input and the fix.</exception>
     public static IReadOnlyList<Sample> Create(ModelProto model, IReadOnlyDictionary<string, long> dims, SymbolicDimDefaults? defaults, Options options)
     {

@@ -60,7 +60,7 @@ public static class OptimizationPlanner
         {
             steps.Add(PlanStep.Create(PlanStepIds.SynthesizeInputs,
                 "no data given: inputs made up from the declared dims and element types (image-like images, zero state, the integer values the model tests for), to check the result runs and stays close to the original",
-                new SynthesizeInputsSettings(SyntheticInputCount, SyntheticInputSeed)));
+                new SynthesizeInputsSettings(SyntheticInputCount, SyntheticInputSeed, request.SyntheticValues)));
         }
 
         switch (precision)

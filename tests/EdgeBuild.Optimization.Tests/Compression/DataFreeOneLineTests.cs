@@ -118,3 +118,57 @@ public sealed class DataFreeOneLineTests(ITestOutputHelper output)
         Assert.True(File.Exists(result.OutputPath));
     }
 }
+
+/// <summary>Issue 17 item 2: integer inputs the model does not constrain get their made-up values from the item (SyntheticValues).</summary>
+public sealed class SyntheticValuesTests
+{
+    /// <summary>y = MatMul(x · float(k), w): nothing in the graph says which k is sensible.</summary>
+    private static string WriteModel(TempDir dir)
+    {
+        var model = new ModelBuilder()
+            .Input("x", DType.Float, 1, 64)
+            .Input("k", DType.Int64, 1)
+            .Node("Cast", ["k"], ["kf"], Attributes.Int("to", DType.Float))
+            .Node("Mul", ["x", "kf"], ["xs"])
+            .Initializer("w", OrtRun.Random(64 * 32, 3), 64, 32)
+            .Node("MatMul", ["xs", "w"], ["y"])
+            .Output("y", DType.Float, 1, 32)
+            .Build();
+        File.WriteAllBytes(dir.File("scaled.onnx"), model.ToByteArray());
+        return dir.File("scaled.onnx");
+    }
+
+    private static OptimizeResult Optimize(string model, string? values) => ModelOptimizer.Optimize(new OptimizeRequest
+    {
+        ModelPath = model,
+        OutputPath = Path.ChangeExtension(model, ".opt.onnx"),
+        TargetId = "rpi5",
+        Precision = "auto",
+        SyntheticValues = values,
+    });
+
+    [Fact]
+    public void Without_values_the_model_builds_unchecked_and_says_so_with_values_it_is_checked()
+    {
+        using var dir = new TempDir();
+        var model = WriteModel(dir);
+
+        var unchecked_ = Optimize(model, null);
+        Assert.False(unchecked_.AccuracyIsSynthetic);
+        Assert.Contains(unchecked_.Notes, n => n.StartsWith("not checked:", StringComparison.Ordinal) && n.Contains("SyntheticValues=\"k=16000\"", StringComparison.Ordinal));
+        Assert.Contains("not checked", Assert.Single(unchecked_.Findings, f => f.Code == DiagnosticCodes.DataFreeDefault).Message, StringComparison.Ordinal);
+
+        var checked_ = Optimize(model, "k=2,3");
+        Assert.True(checked_.AccuracyIsSynthetic);
+        Assert.True(Assert.Single(checked_.Accuracy).SqnrDb > 30);
+    }
+
+    [Fact]
+    public void A_malformed_entry_is_a_usage_error_naming_it()
+    {
+        using var dir = new TempDir();
+        var e = Assert.Throws<OptimizationInputException>(() => Optimize(WriteModel(dir), "k=two"));
+        Assert.Equal(DiagnosticCodes.Usage, e.Code);
+        Assert.Contains("'k=two'", e.Message, StringComparison.Ordinal);
+    }
+}

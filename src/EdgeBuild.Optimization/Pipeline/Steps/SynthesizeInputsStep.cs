@@ -3,8 +3,8 @@ using EdgeBuild.Optimization.Planning;
 
 namespace EdgeBuild.Optimization.Pipeline.Steps;
 
-/// <summary>Settings of <see cref="SynthesizeInputsStep"/>: how many made-up samples, from which seed.</summary>
-public sealed record SynthesizeInputsSettings(int Count, int Seed);
+/// <summary>Settings of <see cref="SynthesizeInputsStep"/>: how many made-up samples, from which seed, and the user's values for integer inputs ("NAME=V,V;…" or null).</summary>
+public sealed record SynthesizeInputsSettings(int Count, int Seed, string? Values);
 
 /// <summary>
 /// Inputs made up from the declared dims and element types (<see cref="SyntheticSamples"/>: image-like images, zero
@@ -19,9 +19,10 @@ internal sealed class SynthesizeInputsStep : PipelineStep<SynthesizeInputsSettin
 
     protected override void Run(PipelineState state, SynthesizeInputsSettings settings)
     {
+        var values = SyntheticSamples.ParseValues(settings.Values, state.Request.ModelPath);
         try
         {
-            state.SyntheticSamples = SyntheticSamples.Create(state.Reference!, state.Request.Dims, state.Profile.DimDefaults, new SyntheticSamples.Options(settings.Count, settings.Seed));
+            state.SyntheticSamples = SyntheticSamples.Create(state.Reference!, state.Request.Dims, state.Profile.DimDefaults, new SyntheticSamples.Options(settings.Count, settings.Seed, values));
         }
         catch (ArgumentException e)
         {
