@@ -43,5 +43,40 @@ internal static class CliOptions
             },
         };
 
+    /// <summary>A positive whole number ("40"; not "2.5", "1e3" or "0"); a bad value is a usage error naming the option.</summary>
+    public static Option<int?> Count(string name, string helpName, string description) => new(name)
+    {
+        HelpName = helpName,
+        Description = description,
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0) return value;
+            result.AddError($"option {name} takes a positive whole number, got '{text}'");
+            return null;
+        },
+    };
+
+    /// <summary>
+    /// Task metrics per output, read by the optimizer's own parser (src/Shared/AccuracySpec.cs) while the command line
+    /// is parsed: a bad spec is a usage error (EDGE0002, exit 2) naming the fix, before any model is loaded.
+    /// </summary>
+    public static Option<string?> Accuracy(string description)
+    {
+        var option = new Option<string?>("--accuracy") { HelpName = "SPEC", Description = description };
+        option.Validators.Add(r =>
+        {
+            try
+            {
+                AccuracyMetrics.Parse(r.GetValueOrDefault<string?>());
+            }
+            catch (AccuracySpecException e)
+            {
+                r.AddError($"option --accuracy: {e.Message}");
+            }
+        });
+        return option;
+    }
+
     public static Argument<string> File(string name, string description) => new(name) { Description = description };
 }

@@ -15,16 +15,27 @@ using Microsoft.ML.OnnxRuntime;
 namespace EdgeBuild.Optimization;
 
 /// <summary>
-/// Keeps the most damaging quantized places in float until every output meets the SQNR budget, spending model
+/// Keeps the most damaging quantized places in float until every output meets the accuracy budget, spending model
 /// size last. A place's damage is measured, not guessed: the float and the quantized model both expose every
 /// quantized tensor; the noise a node or a Q/DQ pair adds is the difference between its output's and its inputs'
-/// noise (<see cref="RankByDamage"/>). Two resorts, in order:
+/// noise (<see cref="RankByDamage"/>). Two resorts (rounds), in order, each ranked once:
 /// 1. activations (and weightless nodes): computed in float on the same int8 weights
 ///    (<see cref="QuantizationOptions.FloatActivationNodes"/>), which costs no bytes;
 /// 2. only if every activation in float still misses the budget, weights back to float32, ranked again on that
 ///    weight-only model by damage per weight byte (3 extra bytes per weight).
 /// In each the smallest passing prefix of the ranking is found by doubling, then bisection, then chunks of it are
 /// handed back to int8 while the budget still holds; after resort 2, the activations get the same pruning.
+/// "The budget" is the <see cref="AccuracyBudget"/>: task metrics where the user named them, SQNR elsewhere.
+/// <para>
+/// Bounded by a count, never by time, so the model written depends only on the inputs
+/// (<see cref="Pipeline.Steps.ExcludeSensitiveNodesSettings.MaxAttempts"/>, the profile's
+/// <c>precision.fallbackAttempts</c> unless the item or command line sets it). An attempt is one quantization and one
+/// verification; the reference's outputs are computed once (<see cref="ReferenceOutputs"/>) and a set of float places
+/// already measured is never measured again. Once the cap is reached, doubling jumps to "everything in this resort
+/// float" (the one attempt that settles whether the budget can hold at all, so a cap never fails a model that can
+/// meet it: at most one such attempt per resort beyond the cap), and bisection and pruning stop at the best passing
+/// attempt. The note says how many attempts ran and why the search stopped.
+/// </para>
 /// </summary>
 internal static class AccuracyFallback
 {
@@ -33,112 +44,185 @@ internal static class AccuracyFallback
     /// <summary>Extra quantize + verify rounds spent handing parts of a float set back to int8 (per pruning).</summary>
     private const int MaxPruneAttempts = 32;
 
-    private sealed record Trial(ModelProto Model, QuantizationSummary Summary, IReadOnlyList<OutputComparison> Accuracy);
+    /// <summary>One measured set of float places; <see cref="Model"/> is kept only while it may still be the answer.</summary>
+    private sealed record Trial(string Key, IReadOnlyList<string> FloatActivations, IReadOnlyList<string> FloatNodes, IReadOnlyList<OutputComparison> Accuracy)
+    {
+        public ModelProto? Model { get; init; }
 
-    public static (ModelProto Model, QuantizationSummary Summary, IReadOnlyList<OutputComparison> Accuracy) Run(Pipeline.PipelineState state, double minSqnrDb)
+        public QuantizationSummary? Summary { get; init; }
+    }
+
+    /// <summary>Counts attempts against the cap and remembers every measured set, so a revisited set costs nothing.</summary>
+    private sealed class Attempts(int cap)
+    {
+        private readonly Dictionary<string, Trial> _measured = new(StringComparer.Ordinal);
+
+        public int Cap { get; } = cap;
+
+        public int Made { get; private set; }
+
+        public int Reused { get; private set; }
+
+        public bool HitCap { get; private set; }
+
+        /// <summary>Asked only where the search would go on: true (and remembered for the note) once the cap is reached.</summary>
+        public bool Stop()
+        {
+            HitCap |= Made >= Cap;
+            return Made >= Cap;
+        }
+
+        public Trial Get(IEnumerable<string> floatActivations, IEnumerable<string> floatNodes, Func<IReadOnlyList<string>, IReadOnlyList<string>, string, Trial> measure)
+        {
+            var activations = floatActivations.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            var nodes = floatNodes.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            var key = string.Join("\n", activations) + "\n|\n" + string.Join("\n", nodes);
+            if (_measured.TryGetValue(key, out var known))
+            {
+                Reused++;
+                return known;
+            }
+
+            Made++;
+            var trial = measure(activations, nodes, key);
+            // Keep the figures, not the model: dozens of models of ISNet's size would not fit; a reused set is rebuilt.
+            _measured[key] = trial with { Model = null, Summary = null };
+            return trial;
+        }
+
+        public string Stopped() => (HitCap
+            ? $"stopped at the attempt cap ({Cap}; raise FallbackAttempts / --fallback-attempts for a finer search)"
+            : $"search complete (cap {Cap})") + (Reused > 0 ? $", {Reused} repeated set(s) reused" : "");
+    }
+
+    public static (ModelProto Model, QuantizationSummary Summary, IReadOnlyList<OutputComparison> Accuracy) Run(Pipeline.PipelineState state, AccuracyBudget budget,
+        ReferenceOutputs reference, int maxAttempts)
     {
         var (cleaned, firstAttempt, calibration, validation, options, target, context, ranges) =
             (state.Reference!, state.Model, state.Calibration!, state.Validation!, state.Quantization!, state.Profile, state.Context, state.Ranges);
-        state.Report(PlanStepIds.ExcludeSensitiveNodes, string.Create(CultureInfo.InvariantCulture, $"below {minSqnrDb:0.#} dB: measuring each quantized place's damage"));
+        state.Report(PlanStepIds.ExcludeSensitiveNodes, $"misses {budget.Worst(state.Accuracy)}: measuring each quantized place's damage");
         var ranking = RankByDamage(cleaned, firstAttempt, validation);
         context.Notes.Add("largest quantization noise (dB relative to signal): " + string.Join(", ", ranking.Take(8).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Label} ({r.Kind}) {r.DropDb:F1}"))));
-        var originalBytes = state.ReferenceBytes;
-        var tries = 0;
+        var attempts = new Attempts(maxAttempts);
 
-        Trial Attempt(IEnumerable<string> floatActivations, IEnumerable<string> floatNodes)
+        (ModelProto Model, QuantizationSummary Summary) Build(IReadOnlyList<string> floatActivations, IReadOnlyList<string> floatNodes)
         {
-            tries++;
             var excluded = new HashSet<string>(options.ExcludeNodes, StringComparer.Ordinal);
             excluded.UnionWith(floatNodes);
             var model = cleaned.Clone();
             var summary = QdqQuantizer.Quantize(model, calibration, options with { ExcludeNodes = excluded, FloatActivationNodes = floatActivations.ToHashSet(StringComparer.Ordinal) }, ranges);
-            var trial = new Trial(model, summary, ModelVerifier.Compare(originalBytes, model.ToByteArray(), validation, target));
-            // Each attempt is a quantization and a verification (seconds on a detector); how many it takes is found as it goes.
-            state.Report(PlanStepIds.ExcludeSensitiveNodes, string.Create(CultureInfo.InvariantCulture,
-                $"fallback attempt {tries}, worst {(trial.Accuracy.Count == 0 ? double.NaN : trial.Accuracy.Min(a => a.SqnrDb)):F1} dB of {minSqnrDb:0.#} dB"), tries);
-            return trial;
+            return (model, summary);
         }
 
-        bool Meets(Trial trial) => trial.Accuracy.All(a => a.SqnrDb >= minSqnrDb);
+        Trial Measure(IReadOnlyList<string> floatActivations, IReadOnlyList<string> floatNodes, string key)
+        {
+            var (model, summary) = Build(floatActivations, floatNodes);
+            var accuracy = budget.Compare(reference, model.ToByteArray(), validation, target, ranges);
+            state.Report(PlanStepIds.ExcludeSensitiveNodes, string.Create(CultureInfo.InvariantCulture,
+                $"fallback attempt {attempts.Made} (cap {attempts.Cap}): closest to its budget {budget.Worst(accuracy)}"), attempts.Made, attempts.Cap);
+            return new Trial(key, floatActivations, floatNodes, accuracy) { Model = model, Summary = summary };
+        }
+
+        Trial Attempt(IEnumerable<string> floatActivations, IEnumerable<string> floatNodes) => attempts.Get(floatActivations, floatNodes, Measure);
+
+        (ModelProto, QuantizationSummary, IReadOnlyList<OutputComparison>) Answer(Trial trial)
+        {
+            if (trial.Model is { } model) return (model, trial.Summary!, trial.Accuracy);
+            // A reused set: quantization is deterministic, so rebuilding gives the bytes that were measured.
+            var (rebuilt, summary) = Build(trial.FloatActivations, trial.FloatNodes);
+            return (rebuilt, summary, trial.Accuracy);
+        }
+
+        bool Meets(Trial trial) => budget.Meets(trial.Accuracy);
         static IEnumerable<string> NodesOf(IReadOnlyList<NodeDamage> items, IEnumerable<int> chosen) => chosen.SelectMany(i => items[i].Nodes);
 
         // Resort 1: places whose float version costs no bytes, most damaging first.
         var weightBytes = WeightBytes(firstAttempt);
         var free = ranking.Where(r => r.Kind == "activation" || r.Nodes.All(n => weightBytes.GetValueOrDefault(n) == 0)).ToList();
-        var (activationTrial, activationChoice, allActivations) = SmallestPassingPrefix(free.Count, items => Attempt(NodesOf(free, items), []), Meets);
+        var (activationTrial, activationChoice, allActivations) = SmallestPassingPrefix(free.Count, items => Attempt(NodesOf(free, items), []), Meets, attempts);
         if (activationTrial is not null)
         {
             var floatActivations = NodesOf(free, activationChoice).ToHashSet(StringComparer.Ordinal);
-            context.Notes.Add(FallbackNote(floatActivations, [], activationChoice.Count, 0, tries));
-            return (activationTrial.Model, activationTrial.Summary, activationTrial.Accuracy);
+            context.Notes.AddRange(FallbackNotes(floatActivations, [], activationChoice.Count, 0, attempts));
+            return Answer(activationTrial);
         }
 
         // Resort 2: every free place in float, weights back to float32. Ranked on the weight-only model, where a
         // weight's damage is not hidden under activation noise, by added noise power per byte its float copy costs.
         var allFree = NodesOf(free, Enumerable.Range(0, free.Count)).ToHashSet(StringComparer.Ordinal);
         var weightOnly = allActivations ?? Attempt(allFree, []);
-        var onlyWeightBytes = WeightBytes(weightOnly.Model);
-        var weights = RankByDamage(cleaned, weightOnly.Model, validation)
+        var weightOnlyModel = weightOnly.Model ?? Answer(weightOnly).Item1;
+        var onlyWeightBytes = WeightBytes(weightOnlyModel);
+        var weights = RankByDamage(cleaned, weightOnlyModel, validation)
             .Select(r => (Item: r, Bytes: r.Nodes.Sum(n => onlyWeightBytes.GetValueOrDefault(n))))
             .Where(p => p.Item.Kind != "activation" && p.Bytes > 0)
             .OrderByDescending(p => Math.Pow(10, p.Item.DropDb / 10) / p.Bytes).ThenBy(p => p.Item.Label, StringComparer.Ordinal)
             .Select(p => p.Item).ToList();
-        var weightOnlySqnr = weightOnly.Accuracy.Min(a => a.SqnrDb);
-        context.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"every activation float on int8 weights: {weightOnlySqnr:F2} dB; ") + "largest weight noise per byte (dB relative to signal): " + string.Join(", ", weights.Take(8).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Label} {r.DropDb:F1}"))));
-        var (weightTrial, weightChoice, everything) = SmallestPassingPrefix(weights.Count, items => Attempt(allFree, NodesOf(weights, items)), Meets);
+        context.Notes.Add($"every activation float on int8 weights: {budget.Worst(weightOnly.Accuracy)}; " + "largest weight noise per byte (dB relative to signal): " + string.Join(", ", weights.Take(8).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Label} {r.DropDb:F1}"))));
+        var (weightTrial, weightChoice, everything) = SmallestPassingPrefix(weights.Count, items => Attempt(allFree, NodesOf(weights, items)), Meets, attempts);
         if (weightTrial is not null)
         {
             // The activations were all put in float wholesale; hand back those the budget does not need (latency).
             var floatWeights = NodesOf(weights, weightChoice).ToList();
-            var (trial, activationsKept) = Prune(Enumerable.Range(0, free.Count).ToList(), weightTrial, items => Attempt(NodesOf(free, items), floatWeights), Meets);
+            var (trial, activationsKept) = Prune(Enumerable.Range(0, free.Count).ToList(), weightTrial, items => Attempt(NodesOf(free, items), floatWeights), Meets, attempts);
             var floatActivations = NodesOf(free, activationsKept).ToHashSet(StringComparer.Ordinal);
-            context.Notes.Add(FallbackNote(floatActivations, floatWeights, activationsKept.Count, weightChoice.Count, tries));
-            return (trial.Model, trial.Summary, trial.Accuracy);
+            context.Notes.AddRange(FallbackNotes(floatActivations, floatWeights, activationsKept.Count, weightChoice.Count, attempts));
+            return Answer(trial);
         }
 
         var last = everything ?? weightOnly;
         var details = new List<string> { "worst places (noise added by quantization, dB relative to signal):" };
         details.AddRange(ranking.Take(10).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Label,-40} {r.Kind,-18} {r.DropDb,8:F2}")));
-        var worst = last.Accuracy.OrderBy(a => a.SqnrDb).First();
+        details.Insert(0, "every budget with every activation and every weight above in float:");
+        details.InsertRange(1, budget.Results(last.Accuracy).Select(r => "  " + r));
         throw new AccuracyBudgetException(state.Request.ModelPath,
-            string.Create(CultureInfo.InvariantCulture, $"output '{worst.Name}' reaches {worst.SqnrDb:F2} dB SQNR, below the {minSqnrDb} dB budget, even with every activation and {weights.Count} node(s)' weights kept in float"),
-            "Give more representative calibration data, lower --min-sqnr, or use --precision none",
+            $"{budget.Worst(last.Accuracy)}, even with every activation and {weights.Count} node(s)' weights kept in float ({attempts.Made} attempt(s), {attempts.Stopped()})",
+            "Give more representative calibration data, relax --accuracy / --min-sqnr (a task metric such as agreement@T may fit the output better: docs/accuracy.md), or use --precision none",
             details);
     }
 
-    private static string FallbackNote(IReadOnlySet<string> floatActivations, IReadOnlyCollection<string> floatWeights, int activationItems, int weightItems, int tries)
+    /// <summary>
+    /// Two notes: the outcome (counts, attempts, why the search stopped), short enough to survive the console's cut, and
+    /// the node lists, which the console shortens to their first names (the report keeps them whole).
+    /// </summary>
+    private static string[] FallbackNotes(IReadOnlySet<string> floatActivations, IReadOnlyCollection<string> floatWeights, int activationItems, int weightItems, Attempts attempts)
     {
         var weightSet = floatWeights.ToHashSet(StringComparer.Ordinal);
         var activationsOnly = floatActivations.Where(n => !weightSet.Contains(n)).Order(StringComparer.Ordinal).ToList();
         var fullyFloat = weightSet.Order(StringComparer.Ordinal).ToList();
-        return $"accuracy fallback kept {fullyFloat.Count} node(s) in float and {activationsOnly.Count} node(s) with float activations, their weights (if any) int8 " +
-            $"({activationItems} activation place(s), {weightItems} weight place(s)) after {tries} attempt(s): float: {string.Join(", ", fullyFloat)}; " +
-            $"float activations: {string.Join(", ", activationsOnly)}";
+        return
+        [
+            $"accuracy fallback kept {fullyFloat.Count} node(s) in float and {activationsOnly.Count} node(s) with float activations, their weights (if any) int8 " +
+            $"({activationItems} activation place(s), {weightItems} weight place(s)) after {attempts.Made} attempt(s), {attempts.Stopped()}",
+            $"accuracy fallback, float: {string.Join(", ", fullyFloat)}; float activations: {string.Join(", ", activationsOnly)}",
+        ];
     }
 
     /// <summary>
     /// The smallest k such that keeping items 0..k-1 in float meets the budget: doubling finds a k that works, then
     /// bisection between the last failing and the first passing k (accuracy grows with k closely enough for this;
     /// each step costs one quantization and one verification), then <see cref="Prune"/>. Null when even all items fail;
-    /// All is the attempt with every item, when one was made.
+    /// All is the attempt with every item, when one was made. At the cap, doubling jumps to all items and the
+    /// refinement stops (see the class remarks).
     /// </summary>
-    private static (Trial? Best, List<int> Chosen, Trial? All) SmallestPassingPrefix(int count, Func<IReadOnlyList<int>, Trial> attempt, Func<Trial, bool> meets)
+    private static (Trial? Best, List<int> Chosen, Trial? All) SmallestPassingPrefix(int count, Func<IReadOnlyList<int>, Trial> attempt, Func<Trial, bool> meets, Attempts attempts)
     {
         if (count == 0) return (null, [], null);
         Trial Prefix(int k) => attempt(Enumerable.Range(0, k).ToList());
-        int failing = 0, k = 1;
+        int failing = 0, k = count > 1 && attempts.Stop() ? count : 1;
         var last = Prefix(k);
         while (!meets(last))
         {
             failing = k;
             // No cap below "everything float": a budget is a budget, and the note lists what stayed float.
             if (k >= count) return (null, [], last);
-            k = Math.Min(count, k * 2);
+            // At the cap, the one attempt that settles it is "all of them".
+            k = Math.Min(count, k * 2) < count && attempts.Stop() ? count : Math.Min(count, k * 2);
             last = Prefix(k);
         }
 
         var (best, passing) = (last, k);
-        while (passing - failing > 1)
+        while (passing - failing > 1 && !attempts.Stop())
         {
             var mid = failing + ((passing - failing) / 2);
             var trial = Prefix(mid);
@@ -146,21 +230,21 @@ internal static class AccuracyFallback
             else failing = mid;
         }
 
-        var (pruned, chosen) = Prune(Enumerable.Range(0, passing).ToList(), best, attempt, meets);
+        var (pruned, chosen) = Prune(Enumerable.Range(0, passing).ToList(), best, attempt, meets, attempts);
         return (pruned, chosen, passing == count ? best : null);
     }
 
     /// <summary>
-    /// The damage ranking is measured once and does not add up exactly, so a passing prefix overshoots (PP-OCR det:
-    /// 37 dB for a 30 dB budget). Hands chunks of it back to int8, halving the chunk size, least damaging first; a
-    /// bounded number of extra attempts.
+    /// The damage ranking is measured once per round and does not add up exactly, so a passing prefix overshoots
+    /// (PP-OCR det: 37 dB for a 30 dB budget). Hands chunks of it back to int8, halving the chunk size, least damaging
+    /// first; a bounded number of extra attempts, none past the cap.
     /// </summary>
-    private static (Trial Best, List<int> Chosen) Prune(List<int> chosen, Trial best, Func<IReadOnlyList<int>, Trial> attempt, Func<Trial, bool> meets)
+    private static (Trial Best, List<int> Chosen) Prune(List<int> chosen, Trial best, Func<IReadOnlyList<int>, Trial> attempt, Func<Trial, bool> meets, Attempts attempts)
     {
         var pruneAttempts = 0;
-        for (var chunk = chosen.Count / 2; chunk >= 1 && pruneAttempts < MaxPruneAttempts; chunk /= 2)
+        for (var chunk = chosen.Count / 2; chunk >= 1 && pruneAttempts < MaxPruneAttempts && !attempts.Stop(); chunk /= 2)
         {
-            for (var end = chosen.Count; end > 0 && pruneAttempts < MaxPruneAttempts; end -= chunk)
+            for (var end = chosen.Count; end > 0 && pruneAttempts < MaxPruneAttempts && !attempts.Stop(); end -= chunk)
             {
                 var start = Math.Max(0, end - chunk);
                 var candidate = chosen.Take(start).Concat(chosen.Skip(end)).ToList();

@@ -42,7 +42,10 @@ public static class ModelOptimizer
             PassRewrites = state.PassRewrites,
             Notes = state.Context.Notes,
             QuantizedNodes = quantizedNodes.Count,
-            Accuracy = state.Accuracy.Select(a => new OutputAccuracy(a.Name, a.SqnrDb, a.WorstSampleSqnrDb, a.MaxAbsError, a.Cosine, a.Top1Agreement)).ToList(),
+            Accuracy = state.Accuracy.Select(a => new OutputAccuracy(a.Name, a.SqnrDb, a.WorstSampleSqnrDb, a.MaxAbsError, a.Cosine, a.Top1Agreement)
+            {
+                Metrics = (state.AccuracyBudget?.Results(a) ?? []).Select(m => new OutputMetric(m.Requirement.Metric(), double.IsFinite(m.Value) ? m.Value : null, m.Measured, m.Budget, m.Holds)).ToList(),
+            }).ToList(),
             ManifestPath = request.ManifestPath,
             Findings = [.. state.Findings, .. state.Budget!.Findings],
             AccuracyIsSynthetic = state.AccuracyIsSynthetic,

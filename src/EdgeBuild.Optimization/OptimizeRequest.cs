@@ -26,6 +26,18 @@ public sealed record OptimizeRequest
     public double MinSqnrDb { get; init; } = Planning.OptimizationPlanner.DefaultMinSqnrDb;
     public IReadOnlyList<string> ExcludeNodes { get; init; } = [];
 
+    /// <summary>
+    /// Task metrics per output (AccuracyMetrics syntax: "sigmoid_0.tmp_0: agreement@0.3 >= 99.5%; ..."); outputs it
+    /// does not name keep the SQNR budget <see cref="MinSqnrDb"/>. Null: SQNR only.
+    /// </summary>
+    public string? Accuracy { get; init; }
+
+    /// <summary>
+    /// Cap on the accuracy fallback's attempts (one quantization + verification each); null: the profile's
+    /// <c>precision.fallbackAttempts</c>. A count, not a time: the same inputs give the same model on any machine.
+    /// </summary>
+    public int? FallbackAttempts { get; init; }
+
     public string? ManifestPath { get; init; }
     public string? ClassName { get; init; }
     public string? Namespace { get; init; }
@@ -104,4 +116,11 @@ public sealed record OptimizeResult
 }
 
 /// <summary>Accuracy of one output of the optimized model against the original on the validation samples.</summary>
-public sealed record OutputAccuracy(string Name, double SqnrDb, double WorstSampleSqnrDb, double MaxAbsError, double Cosine, double? Top1Agreement);
+public sealed record OutputAccuracy(string Name, double SqnrDb, double WorstSampleSqnrDb, double MaxAbsError, double Cosine, double? Top1Agreement)
+{
+    /// <summary>Each budget on this output (task metrics, or the default SQNR), its measured value and whether it holds.</summary>
+    public IReadOnlyList<OutputMetric> Metrics { get; init; } = [];
+}
+
+/// <summary>One budget of one output as measured: "agreement@0.3", 0.9987, ">= 99.5%", holds.</summary>
+public sealed record OutputMetric(string Metric, double? Value, string Measured, string Budget, bool Holds);

@@ -15,6 +15,12 @@ internal static class EdgeModelMetadata
     public const string Preprocess = "Preprocess";
     public const string SyntheticValues = "SyntheticValues";
     public const string MinSqnrDb = "MinSqnrDb";
+
+    /// <summary>Task metrics per output (AccuracyMetrics syntax, src/Shared/AccuracySpec.cs), e.g. "sigmoid_0.tmp_0: agreement@0.3 >= 99.5%".</summary>
+    public const string Accuracy = "Accuracy";
+
+    /// <summary>Cap on the accuracy fallback's attempts (a count, so builds stay deterministic); empty: the profile's.</summary>
+    public const string FallbackAttempts = "FallbackAttempts";
     public const string ExcludeNodes = "ExcludeNodes";
     public const string Embed = "Embed";
     public const string Profile = "Profile";

@@ -106,6 +106,21 @@ public sealed class ResolveEdgeModels : Task
         if (minSqnr.Length > 0 && !double.TryParse(minSqnr, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
             BadValue(spec, EdgeModelMetadata.MinSqnrDb, minSqnr, "a number of decibels such as 30");
 
+        // The optimizer's own parser (linked source): the item is checked at evaluation, not after minutes of calibration.
+        var accuracy = Meta(model, EdgeModelMetadata.Accuracy);
+        try
+        {
+            AccuracyMetrics.Parse(accuracy);
+        }
+        catch (AccuracySpecException e)
+        {
+            Error(EdgeBuildDiagnostics.BadMetadataValue, $"EdgeModel '{spec}' has {EdgeModelMetadata.Accuracy}=\"{accuracy}\", which is not valid: {e.Message} (syntax: {AccuracyMetrics.Syntax})");
+        }
+
+        var fallbackAttempts = Meta(model, EdgeModelMetadata.FallbackAttempts);
+        if (fallbackAttempts.Length > 0 && !(int.TryParse(fallbackAttempts, NumberStyles.None, CultureInfo.InvariantCulture, out var attempts) && attempts > 0))
+            BadValue(spec, EdgeModelMetadata.FallbackAttempts, fallbackAttempts, "a positive whole number of attempts such as 50");
+
         var embedText = Meta(model, EdgeModelMetadata.Embed);
         var embed = false;
         if (embedText.Length > 0 && !bool.TryParse(embedText, out embed))

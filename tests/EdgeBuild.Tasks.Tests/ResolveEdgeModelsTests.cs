@@ -94,6 +94,10 @@ public sealed class ResolveEdgeModelsTests : IDisposable
     [InlineData("Dims", "H640")]
     [InlineData("ClassName", "1Bad-Name")]
     [InlineData("Namespace", "My..App")]
+    [InlineData("Accuracy", "sigmoid_0.tmp_0: agreement >= 99%")]
+    [InlineData("Accuracy", "sigmoid_0.tmp_0: psnr >= 30")]
+    [InlineData("FallbackAttempts", "-5")]
+    [InlineData("FallbackAttempts", "2.5")]
     public void Bad_metadata_values_are_one_error_each(string metadata, string value)
     {
         _project.AddDetector("det.onnx");

@@ -32,6 +32,10 @@ public sealed class OptimizeCommand : ICommand
         var syntheticValues = CliOptions.Text("--synthetic-values", "\"NAME=V,V\"", "without data: values for integer inputs the made-up inputs cannot read from the model, e.g. \"sr=16000\"");
         var minSqnr = CliOptions.Number<double>("--min-sqnr", "DB", "minimum SQNR per output in dB");
         minSqnr.DefaultValueFactory = _ => 30;
+        var accuracy = CliOptions.Accuracy("task metrics per output instead of SQNR, e.g. \"sigmoid_0.tmp_0: agreement@0.3 >= 99.5%\" "
+            + "(sqnr, cosine, maxabs, top1, argmax(blank=K), agreement@T(eps=E); docs/accuracy.md); outputs it does not name keep --min-sqnr");
+        var fallbackAttempts = CliOptions.Count("--fallback-attempts", "N",
+            "cap on the accuracy fallback's attempts (quantize + verify each; default: the profile's precision.fallbackAttempts, 50 built in)");
         var excludeNodes = CliOptions.Text("--exclude-nodes", "A,B", "node names to keep in float");
         var report = CliOptions.Text("--report", "FILE.json", "write the report as JSON, plus a self-contained NAME.report.html next to it");
         var explain = CliOptions.Flag("--explain", "print the plan: each step and why it is there");
@@ -48,7 +52,7 @@ public sealed class OptimizeCommand : ICommand
 
         var command = new Command("optimize", "Compress and quantize a model for a target device, verified against the original")
         {
-            model, output, target, profile, precision, dynamic, calibrationData, validationData, method, preprocess, syntheticValues, minSqnr, excludeNodes,
+            model, output, target, profile, precision, dynamic, calibrationData, validationData, method, preprocess, syntheticValues, minSqnr, accuracy, fallbackAttempts, excludeNodes,
             report, explain, failOnBudget, cacheDir, manifest, className, ns, dims, embed, externalData, json, verbose,
         };
         command.Validators.Add(r =>
@@ -69,6 +73,8 @@ public sealed class OptimizeCommand : ICommand
                 CalibrationData = r.GetValue(calibrationData),
                 ValidationData = r.GetValue(validationData),
                 MinSqnrDb = r.GetValue(minSqnr) ?? 30,
+                Accuracy = r.GetValue(accuracy),
+                FallbackAttempts = r.GetValue(fallbackAttempts),
                 ExcludeNodes = SplitList(r.GetValue(excludeNodes)),
                 ReportPath = r.GetValue(report),
                 ManifestPath = r.GetValue(manifest),

@@ -130,16 +130,9 @@ public static class DataFreeWeightCompression
     /// </summary>
     private static long RewriteAsInt16(GraphScopes scopes, OnnxGraph graph, GraphScopes.Definition definition, int[] axes)
     {
-        var dims = definition.Tensor.Dims.ToArray();
-        var (quantized, scales) = SymmetricWeights.Int16(Tensors.ToFloatArray(definition.Tensor), dims, axes);
-        var qName = scopes.UniqueName(definition.Name + "_int16");
-        var sName = scopes.UniqueName(definition.Name + "_scale");
-        var castName = scopes.UniqueName(definition.Name + "_int16_f");
-        var index = Detach(graph, definition);
-        graph.AddInitializer(Tensors.FromInt16s(qName, quantized, dims));
-        graph.AddInitializer(Tensors.FromFloats(sName, scales, CastMulWeight.BroadcastDims(dims, axes)));
-        CastMulWeight.Insert(graph, index, qName, sName, castName, definition.Name);
-        return quantized.Length * sizeof(short) + scales.Length * sizeof(float);
+        var (quantized, scales) = SymmetricWeights.Int16(Tensors.ToFloatArray(definition.Tensor), definition.Tensor.Dims, axes);
+        return ReplaceByCastMul(scopes, graph, definition, axes, "int16", name => Tensors.FromInt16s(name, quantized, [.. definition.Tensor.Dims]), scales)
+            + quantized.Length * sizeof(short);
     }
 
     /// <summary>Removes the constant's definition (initializer or Constant node); returns where its replacement nodes go.</summary>
@@ -159,16 +152,26 @@ public static class DataFreeWeightCompression
     /// <summary>Replaces the float constant by int8 + scale initializers and Cast→Mul writing its name; returns the bytes stored.</summary>
     private static long Rewrite(GraphScopes scopes, OnnxGraph graph, GraphScopes.Definition definition, int[] axes, bool mseClip)
     {
-        var tensor = definition.Tensor;
-        var dims = tensor.Dims.ToArray();
-        var (quantized, scales) = SymmetricWeights.Int8(Tensors.ToFloatArray(tensor), dims, axes, mseClip);
-        var qName = scopes.UniqueName(definition.Name + "_int8");
+        var (quantized, scales) = SymmetricWeights.Int8(Tensors.ToFloatArray(definition.Tensor), definition.Tensor.Dims, axes, mseClip);
+        return ReplaceByCastMul(scopes, graph, definition, axes, "int8", name => Tensors.FromInt8s(name, quantized, [.. definition.Tensor.Dims]), scales)
+            + quantized.Length;
+    }
+
+    /// <summary>
+    /// Swaps the constant's definition for the integer tensor (named NAME_<paramref name="type"/>), its per-channel scales
+    /// and Cast→Mul writing the original name, so every reader is unchanged; returns the scales' bytes.
+    /// </summary>
+    private static long ReplaceByCastMul(GraphScopes scopes, OnnxGraph graph, GraphScopes.Definition definition, int[] axes, string type,
+        Func<string, TensorProto> quantized, float[] scales)
+    {
+        var qName = scopes.UniqueName($"{definition.Name}_{type}");
         var sName = scopes.UniqueName(definition.Name + "_scale");
-        var castName = scopes.UniqueName(definition.Name + "_int8_f");
+        var castName = scopes.UniqueName($"{definition.Name}_{type}_f");
+        var dims = definition.Tensor.Dims.ToArray();
         var index = Detach(graph, definition);
-        graph.AddInitializer(Tensors.FromInt8s(qName, quantized, dims));
+        graph.AddInitializer(quantized(qName));
         graph.AddInitializer(Tensors.FromFloats(sName, scales, CastMulWeight.BroadcastDims(dims, axes)));
         CastMulWeight.Insert(graph, index, qName, sName, castName, definition.Name);
-        return quantized.Length + scales.Length * sizeof(float);
+        return scales.Length * sizeof(float);
     }
 }

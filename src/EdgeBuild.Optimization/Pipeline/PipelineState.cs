@@ -68,6 +68,9 @@ internal sealed class PipelineState(OptimizeRequest request, DeviceProfile profi
     /// <summary>The latest check of the model against the reference (empty when no samples were available).</summary>
     public IReadOnlyList<OutputComparison> Accuracy { get; set; } = [];
 
+    /// <summary>The budget <see cref="Accuracy"/> is judged by (task metrics, default SQNR); set by the step that measured it.</summary>
+    public AccuracyBudget? AccuracyBudget { get; set; }
+
     /// <summary>True when <see cref="Accuracy"/> was measured on made-up inputs: a smoke test, not an accuracy figure.</summary>
     public bool AccuracyIsSynthetic { get; set; }
 

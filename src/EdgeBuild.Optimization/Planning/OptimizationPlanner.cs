@@ -128,17 +128,19 @@ public static class OptimizationPlanner
 
     private static PlanStep Verification(Precision precision, OptimizeRequest request)
     {
-        var why = $"CI must fail when the optimized model drifts: every output's SQNR vs the original, on the bytes that are written, must be ≥ {PlanValue.Of(request.MinSqnrDb)} dB";
+        // Parsed here too so a bad spec fails before minutes of calibration (EDGE0002 naming the fix).
+        var budget = EdgeBuild.Optimization.Verification.AccuracyBudget.From(request.MinSqnrDb, request.Accuracy, request.ModelPath);
+        var why = $"CI must fail when the optimized model drifts: on the bytes that are written, {budget.Describe()}";
         if (IsStatic(precision, request))
         {
             return PlanStep.Create(PlanStepIds.Verify,
                 why + (request.ValidationData is null ? " (no ValidationData: on every 4th calibration sample, held out)" : " (on ValidationData)"),
-                new VerifySettings(request.MinSqnrDb, Data: null, Preprocess: null));
+                new VerifySettings(request.MinSqnrDb, Data: null, Preprocess: null, request.Accuracy));
         }
 
         // Not static: the samples are the user's validation data, else the calibration data (unused by these precisions).
         var data = request.ValidationData ?? request.CalibrationData;
-        return PlanStep.Create(PlanStepIds.Verify, why, new VerifySettings(request.MinSqnrDb, data, request.Preprocess));
+        return PlanStep.Create(PlanStepIds.Verify, why, new VerifySettings(request.MinSqnrDb, data, request.Preprocess, request.Accuracy));
     }
 
     private static void AddStaticQuantization(DeviceProfile profile, OptimizeRequest request, Precision precision, List<PlanStep> steps)
@@ -146,6 +148,8 @@ public static class OptimizationPlanner
         if (request.CalibrationData is null)
             throw new OptimizationInputException("EDGE0110", request.ModelPath, "static int8 quantization needs calibration samples", "Pass --calibration-data with representative inputs (.npy, .pb or images), or use precision auto for int8 weights without data");
 
+        if (request.FallbackAttempts is < 1)
+            throw new OptimizationInputException("EDGE0002", "--fallback-attempts", $"the accuracy fallback needs at least 1 attempt, got {request.FallbackAttempts}", "Pass a positive count such as 50, or leave it to the profile");
         var plan = profile.Precision;
         var scheme = plan.Scheme;
         var why = DeviceRationale.WhyScheme(profile, scheme, plan);
@@ -167,8 +171,9 @@ public static class OptimizationPlanner
             new QuantizeQdqSettings(scheme, activation, weight, plan.PerChannel, plan.SymmetricWeights, plan.SymmetricActivations, plan.ReduceRange, request.ExcludeNodes)));
 
         steps.Add(PlanStep.Create(PlanStepIds.ExcludeSensitiveNodes,
-            $"detector heads (final Mul/Concat with huge ranges) wreck int8 accuracy: keep the most sensitive places in float until every output reaches {PlanValue.Of(request.MinSqnrDb)} dB",
-            new ExcludeSensitiveNodesSettings(request.MinSqnrDb)));
+            $"detector heads (final Mul/Concat with huge ranges) wreck int8 accuracy: keep the most sensitive places in float until {EdgeBuild.Optimization.Verification.AccuracyBudget.From(request.MinSqnrDb, request.Accuracy, request.ModelPath).Describe()}"
+            + $" (at most {request.FallbackAttempts ?? plan.FallbackAttempts} attempts{(request.FallbackAttempts is null ? $", {profile.Id}'s default" : "")})",
+            new ExcludeSensitiveNodesSettings(request.MinSqnrDb, request.Accuracy, request.FallbackAttempts ?? plan.FallbackAttempts)));
         steps.Add(PlanStep.Create(PlanStepIds.MeasureLayerError,
             "the report's per-layer error chart: each quantized node's output against the float model's, on the first validation sample", NoSettings.Instance));
         steps.Add(PlanStep.Create(PlanStepIds.WeightsAsCastMul,

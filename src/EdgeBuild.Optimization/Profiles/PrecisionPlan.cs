@@ -29,6 +29,16 @@ public sealed record PrecisionPlan
     /// <summary>Block size along K for int4 (MatMulNBits) weights: a power of two ≥ 16; 32 unless the device says otherwise.</summary>
     public int Int4BlockSize { get; init; } = 32;
 
+    /// <summary>
+    /// Cap on the accuracy fallback's attempts (each one quantization + one verification on the validation samples)
+    /// when the item or command line sets none. A count, never a time, so the written model does not depend on the
+    /// machine's speed or load (docs/accuracy.md "How the search is bounded").
+    /// </summary>
+    public int FallbackAttempts { get; init; } = DefaultFallbackAttempts;
+
+    /// <summary>Enough for the pinned PP-OCR searches to complete (classifier 30 dB: 43 attempts, detector 30 dB: 44, detector agreement@0.3: 46; docs/accuracy.md).</summary>
+    public const int DefaultFallbackAttempts = 50;
+
     /// <summary>fp16 runs on accelerated kernels here (a GPU), not emulated with Casts (ARM CPU EP).</summary>
     public required bool Fp16Accelerated { get; init; }
 }

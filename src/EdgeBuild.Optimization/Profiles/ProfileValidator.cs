@@ -83,6 +83,8 @@ public static partial class ProfileValidator
         if (plan.DefaultPrecision == Precision.Auto)
             error("precision.defaultPrecision", "is what 'auto' resolves to, so it cannot be 'auto'; use int8, uint8, fp16, int4 or none");
 
+        if (plan.FallbackAttempts < 1)
+            error("precision.fallbackAttempts", $"must be at least 1 (attempts of the accuracy fallback), got {plan.FallbackAttempts}");
         if (plan.Int4BlockSize < 16 || (plan.Int4BlockSize & (plan.Int4BlockSize - 1)) != 0)
             error("precision.int4BlockSize", $"must be a power of two ≥ 16 (MatMulNBits' block_size), got {plan.Int4BlockSize}");
 

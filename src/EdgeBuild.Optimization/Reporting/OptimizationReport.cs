@@ -58,7 +58,11 @@ public sealed record OptimizationReport
     public IReadOnlyList<string> Notes { get; init; } = [];
 }
 
-public sealed record OutputError(string Name, double SqnrDb, double? WorstSampleSqnrDb = null, double? MaxAbsError = null, double? Cosine = null);
+public sealed record OutputError(string Name, double SqnrDb, double? WorstSampleSqnrDb = null, double? MaxAbsError = null, double? Cosine = null)
+{
+    /// <summary>The budgets on this output (task metrics or the default SQNR) as measured.</summary>
+    public IReadOnlyList<OutputMetric> Metrics { get; init; } = [];
+}
 
 /// <summary>SQNR (dB) of one intermediate value of the optimized model vs the original's.</summary>
 public sealed record LayerError(string Name, string OpType, double SqnrDb);

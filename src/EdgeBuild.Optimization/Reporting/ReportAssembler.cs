@@ -18,7 +18,7 @@ internal static class ReportAssembler
         OptimizedBytes = result.OptimizedBytes,
         OriginalNodeCount = result.OriginalNodeCount,
         OptimizedNodeCount = result.OptimizedNodeCount,
-        Outputs = result.Accuracy.Select(a => new OutputError(a.Name, a.SqnrDb, a.WorstSampleSqnrDb, a.MaxAbsError, a.Cosine)).ToList(),
+        Outputs = result.Accuracy.Select(a => new OutputError(a.Name, a.SqnrDb, a.WorstSampleSqnrDb, a.MaxAbsError, a.Cosine) { Metrics = a.Metrics }).ToList(),
         OutputsAreSynthetic = result.AccuracyIsSynthetic,
         Layers = layers,
         QuantizedNodes = quantizedNodes,

@@ -100,9 +100,9 @@ public static class ReportHtml
         s.Append(r.OutputsAreSynthetic
             ? "<section><h2>Outputs on made-up inputs</h2><p class=\"finding\">No ValidationData: these figures come from inputs synthesized from the declared dims. They show the model runs and stays close to the original; they are not an accuracy measurement.</p><table>"
             : "<section><h2>Outputs</h2><table>");
-        s.Append("<thead><tr><th>output</th><th>SQNR</th><th>worst sample</th><th>max |error|</th><th>cosine</th></tr></thead><tbody>\n");
+        s.Append("<thead><tr><th>output</th><th>SQNR</th><th>worst sample</th><th>max |error|</th><th>cosine</th><th>budgets</th></tr></thead><tbody>\n");
         foreach (var o in r.Outputs)
-            s.Append($"<tr><td>{E(o.Name)}</td><td>{E(Db(o.SqnrDb))}</td><td>{E(o.WorstSampleSqnrDb is { } w ? Db(w) : "")}</td><td>{E(o.MaxAbsError is { } a ? F(a, "G4") : "")}</td><td>{E(o.Cosine is { } c ? F(c, "0.00000") : "")}</td></tr>\n");
+            s.Append($"<tr><td>{E(o.Name)}</td><td>{E(Db(o.SqnrDb))}</td><td>{E(o.WorstSampleSqnrDb is { } w ? Db(w) : "")}</td><td>{E(o.MaxAbsError is { } a ? F(a, "G4") : "")}</td><td>{E(o.Cosine is { } c ? F(c, "0.00000") : "")}</td><td>{E(string.Join("; ", o.Metrics.Select(m => $"{m.Metric} {m.Measured} {m.Budget} {(m.Holds ? "holds" : "misses")}")))}</td></tr>\n");
         s.Append("</tbody></table></section>\n");
     }
 

@@ -99,15 +99,7 @@ public sealed class DataFreeOneLineTests(ITestOutputHelper output)
     public void A_model_without_quantizable_weights_builds_with_the_nothing_compressed_warning()
     {
         using var dir = new TempDir();
-        var model = new ModelBuilder()
-            .Input("x", DType.Float, 64, 64)
-            .Initializer("offset", OrtRun.Random(64 * 64, 1), 64, 64)
-            .Node("Add", ["x", "offset"], ["a"])
-            .Initializer("gain", OrtRun.Random(64 * 64, 2), 64, 64)
-            .Node("Mul", ["a", "gain"], ["y"])
-            .Output("y", DType.Float, 64, 64)
-            .Build();
-        File.WriteAllBytes(dir.File("plain.onnx"), model.ToByteArray());
+        File.WriteAllBytes(dir.File("plain.onnx"), Verification.WeightCoverageTests.OnlyOpsWithoutAQuantizer().ToByteArray());
 
         var result = OneLine(dir, dir.File("plain.onnx"), "");
 

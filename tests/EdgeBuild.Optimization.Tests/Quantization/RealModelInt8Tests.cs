@@ -12,11 +12,11 @@ namespace EdgeBuild.Optimization.Tests.Quantization;
 /// </summary>
 public class RealModelInt8Tests
 {
-    private const string DetectorPreprocess = "resize=fit:320:32;channels=bgr;scale=1/255;mean=0.485,0.456,0.406;std=0.229,0.224,0.225;layout=nchw";
-    private const string ClassifierPreprocess = "resize=exact:48x192;channels=bgr;scale=1/255;mean=0.5,0.5,0.5;std=0.5,0.5,0.5;layout=nchw";
+    internal const string DetectorPreprocess = "resize=fit:320:32;channels=bgr;scale=1/255;mean=0.485,0.456,0.406;std=0.229,0.224,0.225;layout=nchw";
+    internal const string ClassifierPreprocess = "resize=exact:48x192;channels=bgr;scale=1/255;mean=0.5,0.5,0.5;std=0.5,0.5,0.5;layout=nchw";
 
     /// <summary>Folders of links to the images of each set of the pinned split.</summary>
-    private static void MaterializeSplit(TempDir dir)
+    internal static void MaterializeSplit(TempDir dir)
     {
         foreach (var line in File.ReadAllLines(Path.Combine(TestAssets.RepoRoot, "scripts", "ppocr-image-split.txt")))
         {

@@ -12,17 +12,20 @@ namespace EdgeBuild.Optimization.Tests.Verification;
 /// <summary>Never silent: what stayed float and why, and the warning a result that did not shrink gets.</summary>
 public sealed class WeightCoverageTests(ITestOutputHelper output)
 {
+    /// <summary>Two 64×64 float constants read by Add and Mul: weight bytes, none of them a quantizer's.</summary>
+    internal static ModelProto OnlyOpsWithoutAQuantizer() => new ModelBuilder()
+        .Input("x", DType.Float, 64, 64)
+        .Initializer("offset", OrtRun.Random(64 * 64, 1), 64, 64)
+        .Node("Add", ["x", "offset"], ["a"])
+        .Initializer("gain", OrtRun.Random(64 * 64, 2), 64, 64)
+        .Node("Mul", ["a", "gain"], ["y"])
+        .Output("y", DType.Float, 64, 64)
+        .Build();
+
     [Fact]
     public void A_model_made_only_of_ops_without_a_quantizer_warns_nothing_compressed_in_one_line()
     {
-        var model = new ModelBuilder()
-            .Input("x", DType.Float, 64, 64)
-            .Initializer("offset", OrtRun.Random(64 * 64, 1), 64, 64)
-            .Node("Add", ["x", "offset"], ["a"])
-            .Initializer("gain", OrtRun.Random(64 * 64, 2), 64, 64)
-            .Node("Mul", ["a", "gain"], ["y"])
-            .Output("y", DType.Float, 64, 64)
-            .Build();
+        var model = OnlyOpsWithoutAQuantizer();
         var source = model.ToByteArray().Length;
         Assert.Equal(0, DataFreeWeightCompression.Run(model, new()).Tensors);
         var result = model.ToByteArray().Length;

@@ -7,8 +7,10 @@ using Google.Protobuf;
 namespace EdgeBuild.Optimization.Pipeline.Steps;
 
 /// <summary>Settings of <see cref="ExcludeSensitiveNodesStep"/>.</summary>
-/// <param name="MinSqnrDb">Every output's SQNR against the reference must reach this.</param>
-public sealed record ExcludeSensitiveNodesSettings(double MinSqnrDb);
+/// <param name="MinSqnrDb">Every output the task metrics do not name: its SQNR against the reference must reach this.</param>
+/// <param name="Accuracy">Task metrics per output (AccuracyMetrics syntax), or null.</param>
+/// <param name="MaxAttempts">Cap on the fallback's attempts (item/CLI, else the profile's); see AccuracyFallback for how it settles.</param>
+public sealed record ExcludeSensitiveNodesSettings(double MinSqnrDb, string? Accuracy = null, int MaxAttempts = Profiles.PrecisionPlan.DefaultFallbackAttempts);
 
 /// <summary>
 /// When the quantized model misses the budget, the accuracy fallback keeps the most damaging places in float until
@@ -21,9 +23,15 @@ internal sealed class ExcludeSensitiveNodesStep : PipelineStep<ExcludeSensitiveN
 
     protected override void Run(PipelineState state, ExcludeSensitiveNodesSettings settings)
     {
-        if (state.Accuracy.All(a => a.SqnrDb >= settings.MinSqnrDb)) return;
-        var (model, summary, accuracy) = AccuracyFallback.Run(state, settings.MinSqnrDb);
-        (state.Model, state.QuantizationSummary, state.Accuracy) = WithoutUnfusedPairs(state, model, summary, accuracy, settings.MinSqnrDb);
+        var budget = AccuracyBudget.From(settings.MinSqnrDb, settings.Accuracy, state.Request.ModelPath);
+        state.AccuracyBudget = budget;
+        // The reference's outputs once for every comparison of this step (first check, fallback attempts, last check).
+        var reference = ReferenceOutputs.Of(state.ReferenceBytes, state.Validation!);
+        state.Accuracy = budget.Compare(reference, state.Model.ToByteArray(), state.Validation!, state.Profile, state.Ranges, state.Request.Progress);
+        budget.CheckOutputs(state.Accuracy.Select(a => a.Name).ToList(), state.Request.ModelPath);
+        if (budget.Meets(state.Accuracy)) return;
+        var (model, summary, accuracy) = AccuracyFallback.Run(state, budget, reference, settings.MaxAttempts);
+        (state.Model, state.QuantizationSummary, state.Accuracy) = WithoutUnfusedPairs(state, reference, model, summary, accuracy, budget);
     }
 
     /// <summary>
@@ -31,16 +39,21 @@ internal sealed class ExcludeSensitiveNodesStep : PipelineStep<ExcludeSensitiveN
     /// round (<see cref="UnfusedActivationPairs"/>). Removed, verified again (dropping a rounding can only help, but the
     /// budget is checked, not assumed), and kept only if every output still meets it.
     /// </summary>
-    private static (Onnx.Protos.ModelProto, QuantizationSummary, IReadOnlyList<OutputComparison>) WithoutUnfusedPairs(PipelineState state,
-        Onnx.Protos.ModelProto attempt, QuantizationSummary summary, IReadOnlyList<OutputComparison> accuracy, double minSqnrDb)
+    private static (Onnx.Protos.ModelProto, QuantizationSummary, IReadOnlyList<OutputComparison>) WithoutUnfusedPairs(PipelineState state, ReferenceOutputs reference,
+        Onnx.Protos.ModelProto attempt, QuantizationSummary summary, IReadOnlyList<OutputComparison> accuracy, AccuracyBudget budget)
     {
         var unfused = UnfusedActivationPairs.Find(Runtime.OrtOptimizedGraph.Of(attempt, state.Profile));
         if (unfused.Count == 0) return (attempt, summary, accuracy);
         var candidate = attempt.Clone();
         var removed = UnfusedActivationPairs.Remove(new OnnxGraph(candidate.Graph), unfused);
         if (removed.Count == 0) return (attempt, summary, accuracy);
-        var candidateAccuracy = ModelVerifier.Compare(state.ReferenceBytes, candidate.ToByteArray(), state.Validation!, state.Profile);
-        if (!candidateAccuracy.All(a => a.SqnrDb >= minSqnrDb)) return (attempt, summary, accuracy);
+        var candidateAccuracy = budget.Compare(reference, candidate.ToByteArray(), state.Validation!, state.Profile, state.Ranges);
+        if (!budget.Meets(candidateAccuracy))
+        {
+            state.Context.Notes.Add($"{removed.Count} activation Q/DQ pair(s) that ONNX Runtime fuses into no integer kernel kept: without them {budget.Worst(candidateAccuracy)}");
+            return (attempt, summary, accuracy);
+        }
+
         state.Context.Notes.Add($"{removed.Count} activation Q/DQ pair(s) that ONNX Runtime fuses into no integer kernel removed: {string.Join(", ", removed.Order(StringComparer.Ordinal))}");
         var activations = summary.Activations.Where(a => !removed.Contains(a.Key)).ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal);
         return (candidate, summary with { Activations = activations }, candidateAccuracy);

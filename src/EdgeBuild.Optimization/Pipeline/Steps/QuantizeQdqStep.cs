@@ -1,7 +1,6 @@
 using EdgeBuild.Optimization.Planning;
 using EdgeBuild.Optimization.Profiles;
 using EdgeBuild.Optimization.Quantization;
-using EdgeBuild.Optimization.Verification;
 using Google.Protobuf;
 
 namespace EdgeBuild.Optimization.Pipeline.Steps;
@@ -18,8 +17,8 @@ public sealed record QuantizeQdqSettings(
     IReadOnlyList<string> ExcludeNodes);
 
 /// <summary>
-/// Static QDQ quantization on the calibrated ranges (<see cref="QdqQuantizer"/>), then a first check of every output
-/// against the reference on the validation samples; the exclude-sensitive-nodes step acts on that check.
+/// Static QDQ quantization on the calibrated ranges (<see cref="QdqQuantizer"/>); the exclude-sensitive-nodes step
+/// checks it against the accuracy budget (it knows the task metrics) and acts on that check.
 /// </summary>
 internal sealed class QuantizeQdqStep : PipelineStep<QuantizeQdqSettings>
 {
@@ -43,7 +42,6 @@ internal sealed class QuantizeQdqStep : PipelineStep<QuantizeQdqSettings>
 
         var attempt = state.Reference!.Clone();
         state.QuantizationSummary = QdqQuantizer.Quantize(attempt, state.Calibration!, options, state.Ranges, state.Request.Progress);
-        state.Accuracy = ModelVerifier.Compare(state.ReferenceBytes, attempt.ToByteArray(), state.Validation!, state.Profile, state.Request.Progress);
         state.Model = attempt;
     }
 }

@@ -12,7 +12,8 @@ namespace EdgeBuild.Optimization.Pipeline.Steps;
 /// no validation data was given), or none at all when nothing was calibrated.
 /// </param>
 /// <param name="Preprocess">How images are prepared as the app does (ImagePreprocessing), or null.</param>
-public sealed record VerifySettings(double MinSqnrDb, string? Data, string? Preprocess);
+/// <param name="Accuracy">Task metrics per output (AccuracyMetrics syntax); outputs it does not name keep MinSqnrDb.</param>
+public sealed record VerifySettings(double MinSqnrDb, string? Data, string? Preprocess, string? Accuracy = null);
 
 /// <summary>
 /// The check CI relies on, run on the model exactly as it will be written (after every rewrite): every float output
@@ -34,14 +35,17 @@ internal sealed class VerifyStep : PipelineStep<VerifySettings>
             return;
         }
 
-        state.Accuracy = ModelVerifier.Compare(state.ReferenceBytes, state.Model.ToByteArray(), samples, state.Profile, state.Request.Progress);
-        var failing = state.Accuracy.Where(a => !(a.SqnrDb >= settings.MinSqnrDb)).ToList();
-        if (failing.Count > 0)
+        var budget = AccuracyBudget.From(settings.MinSqnrDb, settings.Accuracy, state.Request.ModelPath);
+        state.AccuracyBudget = budget;
+        state.Accuracy = budget.Compare(state.ReferenceBytes, state.Model.ToByteArray(), samples, state.Profile, state.Ranges, state.Request.Progress);
+        budget.CheckOutputs(state.Accuracy.Select(a => a.Name).ToList(), state.Request.ModelPath);
+        var results = budget.Results(state.Accuracy);
+        if (results.Any(r => !r.Holds))
         {
             throw new AccuracyBudgetException(state.Request.ModelPath,
-                $"{PlanValue.Of(state.Precision)} misses the accuracy budget of {settings.MinSqnrDb:0.#} dB",
-                "Keep the worst nodes in float with --exclude-nodes, lower --min-sqnr, or use another precision",
-                failing.Select(a => $"{a.Name}: SQNR {a.SqnrDb:F1} dB (worst sample {a.WorstSampleSqnrDb:F1} dB)").ToList());
+                $"{PlanValue.Of(state.Precision)} misses the accuracy budget ({budget.Describe()})",
+                "Keep the worst nodes in float with --exclude-nodes, relax --accuracy / --min-sqnr, or use another precision",
+                results.Select(r => r.ToString()).ToList());
         }
     }
 }

@@ -1,0 +1,148 @@
+using EdgeBuild.Optimization.Verification;
+
+namespace EdgeBuild.Optimization.Tests.Verification;
+
+/// <summary>Every metric of the table on small outputs built in code, and the one parser's spellings and errors.</summary>
+public class AccuracyMetricsTests
+{
+    private static AccuracyRequirement Req(string spec) => AccuracyMetrics.Parse(spec).Single();
+
+    private static OutputComparison Compare(AccuracyRequirement req, long[] shape, params (float[] Ref, float[] Cand)[] samples)
+    {
+        var c = new OutputComparison("y", [req]);
+        foreach (var (r, x) in samples) c.Add(r, x, shape);
+        c.ApplySignalFloor(0);
+        return c;
+    }
+
+    [Fact]
+    public void Parses_each_metric_and_reads_back_its_canonical_spelling()
+    {
+        var all = AccuracyMetrics.Parse("sigmoid_0.tmp_0: agreement@0.3(eps=0.05) >= 99.5%; onnx::Flatten_0: top1 >= 100%; logits: argmax(blank=0) >= 0.99; emb: cosine >= 0.999; box: maxabs <= 0.5; *: mean sqnr >= 25dB");
+        Assert.Equal(6, all.Count);
+        Assert.Equal(new AccuracyRequirement("sigmoid_0.tmp_0", AccuracyMetricKind.Agreement, 0.995, At: 0.3, Epsilon: 0.05), all[0]);
+        Assert.Equal("onnx::Flatten_0", all[1].Output);
+        Assert.Equal(1.0, all[1].Threshold);
+        Assert.Equal(0, all[2].Blank);
+        Assert.False(all[4].Info.HigherIsBetter);
+        Assert.True(all[5].Mean);
+        Assert.Equal(25, all[5].Threshold);
+        foreach (var r in all) Assert.Equal(r, Req(r.ToString()));
+    }
+
+    [Theory]
+    [InlineData("agreement@0.3 >= 99%", "no output name")]
+    [InlineData("y: psnr >= 30", "unknown metric 'psnr'")]
+    [InlineData("y: maxabs >= 0.1", "lower-is-better")]
+    [InlineData("y: top1 >= 99", "more than 100%")]
+    [InlineData("y: agreement >= 99%", "agreement needs its threshold")]
+    [InlineData("y: sqnr >= 30%", "not a percentage")]
+    [InlineData("y: top1(blank=0) >= 99%", "does not apply to top1")]
+    [InlineData("y: sqnr 30", "no comparison")]
+    public void Rejects_a_bad_spec_naming_the_fix(string spec, string problem)
+    {
+        var e = Assert.Throws<AccuracySpecException>(() => AccuracyMetrics.Parse(spec));
+        Assert.Contains(problem, e.Message);
+        Assert.Contains("Fix:", e.Message);
+    }
+
+    [Fact]
+    public void Sqnr_is_worst_sample_unless_mean_and_an_all_zero_reference_is_measured_against_a_floor()
+    {
+        float[] signal = [1, -1, 1, -1], noisy = [1.01f, -1, 1, -1], zero = [0, 0, 0, 0], tiny = [0.001f, 0, 0, 0];
+        var req = Req("y: sqnr >= 30dB");
+        // Alone, an all-zero reference makes any rounding "all noise".
+        Assert.Equal(double.NegativeInfinity, Compare(req, [4], (zero, tiny)).Value(req));
+
+        // Beside a sample with signal, it is measured against the set's mean square (0.5 here): 63 dB; the worst is the other one.
+        var pooled = Compare(req, [4], (signal, noisy), (zero, tiny));
+        Assert.InRange(pooled.Value(req), 45.9, 46.1); // 10·log10(4 / 1e-4)
+        Assert.Equal(pooled.SqnrDb, pooled.Value(req with { Mean = true }));
+        // Pooled, the set's signal is what it is: Σsignal / Σnoise = 4 / (1e-4 + 1e-6), not lifted by the floor.
+        Assert.InRange(pooled.SqnrDb, 45.9, 46.0);
+
+        // Alone but with a calibrated full scale (peak 1 → floor 0.01): 10·log10(0.04 / 1e-6) = 46 dB.
+        var c = new OutputComparison("y", [req]);
+        c.Add(zero, tiny, [4]);
+        c.ApplySignalFloor(AccuracyBudget.SignalFloorOf(new Dictionary<string, Calibration.TensorRange> { ["y"] = new("y", 1, 0, 1) }, "y"));
+        Assert.InRange(c.Value(req), 45.9, 46.1);
+        Assert.True(req.Holds(c.Value(req)));
+    }
+
+    [Fact]
+    public void Nan_in_the_candidate_never_holds_any_metric()
+    {
+        float[] r = [0.1f, 0.9f, 0.2f, 0.8f], x = [0.1f, float.NaN, 0.2f, 0.8f];
+        foreach (var spec in new[] { "y: sqnr >= 0dB", "y: cosine >= -1", "y: maxabs <= 100", "y: top1 >= 0%", "y: argmax >= 0%" })
+        {
+            var req = Req(spec);
+            var value = Compare(req, [2, 2], (r, x)).Value(req);
+            if (req.Kind is AccuracyMetricKind.Top1 or AccuracyMetricKind.Argmax) Assert.Equal(0.5, value); // the NaN row agrees with nothing
+            else Assert.False(req.Holds(value), $"{spec}: {value}");
+        }
+    }
+
+    [Fact]
+    public void Cosine_and_maxabs_per_sample()
+    {
+        var cos = Req("y: cosine >= 0.99");
+        Assert.Equal(1, Compare(cos, [3], ([0, 0, 0], [0, 0, 0])).Value(cos)); // both all-zero: identical
+        Assert.Equal(0, Compare(cos, [3], ([0, 0, 0], [0, 1, 0])).Value(cos)); // all-zero reference, something candidate
+        Assert.Equal(-1, Compare(cos, [2], ([1, 0], [1, 0]), ([0, 1], [0, -1])).Value(cos), 6); // worst sample
+        Assert.Equal(0, Compare(cos with { Mean = true }, [2], ([1, 0], [1, 0]), ([0, 1], [0, -1])).Value(cos with { Mean = true }), 6);
+
+        var max = Req("y: maxabs <= 0.1");
+        Assert.Equal(0.5, Compare(max, [2], ([1, 2], [1.05f, 2]), ([1, 2], [1, 2.5f])).Value(max), 5);
+    }
+
+    [Fact]
+    public void Top1_needs_classifier_shaped_outputs()
+    {
+        var top1 = Req("y: top1 >= 50%");
+        var agreeing = Compare(top1, [2, 3], ([0.1f, 0.7f, 0.2f, 0.5f, 0.3f, 0.2f], [0.2f, 0.6f, 0.2f, 0.3f, 0.5f, 0.2f]));
+        Assert.Equal(0.5, agreeing.Value(top1));
+        Assert.True(double.IsNaN(Compare(top1, [6], ([1, 2, 3, 4, 5, 6], [1, 2, 3, 4, 5, 6])).Value(top1))); // not [N, classes]
+    }
+
+    [Fact]
+    public void Argmax_per_position_ignores_positions_both_call_blank_and_an_all_blank_sample_agrees()
+    {
+        // [1, T=4, C=3], class 0 is the blank.
+        float[] reference = [9, 0, 0, /**/ 0, 9, 0, /**/ 9, 0, 0, /**/ 0, 0, 9];
+        float[] candidate = [9, 0, 0, /**/ 0, 9, 0, /**/ 0, 9, 0, /**/ 9, 0, 0]; // an inserted char, a dropped char
+        var plain = Req("y: argmax >= 99%");
+        Assert.Equal(0.5, Compare(plain, [1, 4, 3], (reference, candidate)).Value(plain));
+        var blank = Req("y: argmax(blank=0) >= 99%");
+        Assert.Equal(1.0 / 3, Compare(blank, [1, 4, 3], (reference, candidate)).Value(blank), 9); // 3 positions count, 1 agrees
+
+        float[] allBlank = [9, 0, 0, 9, 0, 0];
+        Assert.Equal(1, Compare(blank, [1, 2, 3], (allBlank, allBlank)).Value(blank)); // empty positions: nothing disagrees
+    }
+
+    [Fact]
+    public void Agreement_counts_sides_of_T_and_ignores_the_band_within_eps()
+    {
+        var req = Req("y: agreement@0.5 >= 90%");
+        float[] r = [0.1f, 0.49f, 0.51f, 0.9f], x = [0.1f, 0.52f, 0.51f, 0.9f];
+        Assert.Equal(0.75, Compare(req, [4], (r, x)).Value(req));
+        var band = Req("y: agreement@0.5(eps=0.02) >= 90%");
+        Assert.Equal(1, Compare(band, [4], (r, x)).Value(band)); // 0.49 and 0.51 are within ε: ignored
+        Assert.Equal(1, Compare(band, [2], ([0.5f, 0.5f], [0, 1])).Value(band)); // every element ignored: agrees
+        Assert.Equal(1, Compare(req, [3], ([0, 0, 0], [0, 0, 0])).Value(req)); // all-zero reference
+        var two = Compare(req, [2], ([0, 1], [0, 1]), ([0, 1], [1, 1]));
+        Assert.Equal(0.5, two.Value(req)); // worst sample
+        Assert.Equal(0.75, two.Value(req with { Mean = true }));
+    }
+
+    [Fact]
+    public void The_budget_names_outputs_and_falls_back_to_pooled_sqnr_for_the_others()
+    {
+        var budget = new AccuracyBudget(30, AccuracyMetrics.Parse("a: agreement@0.5 >= 99%"));
+        Assert.Equal(AccuracyMetricKind.Agreement, budget.For("a").Single().Kind);
+        Assert.Equal(new AccuracyRequirement("b", AccuracyMetricKind.Sqnr, 30, Mean: true), budget.For("b").Single());
+        var e = Assert.Throws<OptimizationInputException>(() => budget.CheckOutputs(["b"], "m.onnx"));
+        Assert.Equal("EDGE0002", e.Code);
+        Assert.Contains("'a'", e.Problem);
+        Assert.Equal("EDGE0002", Assert.Throws<OptimizationInputException>(() => AccuracyBudget.From(30, "a: nope >= 1", "m.onnx")).Code);
+    }
+}
