@@ -128,6 +128,7 @@ public sealed class EdgeBuildOptimize : ToolTask
         AppendIfSet(cmd, "--profile ", Meta(EdgeModelMetadata.ProfilePath));
         AppendIfSet(cmd, "--cache-dir ", CacheDirectory.Length == 0 ? "" : Path.GetFullPath(Path.Combine(ProjectDirectory, CacheDirectory)));
         if (string.Equals(Meta(EdgeModelMetadata.Embed), "true", StringComparison.OrdinalIgnoreCase)) cmd.AppendSwitch("--embed");
+        if (string.Equals(Meta(EdgeModelMetadata.ExternalData), "true", StringComparison.OrdinalIgnoreCase)) cmd.AppendSwitch("--external-data");
         return cmd.ToString();
     }
 

@@ -25,6 +25,9 @@ internal static class EdgeModelMetadata
     public const string Embed = "Embed";
     public const string Profile = "Profile";
 
+    /// <summary>true: the optimized model keeps its weights in NAME.onnx.data next to it (`--external-data`).</summary>
+    public const string ExternalData = "ExternalData";
+
     // Computed by ResolveEdgeModels for the later targets.
     public const string SourcePath = "SourcePath";
     public const string ProfilePath = "ProfilePath";
@@ -37,6 +40,12 @@ internal static class EdgeModelMetadata
     public const string OutputFileName = "OutputFileName";
     public const string ResourceName = "ResourceName";
 
+    /// <summary>
+    /// The optimized model's external data file under obj/ (OptimizedModel + ".data") when the item asks for external
+    /// data or an earlier build wrote one (automatic past 2 GB); empty otherwise. An output of the optimize target.
+    /// </summary>
+    public const string ExternalDataFile = "ExternalDataFile";
+
     /// <summary>The sample list files (DataPatterns' .samples) the task writes and passes the tool; empty without data.</summary>
     public const string CalibrationList = "CalibrationList";
     public const string ValidationList = "ValidationList";
@@ -48,6 +57,6 @@ internal static class EdgeModelMetadata
     /// </summary>
     public static readonly System.Collections.Generic.HashSet<string> NotStamped = new(System.StringComparer.OrdinalIgnoreCase)
     {
-        OptimizedModel, Manifest, Report, ReportHtml, OptionsStamp, Inputs, CalibrationList, ValidationList,
+        OptimizedModel, Manifest, Report, ReportHtml, OptionsStamp, Inputs, CalibrationList, ValidationList, ExternalDataFile,
     };
 }

@@ -126,6 +126,13 @@ public sealed class ResolveEdgeModels : Task
         if (embedText.Length > 0 && !bool.TryParse(embedText, out embed))
             BadValue(spec, EdgeModelMetadata.Embed, embedText, "true or false");
 
+        var externalText = Meta(model, EdgeModelMetadata.ExternalData);
+        var external = false;
+        if (externalText.Length > 0 && !bool.TryParse(externalText, out external))
+            BadValue(spec, EdgeModelMetadata.ExternalData, externalText, "true or false");
+        if (embed && external)
+            Error(EdgeBuildDiagnostics.BadMetadataValue, $"EdgeModel '{spec}' has Embed=\"true\" and ExternalData=\"true\": an embedded model cannot keep its weights in a separate file. Drop one of them");
+
         var profile = Meta(model, EdgeModelMetadata.Profile);
         var profilePath = profile.Length == 0 ? "" : FullPath(profile);
         if (profile.Length > 0 && !File.Exists(profilePath))
@@ -156,6 +163,10 @@ public sealed class ResolveEdgeModels : Task
         Set(item, EdgeModelMetadata.OutputFileName, outputFileName);
         Set(item, EdgeModelMetadata.ResourceName, ns + "." + outputFileName);
         Set(item, EdgeModelMetadata.OptimizedModel, Path.Combine(dir, outputFileName));
+        Set(item, EdgeModelMetadata.ExternalData, external ? "true" : "false");
+        // Asked for, or written by an earlier build because the model passed 2 GB: either way an output to track.
+        var dataFile = Path.Combine(dir, outputFileName + ".data");
+        Set(item, EdgeModelMetadata.ExternalDataFile, external || File.Exists(dataFile) ? dataFile : "");
         Set(item, EdgeModelMetadata.Manifest, Path.Combine(dir, className + ".edgemodel.json"));
         Set(item, EdgeModelMetadata.Report, Path.Combine(dir, className + ".report.json"));
         Set(item, EdgeModelMetadata.ReportHtml, Path.Combine(dir, className + ".report.html"));

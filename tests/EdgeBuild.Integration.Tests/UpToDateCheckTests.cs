@@ -9,7 +9,8 @@ namespace EdgeBuild.Integration.Tests;
 /// Issue 13, acceptance 3: what Visual Studio's fast up-to-date check sees in a consumer of the package. It runs the
 /// CollectUpToDateCheck*DesignTime targets in a design-time build; the package adds its targets to their DependsOn
 /// lists, and these run here the same way: UpToDateCheckInput has the model, its external data, the calibration and
-/// validation files and the profile; UpToDateCheckBuilt has the optimized model and the manifest. The EdgeModel
+/// validation files and the profile; UpToDateCheckBuilt has the optimized model, its external data file when the item
+/// asks for one (ExternalData="true") and the manifest. The EdgeModel
 /// property page schema is registered for the Properties window.
 /// </summary>
 [Collection(PackageFeedCollection.Name)]
@@ -26,7 +27,7 @@ public sealed class UpToDateCheckTests(PackageFeedFixture feed)
         var (tiny, externalData) = WriteModelWithExternalData(project);
         project.ItemXml = $"""
                 <EdgeModel Include="models/det.onnx" TargetDevice="rpi5" ClassName="TextDetector" CalibrationData="calib/*.npy" ValidationData="val" Profile="profiles/board.json" />
-                <EdgeModel Include="models/tiny.onnx" TargetDevice="rpi5" Precision="none" />
+                <EdgeModel Include="models/tiny.onnx" TargetDevice="rpi5" Precision="none" ExternalData="true" />
             """;
         project.WriteProject();
         Dotnet.Run(project.Directory, ["restore", project.ProjectFile, "-nologo"], feed.Environment).EnsureSuccess("dotnet restore");
@@ -44,7 +45,7 @@ public sealed class UpToDateCheckTests(PackageFeedFixture feed)
 
         var built = FullPaths(json, "UpToDateCheckBuilt");
         var obj = project.EdgeBuildObjDirectory;
-        foreach (var file in new[] { "TextDetector.onnx", "TextDetector.edgemodel.json", "Tiny.onnx", "Tiny.edgemodel.json" })
+        foreach (var file in new[] { "TextDetector.onnx", "TextDetector.edgemodel.json", "Tiny.onnx", "Tiny.edgemodel.json", "Tiny.onnx.data" })
             Assert.Contains(Path.Combine(obj, file), built);
 
         var properties = json.RootElement.GetProperty("Properties");

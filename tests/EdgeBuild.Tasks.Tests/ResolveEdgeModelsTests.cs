@@ -89,6 +89,7 @@ public sealed class ResolveEdgeModelsTests : IDisposable
     [Theory]
     [InlineData("MinSqnrDb", "loud")]
     [InlineData("Embed", "maybe")]
+    [InlineData("ExternalData", "yes")]
     [InlineData("Dims", "H=0")]
     [InlineData("Dims", "H640")]
     [InlineData("ClassName", "1Bad-Name")]
@@ -103,6 +104,24 @@ public sealed class ResolveEdgeModelsTests : IDisposable
         var (ok, engine, _) = Run(Item("det.onnx", (metadata, value)));
         Assert.False(ok);
         AssertSingleError(engine, "EDGE0406", "det.onnx", $"{metadata}=\"{value}\"");
+    }
+
+    [Fact]
+    public void External_data_makes_the_data_file_an_output_and_cannot_be_embedded()
+    {
+        _project.AddDetector("det.onnx");
+        var (ok, engine, resolved) = Run(Item("det.onnx", ("ClassName", "Det"), ("ExternalData", "True")));
+        Assert.True(ok, engine.AllText);
+        Assert.Equal("true", resolved[0].GetMetadata("ExternalData"));
+        Assert.Equal(Path.Combine(_project.ObjDirectory, "Det.onnx.data"), resolved[0].GetMetadata("ExternalDataFile"));
+
+        // Not asked for and not written by an earlier build: no data file to track.
+        var (_, _, inline) = Run(Item("det.onnx", ("ClassName", "Det")));
+        Assert.Equal("", inline[0].GetMetadata("ExternalDataFile"));
+
+        var (embedOk, embedEngine, _) = Run(Item("det.onnx", ("ExternalData", "true"), ("Embed", "true")));
+        Assert.False(embedOk);
+        AssertSingleError(embedEngine, "EDGE0406", "det.onnx", "Embed=\"true\" and ExternalData=\"true\"", "Drop one of them");
     }
 
     [Fact]

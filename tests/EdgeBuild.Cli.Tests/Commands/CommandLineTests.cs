@@ -130,6 +130,7 @@ public sealed partial class CommandLineTests
             "--report", "/p/obj/Det.report.json", "--class-name", "Det", "--namespace", "MyApp", "--precision", "int8", "--dims", "N=1;H=640;W=640",
             "--calibration-data", "/p/calib/*.npy;/p/more/*.npy", "--validation-data", "/p/val/*.npy", "--preprocess", "resize=fit:640:32",
             "--min-sqnr", "30", "--exclude-nodes", "a,b", "--profile", "/p/board.json", "--cache-dir", "/p/cache", "--embed",
+            "--external-data",
         ];
 
         var parsed = root.Parse(args);

@@ -1,0 +1,150 @@
+using System.Globalization;
+using EdgeBuild.Optimization.Planning;
+using EdgeBuild.Optimization.Tests.Support;
+using EdgeBuild.Tests.Shared;
+using Xunit.Abstractions;
+
+namespace EdgeBuild.Optimization.Tests.Zoo;
+
+/// <summary>
+/// Issue 17 item 6, the zoo: every pinned real network through the one-line build (auto, no data) for rpi5 and x64-vnni,
+/// and through the calibrated build where real calibration data exists, each measured outside the build on real held-out
+/// data (SQNR per output, argmax agreement where it fits) and by the interleaved host benchmark. docs/zoo.md is this
+/// class's output (set EDGEBUILD_ZOO_TABLE=file to collect the rows). The bounds are the issue's acceptance figures
+/// (≤ 0.30× for conv/linear nets, ≤ 0.40× with control flow or recurrence) or, where a model cannot meet them, the
+/// reason and a regression bound; latency may not regress beyond the shared machine's noise.
+/// </summary>
+public sealed class ZooTests(ITestOutputHelper output)
+{
+    /// <summary>Weights computed in float are folded back at load: latency is fp32's, give or take a shared machine's noise.</summary>
+    private const double OneLineLatencyBound = 1.15;
+
+    private static readonly string[] Targets = ["rpi5", "x64-vnni"];
+
+    private ZooRow Log(ZooRow row)
+    {
+        output.WriteLine(row.Markdown);
+        return row;
+    }
+
+    private List<ZooRow> OneLine(ZooModel model, double maxSize, double minDb, double maxLatency = OneLineLatencyBound)
+    {
+        using var dir = new TempDir();
+        var rows = Targets.Select(t => Log(ZooRunner.OneLine(dir, model, t))).ToList();
+        foreach (var row in rows)
+        {
+            Assert.Contains(PlanStepIds.CompressWeightsInt8, row.Result.ExecutedSteps);
+            Assert.True(row.Result.AccuracyIsSynthetic, $"{row.Build}: the one-line build has no real data, its check must say it is synthetic");
+            Assert.True(row.SizeRatio <= maxSize, $"{model.Name} {row.Build}: {row.SizeRatio:F3}x > {maxSize}x");
+            Assert.All(row.Accuracy, c => Assert.True(c.SqnrDb >= minDb, $"{model.Name} {row.Build} {c.Name}: {c.SqnrDb:F1} dB < {minDb} dB on real held-out data"));
+            Assert.True(row.Latency.MedianRatio <= maxLatency, $"{model.Name} {row.Build}: latency {row.Latency.MedianRatio:F2}x fp32");
+        }
+
+        return rows;
+    }
+
+    private ZooRow Calibrated(ZooModel model, double maxSize, double minDb, double maxLatency = OneLineLatencyBound)
+    {
+        using var dir = new TempDir();
+        var row = Log(ZooRunner.Calibrated(dir, model, "x64-vnni"));
+        Assert.False(row.Result.AccuracyIsSynthetic);
+        Assert.True(row.SizeRatio <= maxSize, $"{model.Name} {row.Build}: {row.SizeRatio:F3}x > {maxSize}x");
+        Assert.All(row.Accuracy, c => Assert.True(c.SqnrDb >= minDb, $"{model.Name} {row.Build} {c.Name}: {c.SqnrDb:F1} dB < {minDb} dB on real held-out data"));
+        Assert.True(row.Latency.MedianRatio <= maxLatency, $"{model.Name} {row.Build}: latency {row.Latency.MedianRatio:F2}x fp32");
+        return row;
+    }
+
+    [Fact]
+    public void Detector_plain_conv() => OneLine(ZooModels.Detector, maxSize: 0.30, minDb: 25);
+
+    [OptInFact("EDGEBUILD_ZOO_HEAVY", "calibrated PP-OCRv4 detector: 21 calibration images at 480x640 and its fallback search")]
+    public void Detector_calibrated() => Calibrated(ZooModels.Detector, maxSize: 0.30, minDb: 25);
+
+    [Fact]
+    public void Classifier_depthwise_hard_swish()
+    {
+        var rows = OneLine(ZooModels.Classifier, maxSize: 0.35, minDb: 25);
+        Assert.All(rows, r => Assert.Equal(1.0, r.Argmax));
+    }
+
+    [Fact]
+    public void Classifier_calibrated() => Assert.Equal(1.0, Calibrated(ZooModels.Classifier, maxSize: 0.30, minDb: 20).Argmax);
+
+    /// <summary>Latency 0.99–1.18× over four runs on the loaded 2-core host (1.06× twice): not yet known whether noise or a
+    /// small cost of the folded MatMul weights, so a looser regression bound than the conv nets' until measured quietly.</summary>
+    [Fact]
+    public void Recognizer_matmul() => OneLine(ZooModels.Recognizer, maxSize: 0.30, minDb: 25, maxLatency: 1.25);
+
+    [OptInFact("EDGEBUILD_ZOO_HEAVY", "calibrated PP-OCRv4 recognizer: 10 MB of MatMul weights and a 6625-class softmax")]
+    public void Recognizer_calibrated() => Calibrated(ZooModels.Recognizer, maxSize: 0.30, minDb: 20);
+
+    /// <summary>
+    /// The one line FAILS on M-LSD, and rightly so on the figures: its synthetic check reads the center map ("scores") at
+    /// −1.4 dB and stops the build. With real photos as ValidationData (the calibration photos; held-out photos measured
+    /// here) the same data-free weights miss the default 30 dB too; built against a lowered MinSqnrDb they give the figures
+    /// in docs/zoo.md. M-LSD is sensitive everywhere (static int8: 4.9 dB, fp16: 26 dB; docs/optimization.md). Bound: the
+    /// build must keep refusing the one line until its figure reaches the budget, and the weights stay ≤ 0.30×.
+    /// </summary>
+    [Fact]
+    public void Mlsd_depthwise_nhwc()
+    {
+        using var dir = new TempDir();
+        var refused = Assert.Throws<AccuracyBudgetException>(() => ZooRunner.OneLine(dir, ZooModels.Mlsd, "rpi5"));
+        output.WriteLine("M-LSD one-line rpi5: build fails: " + refused.Message);
+        Assert.Contains("synthetic check", refused.Message, StringComparison.Ordinal);
+        var validation = ZooModels.Mlsd.Calibration!(dir);
+        foreach (var target in Targets)
+        {
+            var row = Log(ZooRunner.OneLine(dir, ZooModels.Mlsd, target, validation, minSqnrDb: 10));
+            Assert.Contains(PlanStepIds.CompressWeightsInt8, row.Result.ExecutedSteps);
+            Assert.True(row.SizeRatio <= 0.30, $"{row.Build}: {row.SizeRatio:F3}x");
+            Assert.Contains(row.Accuracy, c => c.SqnrDb < 30); // why the one line refuses it; when this fails, the row can move to the plain one line
+            Assert.All(row.Accuracy, c => Assert.True(c.SqnrDb >= 8, $"{row.Build} {c.Name}: {c.SqnrDb:F1} dB on held-out photos")); // today: offsets 24.0, scores 9.8 dB
+            Assert.True(row.Latency.MedianRatio <= OneLineLatencyBound, $"{row.Build}: latency {row.Latency.MedianRatio:F2}x fp32");
+        }
+    }
+
+    /// <summary>Static int8 gives M-LSD 4.9 dB (docs/optimization.md), so the fallback keeps much of it float: size and held-out accuracy are bounded, not the conv-net bar.</summary>
+    [OptInFact("EDGEBUILD_ZOO_HEAVY", "calibrated M-LSD: 12 calibration photos at 320x320 and a long fallback search (~5 min)")]
+    public void Mlsd_calibrated() => Calibrated(ZooModels.Mlsd, maxSize: 0.70, minDb: 15);
+
+    /// <summary>Its STFT/mel weights reach a Log, so the data-free path stores them float16, not int8 (docs/optimization.md): 0.5×, by design.</summary>
+    [Fact]
+    public void Wakeword_melspectrogram() => OneLine(ZooModels.Melspectrogram, maxSize: 0.55, minDb: 30);
+
+    [Fact]
+    public void Wakeword_embedding_conv() => OneLine(ZooModels.Embedding, maxSize: 0.30, minDb: 30);
+
+    /// <summary>The calibrated path's int8 kernels with the fallback's float islands are slower than fp32 on this tiny net (1 ms); the one line is not.</summary>
+    [Fact]
+    public void Wakeword_embedding_calibrated() => Calibrated(ZooModels.Embedding, maxSize: 0.30, minDb: 20, maxLatency: 1.5);
+
+    [Fact]
+    public void Hey_jarvis_gemm_with_weights_in_an_if_body() => OneLine(ZooModels.HeyJarvis, maxSize: 0.40, minDb: 30);
+
+    [Fact]
+    public void Silero_legacy_lstm_in_if_bodies_with_int64_input() => OneLine(ZooModels.SileroLegacy, maxSize: 0.40, minDb: 30);
+
+    /// <summary>
+    /// v5's audio input is declared [0, 0]: no Dims names those axes, so no input can be synthesized and the build's check
+    /// does not run (the build succeeds, and says so). On real speech v5 stays under the issue's 30 dB: the 16 kHz branch's
+    /// encoder.1 weights need float (docs/optimization.md), which only the synthetic sensitivity search could find. Bound:
+    /// today's figures less 3 dB.
+    /// </summary>
+    [Fact]
+    public void Silero_v5_with_unnamed_input_dims()
+    {
+        using var dir = new TempDir();
+        foreach (var target in Targets)
+        {
+            var row = Log(ZooRunner.OneLine(dir, ZooModels.SileroV5, target));
+            foreach (var f in row.Result.Findings) output.WriteLine($"  {f.Code}: {f.Message}");
+            Assert.Contains(PlanStepIds.CompressWeightsInt8, row.Result.ExecutedSteps);
+            Assert.Empty(row.Result.Accuracy);
+            Assert.Contains(row.Result.Findings.Select(f => f.Message).Concat(row.Result.Notes), m => m.Contains("not checked", StringComparison.OrdinalIgnoreCase));
+            Assert.True(row.SizeRatio <= 0.40, $"{row.Build}: {row.SizeRatio:F3}x");
+            Assert.All(row.Accuracy, c => Assert.True(c.SqnrDb >= 16, $"{row.Build} {c.Name}: {c.SqnrDb:F1} dB on real speech"));
+            Assert.True(row.Latency.MedianRatio <= OneLineLatencyBound, $"{row.Build}: latency {row.Latency.MedianRatio:F2}x fp32");
+        }
+    }
+}
