@@ -69,7 +69,7 @@ public static class OptimizationPlanner
                 steps.Add(PlanStep.Create(PlanStepIds.CompressWeightsInt8,
                     $"auto without CalibrationData: int8 weights per channel (the smallest, an eighth of the values, int16) computed in float (Cast→Mul, folded by ONNX Runtime at load), inside If/Loop/Scan bodies too: about a quarter of the size at float32's latency; "
                     + $"integer kernels need activation ranges, which CalibrationData buys",
-                    new CompressWeightsInt8Settings(DataFreeMinElements, DataFreeInt16Share, request.ExcludeNodes, request.MinSqnrDb, DataFreeMaxFloatTensors, DataFreeMaxSearchAttempts)));
+                    new CompressWeightsInt8Settings(DataFreeMinElements, DataFreeInt16Share, request.ExcludeNodes, request.MinSqnrDb, DataFreeMaxFloatTensors, DataFreeMaxSearchAttempts, SyntheticCheck.WildlyDifferentDb)));
                 break;
             case Precision.Int8 when request.Dynamic:
                 steps.Add(PlanStep.Create(PlanStepIds.QuantizeDynamicInt8,

@@ -79,26 +79,27 @@ public sealed class ZooTests(ITestOutputHelper output)
     public void Recognizer_calibrated() => Calibrated(ZooModels.Recognizer, maxSize: 0.30, minDb: 20);
 
     /// <summary>
-    /// The one line FAILS on M-LSD, and rightly so on the figures: its synthetic check reads the center map ("scores") at
-    /// −1.4 dB and stops the build. With real photos as ValidationData (the calibration photos; held-out photos measured
-    /// here) the same data-free weights miss the default 30 dB too; built against a lowered MinSqnrDb they give the figures
-    /// in docs/zoo.md. M-LSD is sensitive everywhere (static int8: 4.9 dB, fp16: 26 dB; docs/optimization.md). Bound: the
-    /// build must keep refusing the one line until its figure reaches the budget, and the weights stay ≤ 0.30×.
+    /// int8 weights break M-LSD (its synthetic check reads the center map "scores" at −1.4 dB; on real held-out photos 9.8 dB):
+    /// the one line then stores every weight float16 (0.50×) and still builds, checked on made-up inputs. With real photos as
+    /// ValidationData the check is real, no float16 fallback runs, and the int8 weights miss the default 30 dB; built against a
+    /// lowered MinSqnrDb they give the figures in docs/zoo.md. M-LSD is sensitive everywhere (static int8: 4.9 dB).
     /// </summary>
     [Fact]
     public void Mlsd_depthwise_nhwc()
     {
         using var dir = new TempDir();
-        var refused = Assert.Throws<AccuracyBudgetException>(() => ZooRunner.OneLine(dir, ZooModels.Mlsd, "rpi5"));
-        output.WriteLine("M-LSD one-line rpi5: build fails: " + refused.Message);
-        Assert.Contains("synthetic check", refused.Message, StringComparison.Ordinal);
+        var oneLine = Log(ZooRunner.OneLine(dir, ZooModels.Mlsd, "rpi5"));
+        Assert.Contains(oneLine.Result.Notes, n => n.StartsWith("int8 weights break this model on made-up inputs", StringComparison.Ordinal));
+        Assert.InRange(oneLine.SizeRatio, 0.45, 0.55);
+        Assert.All(oneLine.Accuracy, c => Assert.True(c.SqnrDb >= 15, $"{oneLine.Build} {c.Name}: {c.SqnrDb:F1} dB on held-out photos"));
+
         var validation = ZooModels.Mlsd.Calibration!(dir);
         foreach (var target in Targets)
         {
             var row = Log(ZooRunner.OneLine(dir, ZooModels.Mlsd, target, validation, minSqnrDb: 10));
             Assert.Contains(PlanStepIds.CompressWeightsInt8, row.Result.ExecutedSteps);
             Assert.True(row.SizeRatio <= 0.30, $"{row.Build}: {row.SizeRatio:F3}x");
-            Assert.Contains(row.Accuracy, c => c.SqnrDb < 30); // why the one line refuses it; when this fails, the row can move to the plain one line
+            Assert.Contains(row.Accuracy, c => c.SqnrDb < 30); // the int8 weights' real figure; when this fails, the float16 fallback may no longer be needed
             Assert.All(row.Accuracy, c => Assert.True(c.SqnrDb >= 8, $"{row.Build} {c.Name}: {c.SqnrDb:F1} dB on held-out photos")); // today: offsets 24.0, scores 9.8 dB
             Assert.True(row.Latency.MedianRatio <= OneLineLatencyBound, $"{row.Build}: latency {row.Latency.MedianRatio:F2}x fp32");
         }

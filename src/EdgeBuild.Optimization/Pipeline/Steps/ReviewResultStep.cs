@@ -10,6 +10,12 @@ namespace EdgeBuild.Optimization.Pipeline.Steps;
 /// </summary>
 internal sealed class ReviewResultStep : PipelineStep<NoSettings>
 {
+    private static string Forms(Compression.DataFreeWeightCompression.Result r)
+    {
+        var int8 = r.Tensors - r.Int16 - r.Float16;
+        return string.Join(", ", new[] { (int8, "int8"), (r.Int16, "int16"), (r.Float16, "float16") }.Where(f => f.Item1 > 0).Select(f => $"{f.Item1} {f.Item2}"));
+    }
+
     public override string Id => PlanStepIds.ReviewResult;
 
     protected override void Run(PipelineState state, NoSettings settings)
@@ -22,7 +28,7 @@ internal sealed class ReviewResultStep : PipelineStep<NoSettings>
             var ratio = state.SourceBytes > 0 ? (double)state.OptimizedBytes / state.SourceBytes : 1;
             state.Findings.Add(new Finding(DiagnosticCodes.DataFreeDefault, IsError: false, source,
                 string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"no CalibrationData: {dataFree.Tensors} weight tensor(s) stored as int8 and computed in float, {ByteSize.Format(state.OptimizedBytes)} ({ratio:F2}x the source), latency of float32")
+                    $"no CalibrationData: {dataFree.Tensors} weight tensor(s) stored as {Forms(dataFree)} and computed in float, {ByteSize.Format(state.OptimizedBytes)} ({ratio:F2}x the source), latency of float32")
                 + (state.AccuracyIsSynthetic ? "; checked on made-up inputs only (not an accuracy measurement)" : "")
                 + (state.SyntheticSamplesMissing is { } missing ? "; " + missing : ""),
                 "add CalibrationData (representative inputs) for static int8: integer kernels, faster on " + state.Profile.Id
