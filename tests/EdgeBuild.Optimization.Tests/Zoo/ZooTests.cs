@@ -75,8 +75,9 @@ public sealed class ZooTests(ITestOutputHelper output)
     [Fact]
     public void Recognizer_matmul() => OneLine(ZooModels.Recognizer, maxSize: 0.30, minDb: 25, maxLatency: 1.25);
 
-    [OptInFact("EDGEBUILD_ZOO_HEAVY", "calibrated PP-OCRv4 recognizer: 10 MB of MatMul weights and a 6625-class softmax")]
-    public void Recognizer_calibrated() => Calibrated(ZooModels.Recognizer, maxSize: 0.30, minDb: 20);
+    /// <summary>The int8 MatMul kernels the one line does not use: 0.72× latency measured (~40 s).</summary>
+    [Fact]
+    public void Recognizer_calibrated() => Calibrated(ZooModels.Recognizer, maxSize: 0.30, minDb: 25);
 
     /// <summary>
     /// int8 weights break M-LSD (its synthetic check reads the center map "scores" at −1.4 dB; on real held-out photos 9.8 dB):
