@@ -67,8 +67,8 @@ public static class OptimizationPlanner
         {
             case Precision.Int8 when dataFree:
                 steps.Add(PlanStep.Create(PlanStepIds.CompressWeightsInt8,
-                    $"auto without CalibrationData: int8 weights per channel (the smallest, an eighth of the values, int16) computed in float (Cast→Mul, folded by ONNX Runtime at load), inside If/Loop/Scan bodies too: about a quarter of the size at float32's latency; "
-                    + $"integer kernels need activation ranges, which CalibrationData buys",
+                    $"auto without CalibrationData: int8 weights per channel (the smallest, an eighth of the values, int16) computed in float (Cast→Mul, folded by ONNX Runtime at load), inside If/Loop/Scan bodies too: about 0.3x the size at float32's latency (every weight float16 instead when int8 breaks the model on the made-up inputs); "
+                    + "integer kernels need activation ranges, which CalibrationData buys",
                     new CompressWeightsInt8Settings(DataFreeMinElements, DataFreeInt16Share, request.ExcludeNodes, request.MinSqnrDb, DataFreeMaxFloatTensors, DataFreeMaxSearchAttempts, SyntheticCheck.WildlyDifferentDb)));
                 break;
             case Precision.Int8 when request.Dynamic:

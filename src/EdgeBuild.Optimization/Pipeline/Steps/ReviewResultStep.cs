@@ -10,12 +10,6 @@ namespace EdgeBuild.Optimization.Pipeline.Steps;
 /// </summary>
 internal sealed class ReviewResultStep : PipelineStep<NoSettings>
 {
-    private static string Forms(Compression.DataFreeWeightCompression.Result r)
-    {
-        var int8 = r.Tensors - r.Int16 - r.Float16;
-        return string.Join(", ", new[] { (int8, "int8"), (r.Int16, "int16"), (r.Float16, "float16") }.Where(f => f.Item1 > 0).Select(f => $"{f.Item1} {f.Item2}"));
-    }
-
     public override string Id => PlanStepIds.ReviewResult;
 
     protected override void Run(PipelineState state, NoSettings settings)
@@ -34,5 +28,12 @@ internal sealed class ReviewResultStep : PipelineStep<NoSettings>
                 "add CalibrationData (representative inputs) for static int8: integer kernels, faster on " + state.Profile.Id
                 + (state.Accuracy.Count == 0 || state.AccuracyIsSynthetic ? ", and ValidationData to measure accuracy" : "")));
         }
+    }
+
+    /// <summary>"40 int8, 10 int16": the forms the data-free step stored the weights in (int8 is what neither other form took).</summary>
+    private static string Forms(Compression.DataFreeWeightCompression.Result r)
+    {
+        var int8 = r.Tensors - r.Int16 - r.Float16;
+        return string.Join(", ", new[] { (int8, "int8"), (r.Int16, "int16"), (r.Float16, "float16") }.Where(f => f.Item1 > 0).Select(f => $"{f.Item1} {f.Item2}"));
     }
 }
