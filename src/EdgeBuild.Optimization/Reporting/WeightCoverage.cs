@@ -64,7 +64,7 @@ public sealed record WeightCoverage(long WeightBytes, long FloatBytes, IReadOnly
     /// </summary>
     public Finding Warning(string file, long resultBytes, long sourceBytes)
     {
-        var ratio = sourceBytes > 0 ? (double)resultBytes / sourceBytes : 1;
+        var ratio = ByteSize.Ratio(resultBytes, sourceBytes);
         var what = FloatBytes == WeightBytes ? "nothing compressed" : $"{ByteSize.Format(FloatBytes)} of {ByteSize.Format(WeightBytes)} weight bytes stayed float32";
         var reasons = ByReason.Count == 0 ? "no float weights of 512+ values (the size is in the graph, not in weights)"
             : string.Join("; ", ByReason.Select(g => $"{g.Count} tensor(s) {ByteSize.Format(g.Bytes)}: {g.Reason}" + (g.Reason == NoQuantizer && g.Ops.Count > 0 ? $" ({string.Join(", ", g.Ops.Take(5))}{(g.Ops.Count > 5 ? ", …" : "")})" : "")));

@@ -19,7 +19,7 @@ internal sealed class ReviewResultStep : PipelineStep<NoSettings>
         if (coverage.ShouldWarn(state.OptimizedBytes, state.SourceBytes)) state.Findings.Add(coverage.Warning(source, state.OptimizedBytes, state.SourceBytes));
         if (state.DataFreeWeights is { } dataFree)
         {
-            var ratio = state.SourceBytes > 0 ? (double)state.OptimizedBytes / state.SourceBytes : 1;
+            var ratio = ByteSize.Ratio(state.OptimizedBytes, state.SourceBytes);
             // Profiles with dataFreeMatMul dynamicInt8 ran their MatMul/Gemm as integer kernels before the weights were compressed.
             var dynamicKernels = state.Model.Graph.Node.Count(n => n.OpType == "DynamicQuantizeMatMul");
             state.Findings.Add(new Finding(DiagnosticCodes.DataFreeDefault, IsError: false, source,
