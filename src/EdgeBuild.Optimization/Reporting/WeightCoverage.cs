@@ -15,7 +15,11 @@ public sealed record WeightCoverage(long WeightBytes, long FloatBytes, IReadOnly
 {
     public const int MinElements = 512;
 
-    public const string NoQuantizer = "op without a quantizer", Excluded = "excluded", Unsupported = "unsupported construct", Unused = "unused";
+    /// <summary>
+    /// <see cref="Excluded"/>: an op the precision could quantize, kept float by the precision's own rule (e.g. Conv under
+    /// --dynamic, which has no fast integer Conv), the accuracy fallback or ExcludeNodes; not necessarily the user's choice.
+    /// </summary>
+    public const string NoQuantizer = "op without a quantizer", Excluded = "quantizable, kept float (precision's rule, accuracy fallback or ExcludeNodes)", Unsupported = "unsupported construct", Unused = "unused";
 
     /// <summary>Tensors left float for one reason; <see cref="Ops"/>: the op types reading them (for "op without a quantizer").</summary>
     public sealed record Group(string Reason, int Count, long Bytes, IReadOnlyList<string> Ops);
@@ -71,6 +75,6 @@ public sealed record WeightCoverage(long WeightBytes, long FloatBytes, IReadOnly
         var biggest = Biggest.Count == 0 ? "" : "; biggest: " + string.Join(", ", Biggest.Select(t => $"{t.Name} ({ByteSize.Format(t.Bytes)}, read by {t.ReadBy}, {t.Reason})"));
         return new Finding(DiagnosticCodes.WeightsLeftFloat, IsError: false, file,
             string.Create(CultureInfo.InvariantCulture, $"{what} (result {ratio:F2}x the source): {reasons}{biggest}"),
-            "see the report's weight coverage; ops without a quantizer stay float by design, excluded tensors follow MinSqnrDb/ExcludeNodes, other constructs are listed in docs/diagnostics.md");
+            "see the report's weight coverage; ops without a quantizer stay float by design, quantizable ones kept float follow the precision (int8 --dynamic and int4 leave Conv float), MinSqnrDb and ExcludeNodes, other constructs are listed in docs/diagnostics.md");
     }
 }
