@@ -8,13 +8,20 @@ namespace EdgeBuild.Optimization;
 /// </summary>
 public static class DeclaredDims
 {
-    /// <summary>The dim's own name first, then, for an image input, its axis letter (see <see cref="AxisLetter"/>).</summary>
-    public static long? Lookup(TypeProto.Types.Tensor? tensorType, int axis, IReadOnlyDictionary<string, long> dims)
+    /// <summary>
+    /// The tensor's own axis first (<c>input[1]=512</c>: the only way to size an axis the exporter left unnamed, as Silero
+    /// VAD v5 does), then the dim's name, then, for an image input, its axis letter (see <see cref="AxisLetter"/>).
+    /// </summary>
+    public static long? Lookup(string tensor, TypeProto.Types.Tensor? tensorType, int axis, IReadOnlyDictionary<string, long> dims)
     {
+        if (dims.TryGetValue(AxisKey(tensor, axis), out var byAxis)) return byAxis;
         var dim = tensorType?.Shape?.Dim is { } shape && axis < shape.Count ? shape[axis] : null;
         if (dim is { HasDimParam: true } && dims.TryGetValue(dim.DimParam, out var byName)) return byName;
         return AxisLetter(tensorType, axis) is { } letter && dims.TryGetValue(letter, out var byLetter) ? byLetter : null;
     }
+
+    /// <summary>How Dims names one axis of one tensor: <c>input[1]</c>.</summary>
+    public static string AxisKey(string tensor, int axis) => $"{tensor}[{axis}]";
 
     /// <summary>
     /// Exporters often name image axes "p2o.DynamicDimension.1" or "unk__12"; users think in N, H, W. For a

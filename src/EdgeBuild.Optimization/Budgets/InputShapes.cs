@@ -26,10 +26,10 @@ public static class InputShapes
                 }
 
                 var name = dim.HasDimParam ? dim.DimParam : "";
-                var value = DeclaredDims.Lookup(input.Type?.TensorType, axis, dims) ?? defaults?.Resolve(name, axis);
+                var value = DeclaredDims.Lookup(input.Name, input.Type?.TensorType, axis, dims) ?? defaults?.Resolve(name, axis);
                 shape[axis] = value ?? throw new ArgumentException(
                     $"dim {(name.Length > 0 ? $"'{name}'" : "(unnamed)")} of input '{input.Name}' (axis {axis}) has no value; "
-                    + $"declare it, e.g. Dims=\"{(name.Length > 0 ? name : "NAME")}=640\"");
+                    + $"declare it, e.g. Dims=\"{(name.Length > 0 ? name : DeclaredDims.AxisKey(input.Name, axis))}=640\"");
             }
 
             shapes[input.Name] = shape;

@@ -58,7 +58,7 @@ public static class SignatureReader
     private static long Elements(IEnumerable<long> dims) =>
         dims.Aggregate(1L, (n, d) => d == 0 ? 0 : n > MaxBufferElements / Math.Max(d, 1) ? MaxBufferElements + 1 : n * d);
 
-    /// <summary>Parses "N=1;H=640;W=640" (also accepts ',' between entries).</summary>
+    /// <summary>Parses "N=1;H=640;W=640" (also accepts ',' between entries); a name may be one tensor's axis, "input[1]=512".</summary>
     public static IReadOnlyDictionary<string, long> ParseDims(string? text)
     {
         var result = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -92,7 +92,7 @@ public static class SignatureReader
             }
 
             var name = d.HasDimParam ? d.DimParam : null;
-            var resolved = DeclaredDims.Lookup(tensorType, axis, dims) ?? profile.DimDefaults.Resolve(name ?? "", axis);
+            var resolved = DeclaredDims.Lookup(value.Name, tensorType, axis, dims) ?? profile.DimDefaults.Resolve(name ?? "", axis);
             shape.Add(resolved ?? -1);
             names.Add(name);
         }

@@ -49,8 +49,8 @@ internal static class ZooModels
     public static ZooModel SileroLegacy => new("Silero VAD legacy", "recurrent (LSTM) inside If bodies; multi-input with int64 sr", TestAssets.SileroVadLegacy, "N=1;sequence=512",
         _ => Silero(TestAssets.SileroVadLegacy, ("h", [2, 1, 64]), ("c", [2, 1, 64])));
 
-    /// <summary>v5 declares its audio input as [0, 0] (unnamed dims): no Dims can name them, so the data-free check cannot synthesize an input.</summary>
-    public static ZooModel SileroV5 => new("Silero VAD v5", "recurrent (LSTM), all weights as Constant nodes in If bodies; int64 sr", TestAssets.SileroVadV5, "",
+    /// <summary>v5 declares its audio input as [?, ?] and its state as [2, ?, 128] with unnamed axes: Dims sizes them per tensor axis.</summary>
+    public static ZooModel SileroV5 => new("Silero VAD v5", "recurrent (LSTM), all weights as Constant nodes in If bodies; int64 sr", TestAssets.SileroVadV5, "input[1]=512;state[1]=1",
         _ => Silero(TestAssets.SileroVadV5, ("state", [2, 1, 128])));
 
     private static string Path(string file)

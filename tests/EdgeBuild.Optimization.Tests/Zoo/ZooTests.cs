@@ -135,24 +135,25 @@ public sealed class ZooTests(ITestOutputHelper output)
     public void Silero_legacy_lstm_in_if_bodies_with_int64_input() => OneLine(ZooModels.SileroLegacy, maxSize: 0.40, minDb: 30);
 
     /// <summary>
-    /// v5's audio input is declared [0, 0]: no Dims names those axes, so no input can be synthesized and the build's check
-    /// does not run (the build succeeds, and says so). On real speech v5 stays under the 30 dB: the 16 kHz branch's
-    /// encoder.1 weights need float (docs/optimization.md), which only the synthetic sensitivity search could find. Bound:
-    /// today's figures less 3 dB.
+    /// v5's audio input and state leave axes unnamed ([?, ?], [2, ?, 128]): the line names them per tensor axis
+    /// (<c>Dims="input[1]=512;state[1]=1"</c>), so inputs can be made up, the build's check runs and the data-free
+    /// sensitivity search keeps one weight float. Without those Dims the build still succeeds, "not checked". Measured:
+    /// made-up 34.3 / 29.5 dB, but real speech only 24.3 / 20.4 dB: the made-up inputs pick encoder.3, not the encoder.1
+    /// weight real speech needs (docs/zoo.md). Bound: today's real figures less 3 dB.
     /// </summary>
     [Fact]
-    public void Silero_v5_with_unnamed_input_dims()
+    public void Silero_v5_with_unnamed_input_dims_named_per_axis()
     {
         using var dir = new TempDir();
         foreach (var target in Targets)
         {
             var row = Log(ZooRunner.OneLine(dir, ZooModels.SileroV5, target));
             foreach (var f in row.Result.Findings) output.WriteLine($"  {f.Code}: {f.Message}");
-            Assert.Contains(PlanStepIds.CompressWeightsInt8, row.Result.ExecutedSteps);
-            Assert.Empty(row.Result.Accuracy);
-            Assert.Contains(row.Result.Findings.Select(f => f.Message).Concat(row.Result.Notes), m => m.Contains("not checked", StringComparison.OrdinalIgnoreCase));
+            Assert.True(row.Result.AccuracyIsSynthetic);
+            Assert.NotEmpty(row.Result.Accuracy);
+            Assert.Contains(row.Result.Notes, n => n.Contains("kept float by the sensitivity search", StringComparison.Ordinal));
             Assert.True(row.SizeRatio <= 0.40, $"{row.Build}: {row.SizeRatio:F3}x");
-            Assert.All(row.Accuracy, c => Assert.True(c.SqnrDb >= 16, $"{row.Build} {c.Name}: {c.SqnrDb:F1} dB on real speech"));
+            Assert.All(row.Accuracy, c => Assert.True(c.SqnrDb >= 17, $"{row.Build} {c.Name}: {c.SqnrDb:F1} dB on real speech"));
             Assert.True(row.Latency.MedianRatio <= OneLineLatencyBound, $"{row.Build}: latency {row.Latency.MedianRatio:F2}x fp32");
         }
     }
