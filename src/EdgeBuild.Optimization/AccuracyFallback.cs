@@ -81,7 +81,7 @@ internal static class AccuracyFallback
 
         /// <summary>Progress words: "attempt 3 of at most 50, 95 s of 300 s".</summary>
         public string Where() => TimeBudgetSeconds is { } budget
-            ? string.Create(CultureInfo.InvariantCulture, $"attempt {Made} of at most {Cap}, {ElapsedSeconds:0} s of {budget:0.#} s")
+            ? string.Create(CultureInfo.InvariantCulture, $"attempt {Made} of at most {Cap}, {ElapsedSeconds:0} s of {budget:0.###} s")
             : string.Create(CultureInfo.InvariantCulture, $"attempt {Made} of at most {Cap}, {ElapsedSeconds:0} s");
 
         /// <summary>Asked only where the search would go on: true (and remembered for the note) once the cap or the time budget is reached.</summary>
@@ -122,7 +122,7 @@ internal static class AccuracyFallback
             if (HitCap) return $"stopped at the attempt cap ({Cap}; raise FallbackAttempts / --fallback-attempts for a finer search)";
             if (HitTimeBudget)
                 return string.Create(CultureInfo.InvariantCulture,
-                    $"stopped by the time budget ({TimeBudgetSeconds:0.#} s; the result depends on this machine's speed and load: raise or drop FallbackTimeBudget / --fallback-time for a finer, reproducible search)");
+                    $"stopped by the time budget ({TimeBudgetSeconds:0.###} s; the result depends on this machine's speed and load: raise or drop FallbackTimeBudget / --fallback-time for a finer, reproducible search)");
             return $"search complete (cap {Cap}{(TimeBudgetSeconds is { } s ? string.Create(CultureInfo.InvariantCulture, $", time budget {s:0.#} s") : "")})";
         }
     }
