@@ -122,7 +122,7 @@ internal static class AccuracyFallback
             if (HitCap) return $"stopped at the attempt cap ({Cap}; raise FallbackAttempts / --fallback-attempts for a finer search)";
             if (HitTimeBudget)
                 return string.Create(CultureInfo.InvariantCulture,
-                    $"stopped by the time budget ({TimeBudgetSeconds:0.###} s; the result depends on this machine's speed and load: raise or drop FallbackTimeBudget / --fallback-time for a finer, reproducible search)");
+                    $"stopped by the time budget ({TimeBudgetSeconds:0.###} s: depends on this machine's speed; drop --fallback-time / FallbackTimeBudget to reproduce)");
             return $"search complete (cap {Cap}{(TimeBudgetSeconds is { } s ? string.Create(CultureInfo.InvariantCulture, $", time budget {s:0.#} s") : "")})";
         }
     }

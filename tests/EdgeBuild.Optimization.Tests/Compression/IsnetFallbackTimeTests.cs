@@ -21,7 +21,7 @@ public sealed class IsnetFallbackTimeTests(ITestOutputHelper output)
 
     public static readonly string[] ValidationImages = ["motorcycle_right.png", "camera.png", "coins.png"];
 
-    private const double FallbackSeconds = 300;
+    private const double FallbackSeconds = 240;
 
     private static string Images(TempDir dir, string folder, IEnumerable<string> names)
     {
