@@ -87,7 +87,7 @@ public static class QdqQuantizer
         Prepare(prepared, new OnnxGraph(prepared.Graph), calibration, options, new PassContext(prepared));
         BodyConstants.Localize(prepared.Graph);
         // Bodies' activations are measured even when they will be kept float: the choice between the two is made on both.
-        CollectMissingRanges(prepared, PlanScopes(prepared, options with { FloatBodyActivations = false }), calibration, options, rangeCache, progress);
+        CollectMissingRanges(prepared, PlanScopes(prepared, options with { FloatBodyActivations = false, SkipBodies = false }), calibration, options, rangeCache, progress);
     }
 
     /// <summary>One graph's plans: the main graph first, then every If/Loop/Scan body (each quantized as a graph of its own).</summary>
@@ -96,6 +96,7 @@ public static class QdqQuantizer
     private static List<Scope> PlanScopes(ModelProto model, QuantizationOptions options)
     {
         var scopes = new List<Scope> { new(model.Graph, false, PlanNodes(new OnnxGraph(model.Graph), options, inBody: false)) };
+        if (options.SkipBodies) return scopes;
         foreach (var body in ControlFlowBodies.All(model.Graph)) scopes.Add(new Scope(body.Graph, true, PlanNodes(new OnnxGraph(body.Graph), options, inBody: true)));
         return scopes;
     }
@@ -179,6 +180,9 @@ public static class QdqQuantizer
         if (plan.FoldsIntoProducer) yield return node.Input[0];
     }
 
+    /// <summary>Ops ONNX Runtime's QDQ propagation moves a DequantizeLinear past (data movement only).</summary>
+    private static readonly HashSet<string> DqPropagatesThrough = ["Transpose", "Reshape", "Squeeze", "Unsqueeze", "Flatten", "MaxPool", "Resize", "Slice", "Gather", "Expand"];
+
     /// <summary>Ops whose integer kernel is worth a Q after them even when every reader stays float.</summary>
     private static readonly HashSet<string> ComputeHeavy = ["Conv", "MatMul", "Gemm"];
 
@@ -215,6 +219,22 @@ public static class QdqQuantizer
         foreach (var (node, plan) in plans)
         {
             if (plan.FoldsIntoProducer) tensors.Remove(node.Input[0]);
+        }
+
+        // A value a nested If/Loop/Scan body also reads by name gets no pair: ORT's level-1 QDQ rewrites (removing a
+        // Relu into its Q, for one) drop the producer's edges without the subgraph's implicit read, and ORT aborts on
+        // the dangling edge (Silero VAD legacy: a Relu and a Transpose output read by the LSTM branch).
+        // Nor does an output of such a node: ORT's QDQ rewrites around it abort the same way.
+        foreach (var node in graph.Nodes.Where(n => n.Attribute.Any(a => a.G is not null || a.Graphs.Count > 0)))
+        {
+            foreach (var read in graph.InputsOf(node).Except(node.Input, StringComparer.Ordinal))
+            {
+                tensors.Remove(read);
+                // ORT's QDQ propagation moves a DQ past a data-movement op, renaming its output: the same dangling edge.
+                if (graph.Producer(read) is { } producer && DqPropagatesThrough.Contains(producer.OpType)) tensors.Remove(producer.Input[0]);
+            }
+
+            foreach (var output in node.Output) tensors.Remove(output);
         }
 
         return tensors;

@@ -46,9 +46,21 @@ internal static class BodyActivationChoice
         var count = summary.BodyActivations.Count;
         if (!budget.Meets(accuracy))
         {
-            state.Quantization = options;
-            state.Context.Notes.Add($"{count} activation(s) inside If/Loop/Scan bodies kept float: quantized they miss the accuracy budget ({budget.Worst(accuracy)})");
-            return (floatBodies, floatSummary);
+            var why = $"quantized they miss the accuracy budget ({budget.Worst(accuracy)})";
+            var floatAccuracy = budget.Compare(state.ReferenceBytes, floatBodies.ToByteArray(), state.Validation!, state.Profile, state.Ranges);
+            if (budget.Meets(floatAccuracy))
+            {
+                state.Quantization = options;
+                state.Context.Notes.Add($"{count} activation(s) inside If/Loop/Scan bodies kept float (int8 weights): {why}");
+                return (floatBodies, floatSummary);
+            }
+
+            // The accuracy fallback ranks main-graph places only: a body it cannot fix stays as it was.
+            var untouched = state.Reference!.Clone();
+            state.Quantization = state.Quantization! with { SkipBodies = true };
+            var untouchedSummary = QdqQuantizer.Quantize(untouched, state.Calibration!, state.Quantization, state.Ranges, state.Request.Progress);
+            state.Context.Notes.Add($"{count} activation(s) inside If/Loop/Scan bodies kept float, and their weights too: {why}, and with float activations on int8 weights {budget.Worst(floatAccuracy)}");
+            return (untouched, untouchedSummary);
         }
 
         var ratio = MeasureRatio(state, floatBodies, quantized);
