@@ -38,6 +38,12 @@ public sealed record OptimizeRequest
     /// </summary>
     public int? FallbackAttempts { get; init; }
 
+    /// <summary>
+    /// The accuracy fallback ranks places by damage per MAC they would run in float, priced by ORT's profiler
+    /// (<see cref="FallbackLatencyCost"/>); false: by damage alone (the smallest float set, whatever its time).
+    /// </summary>
+    public bool FallbackLatencyCost { get; init; } = true;
+
     public string? ManifestPath { get; init; }
     public string? ClassName { get; init; }
     public string? Namespace { get; init; }
