@@ -139,9 +139,9 @@ internal static class AccuracyFallback
         // Resort 1: places whose float version costs no bytes, most damaging first.
         var weightBytes = WeightBytes(firstAttempt);
         var free = ranking.Where(r => r.Kind == "activation" || r.Nodes.All(n => weightBytes.GetValueOrDefault(n) == 0)).ToList();
-        // Measured even when not used for the ranking, so the notes show the trade either way (one profile pair, seconds).
-        var latency = MeasureLatency(state, cleaned, firstAttempt, validation, latencyCost);
-        if (latencyCost && latency is { Applies: true }) free = ByDamagePerMac(free, latency);
+        // Opt-in (OptimizeRequest.FallbackLatencyCost): two profiled runs and one shape run, once per fallback.
+        var latency = latencyCost ? MeasureLatency(state, cleaned, firstAttempt, validation, true) : null;
+        if (latency is not null) free = ByDamagePerMac(free, latency);
         var (activationTrial, activationChoice, allActivations) = SmallestPassingPrefix(free.Count, items => Attempt(NodesOf(free, items), []), Meets, attempts);
         if (activationTrial is not null)
         {
@@ -208,13 +208,15 @@ internal static class AccuracyFallback
 
     /// <summary>
     /// Damage weighed against time: added noise power per MAC that keeping the place float runs in float (its producer's
-    /// and readers' Conv/MatMul MACs), largest first. A place with no MACs costs as much as the cheapest place with some, so
-    /// it is not pushed ahead of every Conv for free. Ties by label: the order depends on the graph and the damage only.
+    /// and readers' Conv/MatMul MACs), largest first.  Ties by label: the order depends on the graph and the damage only.
     /// </summary>
     private static List<NodeDamage> ByDamagePerMac(List<NodeDamage> places, FallbackLatencyCost latency)
     {
         var macs = places.Select(p => latency.Macs(p.Nodes)).ToList();
-        var floor = Math.Max(1, macs.Where(m => m > 0).DefaultIfEmpty(1).Min());
+        // The median place's MACs added to every place: damage still leads (a ratio alone filled the prefix with many
+        // cheap, barely damaging places and ended with more MACs in float: detector 154 vs 122 MMAC), MACs break near-ties.
+        var sorted = macs.Order().ToList();
+        var floor = Math.Max(1, sorted.Count == 0 ? 1 : sorted[sorted.Count / 2]);
         return places.Select((p, i) => (Place: p, Key: Math.Pow(10, p.DropDb / 10) / (macs[i] + floor)))
             .OrderByDescending(p => p.Key).ThenBy(p => p.Place.Label, StringComparer.Ordinal).Select(p => p.Place).ToList();
     }

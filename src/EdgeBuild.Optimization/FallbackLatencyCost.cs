@@ -24,9 +24,9 @@ namespace EdgeBuild.Optimization;
 /// ranking by it would change the chosen set, and with it the bytes written, between two builds of the same inputs;
 /// and ORT renames the nodes it fuses (a float Conv+HardSwish becomes "&lt;output tensor&gt;_nchwc"), so matching them by
 /// name is partial. MACs come from the graph and the shapes of one run (deterministic), and the ranking divides damage by
-/// MACs only: the measured µs/MAC is one factor shared by every place, which cannot reorder them. The profile decides
-/// whether the cost applies at all (an integer MAC must be clearly cheaper: at most 0.9x a float one) and prices the
-/// trade the notes show in milliseconds.
+/// MACs only: a measured µs/MAC would be one factor shared by every place, which cannot reorder them. The profile only
+/// prices the trade the notes show: even the per-MAC ratio moved from 0.75x to 1.19x between two runs of the detector on
+/// this loaded 2-core host (classifier: 2.2x to 9.5x), so no decision, not even whether to use the cost, rests on it.
 /// </para>
 /// </summary>
 internal sealed class FallbackLatencyCost
@@ -36,12 +36,6 @@ internal sealed class FallbackLatencyCost
     // Float MAC time includes the NCHWc layout reorders ORT wraps around its float Convs (14 % of the detector's time).
     private static readonly HashSet<string> FloatMacKernels = new(StringComparer.Ordinal) { "Conv", "FusedConv", "ConvTranspose", "MatMul", "FusedMatMul", "Gemm", "FusedGemm", "ReorderInput", "ReorderOutput" };
     private static readonly HashSet<string> IntegerMacKernels = new(StringComparer.Ordinal) { "QLinearConv", "QLinearMatMul", "MatMulInteger", "ConvInteger", "QGemm" };
-
-    /// <summary>
-    /// An integer MAC must cost at most this share of a float one for latency to enter the ranking. Measured on the
-    /// detector: well below as the U8S8 twin, several times above with S8S8 kernels forced on x64.
-    /// </summary>
-    private const double AppliesBelowRatio = 0.9;
 
     private readonly IReadOnlyDictionary<string, long> _macs;
 
@@ -69,9 +63,6 @@ internal sealed class FallbackLatencyCost
     /// <summary>µs per run the integer form saves per MAC: prices the notes; the ranking does not use it.</summary>
     public double SavedUsPerMac => FloatUsPerMac - IntegerUsPerMac;
 
-    /// <summary>Integer MACs are clearly cheaper on this host (else the ranking stays by damage alone).</summary>
-    public bool Applies => IntegerUsPerMac > 0 && Ratio <= AppliesBelowRatio;
-
     /// <summary>MACs per run of the named nodes (each counted once; nodes without MACs count 0).</summary>
     public long Macs(IEnumerable<string> nodes) => nodes.Distinct(StringComparer.Ordinal).Sum(n => _macs.GetValueOrDefault(n));
 
@@ -83,7 +74,7 @@ internal sealed class FallbackLatencyCost
     /// <summary>One line for the notes and the report: what the profile measured and whether the ranking uses it.</summary>
     public string Describe(bool used)
     {
-        var use = !used ? "not used: ranking by damage alone as asked" : Applies ? "ranking by damage per MAC kept float" : FormattableString.Invariant($"integer not below {AppliesBelowRatio}x float here: ranking by damage alone");
+        var use = used ? "ranking by damage per MAC kept float" : "not used: ranking by damage alone as asked";
         return FormattableString.Invariant(
             $"latency cost: an integer MAC takes {Ratio:F2}x a float one ({IntegerUsPerMac * 1e6:F0} vs {FloatUsPerMac * 1e6:F0} µs per MMAC; ORT profiler on this host, {(Twin ? "the S8S8 file timed as its U8S8 twin" : "the file's own kernels")}); {use}");
     }

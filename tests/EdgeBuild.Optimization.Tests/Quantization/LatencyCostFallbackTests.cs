@@ -1,63 +1,59 @@
-using EdgeBuild.Onnx.Protos;
 using EdgeBuild.Optimization.Tests.Support;
 using EdgeBuild.Tests.Shared;
 
 namespace EdgeBuild.Optimization.Tests.Quantization;
 
 /// <summary>
-/// The accuracy fallback with a latency cost (issue 16 item 2): ranking float places by damage per MAC keeps more
-/// convolutions integer than ranking by damage alone, at the same budget, on the real PP-OCRv4 detector with the pinned
-/// image split; and the profiler that prices it does not make the chosen set, or the bytes, depend on the run.
+/// The accuracy fallback's opt-in latency cost (issue 16 item 2) on the real classifier with the pinned image split: the
+/// profiler that prices it varies from run to run, the chosen set and the bytes must not (the ranking uses MACs only).
 /// </summary>
 public class LatencyCostFallbackTests
 {
-    private const string Budget = "sigmoid_0.tmp_0: agreement@0.3 >= 99.5%";
-
-    private static OptimizeResult Quantize(TempDir dir, bool latencyCost, string name) => ModelOptimizer.Optimize(new OptimizeRequest
+    private static OptimizeResult Quantize(TempDir dir, string name) => ModelOptimizer.Optimize(new OptimizeRequest
     {
-        ModelPath = TestAssets.Detector,
-        OutputPath = dir.File($"det-{name}.onnx"),
+        ModelPath = TestAssets.Classifier,
+        OutputPath = dir.File($"cls-{name}.onnx"),
         TargetId = "rpi5",
         Precision = "int8",
-        CalibrationData = dir.File("det-cal"),
-        ValidationData = dir.File("det-val"),
-        Preprocess = RealModelInt8Tests.DetectorPreprocess,
-        Accuracy = Budget,
-        FallbackLatencyCost = latencyCost,
+        CalibrationData = dir.File("cls-cal"),
+        ValidationData = dir.File("cls-val"),
+        Preprocess = RealModelInt8Tests.ClassifierPreprocess,
+        MinSqnrDb = 30,
+        FallbackLatencyCost = true,
     });
 
-    /// <summary>Convs ORT runs as integer kernels: the data input comes through an activation DequantizeLinear.</summary>
-    private static int IntegerConvs(string path)
-    {
-        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
-        var initializers = model.Graph.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
-        var activationDq = model.Graph.Node.Where(n => n.OpType == "DequantizeLinear" && !initializers.Contains(n.Input[0])).SelectMany(n => n.Output).ToHashSet(StringComparer.Ordinal);
-        return model.Graph.Node.Count(n => n.OpType == "Conv" && activationDq.Contains(n.Input[0]));
-    }
-
     [Fact]
-    public void Ranking_by_damage_per_MAC_keeps_more_convs_integer_at_the_same_budget_and_the_same_bytes_twice()
+    public void The_latency_cost_holds_the_budget_notes_its_trade_and_gives_the_same_bytes_twice()
     {
         using var dir = new TempDir();
         RealModelInt8Tests.MaterializeSplit(dir);
 
-        var damageOnly = Quantize(dir, latencyCost: false, "damage");
-        var latency = Quantize(dir, latencyCost: true, "latency");
-        var again = Quantize(dir, latencyCost: true, "again");
+        var first = Quantize(dir, "a");
+        var second = Quantize(dir, "b");
 
-        foreach (var result in new[] { damageOnly, latency })
+        Assert.Equal(first.Sha256, second.Sha256);
+        Assert.True(Assert.Single(first.Accuracy).SqnrDb >= 30, $"SQNR {first.Accuracy[0].SqnrDb:F2} dB");
+        Assert.Contains(first.Notes, n => n.StartsWith("latency cost: ", StringComparison.Ordinal) && n.Contains("U8S8 twin", StringComparison.Ordinal));
+        Assert.Contains(first.Notes, n => n.StartsWith("latency trade: ", StringComparison.Ordinal));
+
+        // The timing proxy: the U8S8 twin computes the S8S8 file's values (zero points shifted with the codes).
+        var model = Onnx.Protos.ModelProto.Parser.ParseFrom(File.ReadAllBytes(first.OutputPath));
+        var twin = Benchmarking.UnsignedActivationTwin.Of(model);
+        Assert.Contains(twin.Graph.Initializer, t => t.DataType == Onnx.Graph.DType.Uint8);
+        var input = new float[3 * 48 * 192];
+        for (var i = 0; i < input.Length; i++) input[i] = (float)Math.Sin(i * 0.37);
+        float[] Run(Onnx.Protos.ModelProto m)
         {
-            var metric = Assert.Single(Assert.Single(result.Accuracy).Metrics);
-            Assert.True(metric.Holds, $"agreement {metric.Measured}");
-            Assert.True(result.SizeRatio <= 0.28, $"size ratio {result.SizeRatio:F3}");
+            using var options = new Microsoft.ML.OnnxRuntime.SessionOptions { GraphOptimizationLevel = Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_DISABLE_ALL };
+            using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(Google.Protobuf.MessageExtensions.ToByteArray(m), options);
+            using var x = Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory(input, [1, 3, 48, 192]);
+            using var runOptions = new Microsoft.ML.OnnxRuntime.RunOptions();
+            using var y = session.Run(runOptions, [session.InputMetadata.Keys.First()], [x], [session.OutputMetadata.Keys.First()]);
+            return y[0].GetTensorDataAsSpan<float>().ToArray();
         }
 
-        var (withCost, without) = (IntegerConvs(latency.OutputPath), IntegerConvs(damageOnly.OutputPath));
-        Assert.True(withCost > without, $"integer convs with the latency cost {withCost}, by damage alone {without}");
-        Assert.Contains(latency.Notes, n => n.StartsWith("latency cost: ", StringComparison.Ordinal) && n.Contains("ranking by damage per MAC kept float", StringComparison.Ordinal));
-        Assert.Contains(latency.Notes, n => n.StartsWith("latency trade: ", StringComparison.Ordinal));
-
-        // The profile's times vary from run to run; the ranking uses MACs only, so the set and the bytes do not.
-        Assert.Equal(latency.Sha256, again.Sha256);
+        var (s8, u8) = (Run(model), Run(twin));
+        Assert.Equal(s8.Length, u8.Length);
+        Assert.All(s8.Zip(u8), p => Assert.True(Math.Abs(p.First - p.Second) <= 1e-6, $"{p.First} vs {p.Second}"));
     }
 }

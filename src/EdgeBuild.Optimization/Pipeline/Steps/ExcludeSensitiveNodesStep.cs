@@ -11,7 +11,7 @@ namespace EdgeBuild.Optimization.Pipeline.Steps;
 /// <param name="Accuracy">Task metrics per output (AccuracyMetrics syntax), or null.</param>
 /// <param name="MaxAttempts">Cap on the fallback's attempts (item/CLI, else the profile's); see AccuracyFallback for how it settles.</param>
 /// <param name="LatencyCost">Rank the places kept float by damage per MAC, priced by ORT's profiler (FallbackLatencyCost), not by damage alone.</param>
-public sealed record ExcludeSensitiveNodesSettings(double MinSqnrDb, string? Accuracy = null, int MaxAttempts = Profiles.PrecisionPlan.DefaultFallbackAttempts, bool LatencyCost = true);
+public sealed record ExcludeSensitiveNodesSettings(double MinSqnrDb, string? Accuracy = null, int MaxAttempts = Profiles.PrecisionPlan.DefaultFallbackAttempts, bool LatencyCost = false);
 
 /// <summary>
 /// When the quantized model misses the budget, the accuracy fallback keeps the most damaging places in float until
