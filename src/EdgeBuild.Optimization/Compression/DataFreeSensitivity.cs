@@ -20,7 +20,8 @@ public static class DataFreeSensitivity
     public static Outcome Run(byte[] original, IReadOnlyList<Sample> samples, DataFreeWeightCompression.Options options, double targetDb, int maxFloat, int maxAttempts = int.MaxValue)
     {
         var kept = new List<string>();
-        var (model, result, worst) = Attempt(original, samples, options, kept);
+        var reference = ReferenceOutputs.Of(original, samples); // once: every attempt compares with the same outputs
+        var (model, result, worst) = Attempt(original, reference, samples, options, kept);
         var candidates = Candidates(original, options);
         if (worst < targetDb && maxFloat > 0 && (long)candidates.Count * maxFloat > maxAttempts)
         {
@@ -34,7 +35,7 @@ public static class DataFreeSensitivity
             var bestDb = worst;
             foreach (var name in candidates.Where(c => !kept.Contains(c)))
             {
-                var db = Attempt(original, samples, options, [.. kept, name]).Worst;
+                var db = Attempt(original, reference, samples, options, [.. kept, name]).Worst;
                 if (db > bestDb)
                 {
                     (best, bestDb) = (name, db);
@@ -43,7 +44,7 @@ public static class DataFreeSensitivity
 
             if (best is null) break; // no single tensor helps: keep what we have
             kept.Add(best);
-            (model, result, worst) = Attempt(original, samples, options, kept);
+            (model, result, worst) = Attempt(original, reference, samples, options, kept);
         }
 
         return new Outcome(model, result, kept, worst);
@@ -55,13 +56,13 @@ public static class DataFreeSensitivity
         return [.. scopes.Definitions.Where(d => DataFreeWeightCompression.ChannelAxes(scopes, d, options) is not null).Select(d => d.Name)];
     }
 
-    private static (ModelProto Model, DataFreeWeightCompression.Result Result, double Worst) Attempt(byte[] original, IReadOnlyList<Sample> samples, DataFreeWeightCompression.Options options, IReadOnlyCollection<string> keepFloat)
+    private static (ModelProto Model, DataFreeWeightCompression.Result Result, double Worst) Attempt(byte[] original, ReferenceOutputs reference, IReadOnlyList<Sample> samples, DataFreeWeightCompression.Options options, IReadOnlyCollection<string> keepFloat)
     {
         var model = ModelProto.Parser.ParseFrom(original);
         var exclude = new HashSet<string>(keepFloat, StringComparer.Ordinal);
         if (options.ExcludeTensors is not null) exclude.UnionWith(options.ExcludeTensors);
         var result = DataFreeWeightCompression.Run(model, options with { ExcludeTensors = exclude });
-        var check = SyntheticCheck.Run(original, model.ToByteArray(), samples, minSqnrDb: double.NegativeInfinity);
+        var check = SyntheticCheck.Run(reference, model.ToByteArray(), samples, minSqnrDb: double.NegativeInfinity);
         var worst = check.NonFiniteOutputs.Count > 0 ? double.NegativeInfinity : check.Outputs.Select(o => o.SqnrDb).DefaultIfEmpty(double.PositiveInfinity).Min();
         return (model, result, worst);
     }

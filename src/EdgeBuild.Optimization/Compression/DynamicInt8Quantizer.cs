@@ -14,13 +14,21 @@ namespace EdgeBuild.Optimization.Compression;
 /// </summary>
 public static class DynamicInt8Quantizer
 {
-    public sealed record Options(bool PerChannel = true, bool ReduceRange = false, IReadOnlySet<string>? ExcludeNodes = null);
+    /// <param name="PerChannel">One scale per output column, else one per tensor.</param>
+    /// <param name="ReduceRange">7-bit weights (x64 without VNNI).</param>
+    /// <param name="ExcludeNodes">Nodes the user keeps in float.</param>
+    /// <param name="MinColumns">
+    /// Layers with fewer output columns (N) stay float: each activation value quantized per run feeds N multiply-adds,
+    /// so below a few dozen the run-time quantization costs about what the integer product saves (1 for --dynamic: all).
+    /// </param>
+    public sealed record Options(bool PerChannel = true, bool ReduceRange = false, IReadOnlySet<string>? ExcludeNodes = null, int MinColumns = 1);
 
     public static int Run(ModelProto model, PassContext context, Options options)
     {
         var graph = new OnnxGraph(model.Graph);
         var converted = 0;
         var skipped = 0;
+        var narrow = 0;
         foreach (var node in graph.Nodes.ToList())
         {
             if (node.OpType is not ("MatMul" or "Gemm") || (options.ExcludeNodes?.Contains(node.Name) ?? false)) continue;
@@ -30,13 +38,20 @@ public static class DynamicInt8Quantizer
                 continue;
             }
 
+            if (layer.N < options.MinColumns)
+            {
+                narrow++;
+                continue;
+            }
+
             Replace(graph, layer, options);
             converted++;
         }
 
         if (converted > 0) Int4MatMulQuantizer.EnsureOpset(model, Int4MatMulQuantizer.MicrosoftDomain, 1);
         context.Notes.Add($"dynamic int8: {converted} MatMul/Gemm node(s) → DynamicQuantizeMatMul ({(options.PerChannel ? "per-column" : "per-tensor")} int8 weights{(options.ReduceRange ? ", 7-bit" : "")})"
-            + (skipped > 0 ? $"; {skipped} kept in float (weight not a constant 2-D float, or Gemm with transA / non-vector bias)" : ""));
+            + (skipped > 0 ? $"; {skipped} kept in float (weight not a constant 2-D float, or Gemm with transA / non-vector bias)" : "")
+            + (narrow > 0 ? $"; {narrow} left to the next step (fewer than {options.MinColumns} output columns: run-time quantization would cost what the integer product saves)" : ""));
         return converted;
     }
 

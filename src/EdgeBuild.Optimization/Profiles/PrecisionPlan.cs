@@ -41,6 +41,23 @@ public sealed record PrecisionPlan
 
     /// <summary>fp16 runs on accelerated kernels here (a GPU), not emulated with Casts (ARM CPU EP).</summary>
     public required bool Fp16Accelerated { get; init; }
+
+    /// <summary>
+    /// What the data-free default (no CalibrationData) does with MatMul/Gemm weights: int8 computed in float like every
+    /// other weight, or dynamic int8 kernels (DynamicQuantizeMatMul) where the device's integer MatMul is measured to gain.
+    /// </summary>
+    public DataFreeMatMul DataFreeMatMul { get; init; } = DataFreeMatMul.WeightsInt8;
+}
+
+/// <summary>The data-free default's form for MatMul/Gemm with a constant weight (docs/profiles.md, docs/optimization.md).</summary>
+[JsonConverter(typeof(CamelCaseEnumConverter<DataFreeMatMul>))]
+public enum DataFreeMatMul
+{
+    /// <summary>int8 per-channel weights dequantized at load (Cast→Mul), computed in float: float32's latency on every CPU.</summary>
+    WeightsInt8,
+
+    /// <summary>com.microsoft DynamicQuantizeMatMul: activations quantized per run, integer products (VNNI on x64).</summary>
+    DynamicInt8,
 }
 
 /// <summary>Precision of the optimized model, as in the item's <c>Precision</c> metadata.</summary>

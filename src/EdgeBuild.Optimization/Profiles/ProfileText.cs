@@ -51,6 +51,7 @@ public static class ProfileText
         Line("weights", $"{Lower(p.Precision.WeightType)}, {(p.Precision.SymmetricWeights ? "symmetric" : "asymmetric")}{(p.Precision.PerChannel ? ", per-channel" : ", per-tensor")}");
         Line("reduce_range", p.Precision.ReduceRange ? "yes" : "no");
         Line("fp16 accelerated", p.Precision.Fp16Accelerated ? "yes" : "no");
+        Line("data-free MatMul", p.Precision.DataFreeMatMul == DataFreeMatMul.DynamicInt8 ? "dynamic int8 kernels" : "int8 weights computed in float");
         s.Append("session (on the device)\n");
         Line("execution providers", string.Join(" > ", p.Session.ExecutionProviders));
         Line("intra-op threads", p.Session.IntraOpThreads == 0 ? "0 (ORT default: one per physical core)" : p.Session.IntraOpThreads.ToString(CultureInfo.InvariantCulture));

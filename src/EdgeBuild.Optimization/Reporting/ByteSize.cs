@@ -21,4 +21,7 @@ public static class ByteSize
             ? bytes.ToString(CultureInfo.InvariantCulture) + " B"
             : value.ToString(value >= 100 || value == Math.Floor(value) ? "0" : "0.0", CultureInfo.InvariantCulture) + " " + Units[unit];
     }
+
+    /// <summary>The result's size as a share of the source's, for warnings: an empty source has nothing to shrink, so 1.</summary>
+    public static double Ratio(long bytes, long sourceBytes) => sourceBytes > 0 ? (double)bytes / sourceBytes : 1;
 }

@@ -15,7 +15,11 @@ public sealed record WeightCoverage(long WeightBytes, long FloatBytes, IReadOnly
 {
     public const int MinElements = 512;
 
-    public const string NoQuantizer = "op without a quantizer", Excluded = "excluded", Unsupported = "unsupported construct", Unused = "unused";
+    /// <summary>
+    /// <see cref="Excluded"/>: an op the precision could quantize, kept float by the precision's own rule (e.g. Conv under
+    /// --dynamic, which has no fast integer Conv), the accuracy fallback or ExcludeNodes; not necessarily the user's choice.
+    /// </summary>
+    public const string NoQuantizer = "op without a quantizer", Excluded = "quantizable, kept float (precision's rule, accuracy fallback or ExcludeNodes)", Unsupported = "unsupported construct", Unused = "unused";
 
     /// <summary>Tensors left float for one reason; <see cref="Ops"/>: the op types reading them (for "op without a quantizer").</summary>
     public sealed record Group(string Reason, int Count, long Bytes, IReadOnlyList<string> Ops);
@@ -64,13 +68,13 @@ public sealed record WeightCoverage(long WeightBytes, long FloatBytes, IReadOnly
     /// </summary>
     public Finding Warning(string file, long resultBytes, long sourceBytes)
     {
-        var ratio = sourceBytes > 0 ? (double)resultBytes / sourceBytes : 1;
+        var ratio = ByteSize.Ratio(resultBytes, sourceBytes);
         var what = FloatBytes == WeightBytes ? "nothing compressed" : $"{ByteSize.Format(FloatBytes)} of {ByteSize.Format(WeightBytes)} weight bytes stayed float32";
         var reasons = ByReason.Count == 0 ? "no float weights of 512+ values (the size is in the graph, not in weights)"
             : string.Join("; ", ByReason.Select(g => $"{g.Count} tensor(s) {ByteSize.Format(g.Bytes)}: {g.Reason}" + (g.Reason == NoQuantizer && g.Ops.Count > 0 ? $" ({string.Join(", ", g.Ops.Take(5))}{(g.Ops.Count > 5 ? ", …" : "")})" : "")));
         var biggest = Biggest.Count == 0 ? "" : "; biggest: " + string.Join(", ", Biggest.Select(t => $"{t.Name} ({ByteSize.Format(t.Bytes)}, read by {t.ReadBy}, {t.Reason})"));
         return new Finding(DiagnosticCodes.WeightsLeftFloat, IsError: false, file,
             string.Create(CultureInfo.InvariantCulture, $"{what} (result {ratio:F2}x the source): {reasons}{biggest}"),
-            "see the report's weight coverage; ops without a quantizer stay float by design, excluded tensors follow MinSqnrDb/ExcludeNodes, other constructs are listed in docs/diagnostics.md");
+            "see the report's weight coverage; ops without a quantizer stay float by design, quantizable ones kept float follow the precision (int8 --dynamic and int4 leave Conv float), MinSqnrDb and ExcludeNodes, other constructs are listed in docs/diagnostics.md");
     }
 }

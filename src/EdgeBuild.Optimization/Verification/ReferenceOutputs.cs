@@ -24,12 +24,15 @@ public sealed class ReferenceOutputs
 
     internal (float[] Values, long[] Shape) Get(int sample, int output) => _samples[sample][output];
 
-    public static ReferenceOutputs Of(byte[] original, SampleSource samples)
+    public static ReferenceOutputs Of(byte[] original, SampleSource samples) => Of(original, samples.Read());
+
+    /// <summary>On samples already in memory (the made-up inputs of the check without data).</summary>
+    public static ReferenceOutputs Of(byte[] original, IEnumerable<Sample> samples)
     {
         using var options = Sessions.Options(null);
         using var session = new InferenceSession(original, options);
         var result = new ReferenceOutputs(ModelVerifier.FloatOutputs(session));
-        foreach (var sample in samples.Read())
+        foreach (var sample in samples)
         {
             using var values = Sessions.Run(session, sample, result.Names);
             result._samples.Add(values.Select(v => (v.GetTensorDataAsSpan<float>().ToArray(), v.GetTensorTypeAndShape().Shape)).ToArray());

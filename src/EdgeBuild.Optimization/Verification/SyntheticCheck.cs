@@ -19,33 +19,36 @@ public static class SyntheticCheck
     /// <summary>Below this SQNR an output is "wildly different" (an error of a third of the signal's amplitude).</summary>
     public const double WildlyDifferentDb = 10;
 
-    public static SyntheticCheckResult Run(byte[] original, byte[] candidate, IReadOnlyList<Sample> samples, double minSqnrDb = WildlyDifferentDb)
+    public static SyntheticCheckResult Run(byte[] original, byte[] candidate, IReadOnlyList<Sample> samples, double minSqnrDb = WildlyDifferentDb) =>
+        Run(ReferenceOutputs.Of(original, samples), candidate, samples, minSqnrDb);
+
+    /// <summary>Against the original's outputs computed once: a search checks many candidates on the same made-up samples.</summary>
+    public static SyntheticCheckResult Run(ReferenceOutputs reference, byte[] candidate, IReadOnlyList<Sample> samples, double minSqnrDb = WildlyDifferentDb)
     {
-        using var optionsA = Sessions.Options(null);
-        using var optionsB = Sessions.Options(null);
-        using var a = new InferenceSession(original, optionsA);
-        using var b = new InferenceSession(candidate, optionsB);
-        var outputs = a.OutputMetadata.Where(o => o.Value.ElementDataType == Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float && b.OutputMetadata.ContainsKey(o.Key)).Select(o => o.Key).ToList();
-        var comparisons = outputs.Select(o => new OutputComparison(o)).ToList();
+        using var options = Sessions.Options(null);
+        using var b = new InferenceSession(candidate, options);
+        var outputs = reference.Names.Select((name, index) => (name, index)).Where(o => b.OutputMetadata.ContainsKey(o.name)).ToList();
+        var names = outputs.Select(o => o.name).ToList();
+        var comparisons = names.Select(o => new OutputComparison(o)).ToList();
         var nonFinite = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var sample in samples)
+        for (var s = 0; s < samples.Count; s++)
         {
-            using var ra = Sessions.Run(a, sample, outputs);
-            using var rb = Sessions.Run(b, sample, outputs);
+            using var rb = Sessions.Run(b, samples[s], names);
             for (var i = 0; i < outputs.Count; i++)
             {
-                var reference = ra[i].GetTensorDataAsSpan<float>();
+                var (values, shape) = reference.Get(s, outputs[i].index);
+                ReadOnlySpan<float> expected = values;
                 var actual = rb[i].GetTensorDataAsSpan<float>();
-                for (var k = 0; k < Math.Min(reference.Length, actual.Length); k++)
+                for (var k = 0; k < Math.Min(expected.Length, actual.Length); k++)
                 {
-                    if (float.IsFinite(reference[k]) && !float.IsFinite(actual[k]))
+                    if (float.IsFinite(expected[k]) && !float.IsFinite(actual[k]))
                     {
-                        nonFinite.Add(outputs[i]);
+                        nonFinite.Add(names[i]);
                         break;
                     }
                 }
 
-                comparisons[i].Add(reference, actual, ra[i].GetTensorTypeAndShape().Shape);
+                comparisons[i].Add(expected, actual, shape);
             }
         }
 

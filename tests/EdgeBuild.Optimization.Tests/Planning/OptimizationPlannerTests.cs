@@ -82,6 +82,25 @@ public class OptimizationPlannerTests
     }
 
     [Fact]
+    public void Data_free_on_a_profile_whose_integer_matmul_gains_runs_wide_matmuls_as_dynamic_int8_before_the_weight_compression()
+    {
+        var vnni = Plan("x64-vnni", Request("x64-vnni", calibration: null));
+        Assert.Equal(
+            [PlanStepIds.Cleanup, PlanStepIds.SynthesizeInputs, PlanStepIds.QuantizeDynamicInt8, PlanStepIds.CompressWeightsInt8, PlanStepIds.CompactEncoding,
+             PlanStepIds.CheckSynthetic, PlanStepIds.Write, PlanStepIds.ReviewResult, PlanStepIds.CheckBudgets],
+            vnni.Steps.Select(s => s.Id));
+        var dynamic = vnni.Find(PlanStepIds.QuantizeDynamicInt8)!;
+        Assert.Equal(64, dynamic.Read<QuantizeDynamicInt8Settings>().MinColumns);
+        Assert.Contains("without CalibrationData", dynamic.Reason);
+
+        // Profiles that do not say their kernels gain keep every weight computed in float; --dynamic converts every width.
+        Assert.All(ProfileCatalog.Ids.Where(id => id != "x64-vnni" && !ProfileCatalog.Get(id).Precision.Fp16Accelerated),
+            id => Assert.False(Plan(id, Request(id, calibration: null)).Contains(PlanStepIds.QuantizeDynamicInt8)));
+        Assert.Equal(1, Plan("x64-vnni", Request("x64-vnni", "int8", calibration: null) with { Dynamic = true })
+            .Find(PlanStepIds.QuantizeDynamicInt8)!.Read<QuantizeDynamicInt8Settings>().MinColumns);
+    }
+
+    [Fact]
     public void Auto_without_data_on_a_gpu_profile_is_fp16_and_an_explicit_int8_still_asks_for_samples()
     {
         var gpu = Plan("jetson-orin-nano", Request("jetson-orin-nano", calibration: null));

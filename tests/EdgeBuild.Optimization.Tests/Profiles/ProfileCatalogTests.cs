@@ -67,6 +67,8 @@ public class ProfileCatalogTests
         // U8S8 on x64 even with VNNI: ORT's x64 S8S8 QLinearConv is 3-10x slower than U8S8 (docs/profiles.md).
         Assert.Equal(QuantScheme.U8S8, ProfileCatalog.Get("x64-vnni").Precision.Scheme);
         Assert.False(ProfileCatalog.Get("x64-vnni").Precision.ReduceRange);
+        // Dynamic int8 MatMul without data only where it was measured to gain (VNNI; docs/optimization.md).
+        Assert.Equal(["x64-vnni"], ProfileCatalog.Ids.Where(id => ProfileCatalog.Get(id).Precision.DataFreeMatMul == DataFreeMatMul.DynamicInt8));
         Assert.All(ProfileCatalog.Ids.Select(ProfileCatalog.Get).Where(p => p.Cpu.Architecture == CpuArchitecture.Arm64 && p.Id != "jetson-orin-nano"),
             p => Assert.Equal(QuantScheme.S8S8, p.Precision.Scheme));
 

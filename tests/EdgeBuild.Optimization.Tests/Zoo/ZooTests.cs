@@ -72,8 +72,15 @@ public sealed class ZooTests(ITestOutputHelper output)
 
     /// <summary>Latency 0.99–1.18× over four runs on the loaded 2-core host (1.06× twice): not yet known whether noise or a
     /// small cost of the folded MatMul weights, so a looser regression bound than the conv nets' until measured quietly.</summary>
+    /// <remarks>x64-vnni runs the nine wide MatMuls as dynamic int8 kernels without data (0.278x, 30.9 dB, 0.97x fp32 measured);
+    /// rpi5 keeps them computed in float (0.291x, 29.8 dB).</remarks>
     [Fact]
-    public void Recognizer_matmul() => OneLine(ZooModels.Recognizer, maxSize: 0.30, minDb: 25, maxLatency: 1.25);
+    public void Recognizer_matmul()
+    {
+        var rows = OneLine(ZooModels.Recognizer, maxSize: 0.30, minDb: 25, maxLatency: 1.25);
+        Assert.All(rows, r => Assert.Equal(1.0, r.Argmax));
+        Assert.Equal([false, true], rows.Select(r => r.Result.ExecutedSteps.Contains(PlanStepIds.QuantizeDynamicInt8)));
+    }
 
     /// <summary>The int8 MatMul kernels the one line does not use: 0.72× latency measured (~40 s).</summary>
     [Fact]

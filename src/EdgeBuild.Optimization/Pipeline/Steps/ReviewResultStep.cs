@@ -19,10 +19,12 @@ internal sealed class ReviewResultStep : PipelineStep<NoSettings>
         if (coverage.ShouldWarn(state.OptimizedBytes, state.SourceBytes)) state.Findings.Add(coverage.Warning(source, state.OptimizedBytes, state.SourceBytes));
         if (state.DataFreeWeights is { } dataFree)
         {
-            var ratio = state.SourceBytes > 0 ? (double)state.OptimizedBytes / state.SourceBytes : 1;
+            var ratio = ByteSize.Ratio(state.OptimizedBytes, state.SourceBytes);
+            // Profiles with dataFreeMatMul dynamicInt8 ran their MatMul/Gemm as integer kernels before the weights were compressed.
+            var dynamicKernels = state.Model.Graph.Node.Count(n => n.OpType == "DynamicQuantizeMatMul");
             state.Findings.Add(new Finding(DiagnosticCodes.DataFreeDefault, IsError: false, source,
                 string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"no CalibrationData: {dataFree.Tensors} weight tensor(s) stored as {Forms(dataFree)} and computed in float, {ByteSize.Format(state.OptimizedBytes)} ({ratio:F2}x the source), latency of float32")
+                    $"no CalibrationData: {(dynamicKernels > 0 ? $"{dynamicKernels} MatMul/Gemm as dynamic int8 kernels, " : "")}{dataFree.Tensors} weight tensor(s) stored as {Forms(dataFree)} and computed in float, {ByteSize.Format(state.OptimizedBytes)} ({ratio:F2}x the source), latency of float32{(dynamicKernels > 0 ? " or less" : "")}")
                 + (state.AccuracyIsSynthetic ? "; checked on made-up inputs only (not an accuracy measurement)" : "")
                 + (state.SyntheticSamplesMissing is { } missing ? "; " + missing : ""),
                 "add CalibrationData (representative inputs) for static int8: integer kernels, faster on " + state.Profile.Id
