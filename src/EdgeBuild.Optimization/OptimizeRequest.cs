@@ -38,6 +38,13 @@ public sealed record OptimizeRequest
     /// </summary>
     public int? FallbackAttempts { get; init; }
 
+    /// <summary>
+    /// Seconds the accuracy fallback may spend (ranking and attempts) before it settles for its best passing attempt;
+    /// null: the profile's <c>precision.fallbackTimeBudget</c>, none when it sets none. Opt-in because a search stopped
+    /// by time depends on the machine's speed and load: the note and the report say when it is what stopped the search.
+    /// </summary>
+    public double? FallbackTimeBudget { get; init; }
+
     public string? ManifestPath { get; init; }
     public string? ClassName { get; init; }
     public string? Namespace { get; init; }

@@ -36,6 +36,8 @@ public sealed class OptimizeCommand : ICommand
             + "(sqnr, cosine, maxabs, top1, argmax(blank=K), agreement@T(eps=E); docs/accuracy.md); outputs it does not name keep --min-sqnr");
         var fallbackAttempts = CliOptions.Count("--fallback-attempts", "N",
             "cap on the accuracy fallback's attempts (quantize + verify each; default: the profile's precision.fallbackAttempts, 50 built in)");
+        var fallbackTime = CliOptions.Number<double>("--fallback-time", "SECONDS",
+            "time budget of the accuracy fallback: it settles for its best passing attempt once spent (default: the profile's precision.fallbackTimeBudget, none built in; a search it stops depends on the machine, the note says so)");
         var excludeNodes = CliOptions.Text("--exclude-nodes", "A,B", "node names to keep in float");
         var report = CliOptions.Text("--report", "FILE.json", "write the report as JSON, plus a self-contained NAME.report.html next to it");
         var explain = CliOptions.Flag("--explain", "print the plan: each step and why it is there");
@@ -52,7 +54,7 @@ public sealed class OptimizeCommand : ICommand
 
         var command = new Command("optimize", "Compress and quantize a model for a target device, verified against the original")
         {
-            model, output, target, profile, precision, dynamic, calibrationData, validationData, method, preprocess, syntheticValues, minSqnr, accuracy, fallbackAttempts, excludeNodes,
+            model, output, target, profile, precision, dynamic, calibrationData, validationData, method, preprocess, syntheticValues, minSqnr, accuracy, fallbackAttempts, fallbackTime, excludeNodes,
             report, explain, failOnBudget, cacheDir, manifest, className, ns, dims, embed, externalData, json, verbose,
         };
         command.Validators.Add(r =>
@@ -75,6 +77,7 @@ public sealed class OptimizeCommand : ICommand
                 MinSqnrDb = r.GetValue(minSqnr) ?? 30,
                 Accuracy = r.GetValue(accuracy),
                 FallbackAttempts = r.GetValue(fallbackAttempts),
+                FallbackTimeBudget = r.GetValue(fallbackTime),
                 ExcludeNodes = SplitList(r.GetValue(excludeNodes)),
                 ReportPath = r.GetValue(report),
                 ManifestPath = r.GetValue(manifest),
