@@ -128,7 +128,7 @@ internal static class AccuracyFallback
     }
 
     public static (ModelProto Model, QuantizationSummary Summary, IReadOnlyList<OutputComparison> Accuracy) Run(Pipeline.PipelineState state, AccuracyBudget budget,
-        ReferenceOutputs reference, int maxAttempts, double? timeBudgetSeconds = null)
+        ReferenceOutputs reference, int maxAttempts, double? timeBudgetSeconds = null, bool latencyCost = false)
     {
         var attempts = new Attempts(maxAttempts, timeBudgetSeconds);
         var (cleaned, firstAttempt, calibration, validation, options, target, context, ranges) =
@@ -172,12 +172,16 @@ internal static class AccuracyFallback
         // Resort 1: places whose float version costs no bytes, most damaging first.
         var weightBytes = WeightBytes(firstAttempt);
         var free = ranking.Where(r => r.Kind == "activation" || r.Nodes.All(n => weightBytes.GetValueOrDefault(n) == 0)).ToList();
+        // Opt-in (OptimizeRequest.FallbackLatencyCost): two profiled runs and one shape run, once per fallback.
+        var latency = latencyCost ? MeasureLatency(state, cleaned, firstAttempt, validation, true) : null;
+        if (latency is not null) free = ByDamagePerMac(free, latency);
         var (activationTrial, activationChoice, allActivations) = SmallestPassingPrefix(free.Count, items => Attempt(NodesOf(free, items), []), Meets, attempts);
         if (activationTrial is not null)
         {
             var floatActivations = NodesOf(free, activationChoice).ToHashSet(StringComparer.Ordinal);
             state.Report(PlanStepIds.ExcludeSensitiveNodes, $"fallback finished after {attempts.Made} attempt(s): {attempts.Stopped()}", attempts.Made, attempts.Made);
             context.Notes.AddRange(FallbackNotes(floatActivations, [], activationChoice.Count, 0, attempts));
+            if (latency is not null) context.Notes.Add(LatencyTrade(latency, floatActivations));
             return Answer(activationTrial);
         }
 
@@ -202,6 +206,7 @@ internal static class AccuracyFallback
             var floatActivations = NodesOf(free, activationsKept).ToHashSet(StringComparer.Ordinal);
             state.Report(PlanStepIds.ExcludeSensitiveNodes, $"fallback finished after {attempts.Made} attempt(s): {attempts.Stopped()}", attempts.Made, attempts.Made);
             context.Notes.AddRange(FallbackNotes(floatActivations, floatWeights, activationsKept.Count, weightChoice.Count, attempts));
+            if (latency is not null) context.Notes.Add(LatencyTrade(latency, floatActivations.Concat(floatWeights)));
             return Answer(trial);
         }
 
@@ -214,6 +219,52 @@ internal static class AccuracyFallback
             $"{budget.Worst(last.Accuracy)}, even with every activation and {weights.Count} node(s)' weights kept in float ({attempts.Made} attempt(s), {attempts.Stopped()})",
             "Give more representative calibration data, relax --accuracy / --min-sqnr (a task metric such as agreement@T may fit the output better: docs/accuracy.md), or use --precision none",
             details);
+    }
+
+    /// <summary>
+    /// The latency cost (<see cref="FallbackLatencyCost"/>), measured once per fallback; null (ranking by damage alone) with a
+    /// note when the profile cannot be taken, since a ranking is still possible without it.
+    /// </summary>
+    private static FallbackLatencyCost? MeasureLatency(Pipeline.PipelineState state, ModelProto reference, ModelProto quantized, SampleSource validation, bool used)
+    {
+        state.Report(PlanStepIds.ExcludeSensitiveNodes, "timing the float and the integer model with ONNX Runtime's profiler (latency cost)");
+        try
+        {
+            var cost = FallbackLatencyCost.Measure(reference, quantized, validation.Read().First(), state.Profile);
+            state.Context.Notes.Add(cost.Describe(used));
+            return cost;
+        }
+        catch (OnnxRuntimeException e)
+        {
+            state.Context.Notes.Add($"latency cost not measured ({e.Message.Split('\n')[0]}): ranking by damage alone");
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Damage weighed against time: added noise power per MAC that keeping the place float runs in float (its producer's
+    /// and readers' Conv/MatMul MACs), largest first.  Ties by label: the order depends on the graph and the damage only.
+    /// </summary>
+    private static List<NodeDamage> ByDamagePerMac(List<NodeDamage> places, FallbackLatencyCost latency)
+    {
+        var macs = places.Select(p => latency.Macs(p.Nodes)).ToList();
+        // The median place's MACs added to every place: damage still leads (a ratio alone filled the prefix with many
+        // cheap, barely damaging places and ended with more MACs in float: detector 154 vs 122 MMAC), MACs break near-ties.
+        var sorted = macs.Order().ToList();
+        var floor = Math.Max(1, sorted.Count == 0 ? 1 : sorted[sorted.Count / 2]);
+        return places.Select((p, i) => (Place: p, Key: Math.Pow(10, p.DropDb / 10) / (macs[i] + floor)))
+            .OrderByDescending(p => p.Key).ThenBy(p => p.Place.Label, StringComparer.Ordinal).Select(p => p.Place).ToList();
+    }
+
+    /// <summary>The trade the fallback made, in MACs and the profile's milliseconds: what stayed integer against what went float for accuracy.</summary>
+    private static string LatencyTrade(FallbackLatencyCost latency, IEnumerable<string> floatNodes)
+    {
+        var all = latency.MacNodes.ToList();
+        var inFloat = floatNodes.Intersect(all, StringComparer.Ordinal).ToList();
+        var (total, floatMacs) = (latency.Macs(all), latency.Macs(inFloat));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"latency trade: {all.Count - inFloat.Count} of {all.Count} Conv/MatMul node(s) integer ({(total - floatMacs) / 1e6:F0} of {total / 1e6:F0} MMAC, ≈{latency.SavedMs(total - floatMacs):F1} ms saved per run on this host), " +
+            $"{inFloat.Count} float for accuracy ({floatMacs / 1e6:F0} MMAC, ≈{latency.SavedMs(floatMacs):F1} ms given up)");
     }
 
     /// <summary>

@@ -45,6 +45,13 @@ public sealed record OptimizeRequest
     /// </summary>
     public double? FallbackTimeBudget { get; init; }
 
+    /// <summary>
+    /// Opt-in: the accuracy fallback ranks places by damage per MAC they would run in float and notes the trade priced by
+    /// ORT's profiler (<see cref="FallbackLatencyCost"/>). Off by default: on the PP-OCRv4 detector it kept more MACs
+    /// float than ranking by damage alone (docs/optimization.md).
+    /// </summary>
+    public bool FallbackLatencyCost { get; init; }
+
     public string? ManifestPath { get; init; }
     public string? ClassName { get; init; }
     public string? Namespace { get; init; }

@@ -30,18 +30,31 @@ internal static class BodyActivationChoice
     /// <summary>Returns the model to keep (<paramref name="quantized"/> or the float-bodies alternative) and sets <see cref="PipelineState.Quantization"/> to match.</summary>
     public static (ModelProto Model, QuantizationSummary Summary) Choose(PipelineState state, ModelProto quantized, QuantizationSummary summary)
     {
-        if (summary.BodyActivations.Count == 0)
-        {
-            if (ControlFlowBodies.All(quantized.Graph).Count > 0)
-                state.Context.Notes.Add("no activation inside If/Loop/Scan bodies quantized: none of their quantizable values was computed on the calibration samples (a branch never taken) or none is float; bodies keep float activations on int8 weights");
-            return (quantized, summary);
-        }
-
+        if (ControlFlowBodies.All(quantized.Graph).Count == 0) return (quantized, summary);
         var options = state.Quantization! with { FloatBodyActivations = true };
         var floatBodies = state.Reference!.Clone();
         var floatSummary = QdqQuantizer.Quantize(floatBodies, state.Calibration!, options, state.Ranges, state.Request.Progress);
-
         var budget = AccuracyBudget.From(state.Request.MinSqnrDb, state.Request.Accuracy, state.Request.ModelPath);
+        if (summary.BodyActivations.Count == 0)
+        {
+            // No body value was computed on the calibration samples (a branch never taken) or none is float: the bodies'
+            // weights still go int8 (computed in float, as the data-free path stores them), if the budget holds.
+            const string none = "no activation inside If/Loop/Scan bodies quantized: none of their quantizable values was computed on the calibration samples (a branch never taken) or is float";
+            var weightsAccuracy = budget.Compare(state.ReferenceBytes, floatBodies.ToByteArray(), state.Validation!, state.Profile, state.Ranges);
+            // The main graph alone may miss the budget (the accuracy fallback fixes that next): the bodies' weights are
+            // judged by what they change, against the same model with float bodies.
+            var bodiesFloat = budget.Compare(state.ReferenceBytes, quantized.ToByteArray(), state.Validation!, state.Profile, state.Ranges);
+            if (!budget.Meets(weightsAccuracy) && !NoWorse(weightsAccuracy, bodiesFloat))
+            {
+                state.Context.Notes.Add($"{none}; their weights stay float too (int8: {budget.Worst(weightsAccuracy)})");
+                return (quantized, summary);
+            }
+
+            state.Quantization = options;
+            state.Context.Notes.Add($"{none}; their weights are int8, computed in float (a body the validation samples never run is not checked by them)");
+            return (floatBodies, floatSummary);
+        }
+
         var accuracy = budget.Compare(state.ReferenceBytes, quantized.ToByteArray(), state.Validation!, state.Profile, state.Ranges);
         var count = summary.BodyActivations.Count;
         if (!budget.Meets(accuracy))
@@ -75,6 +88,13 @@ internal static class BodyActivationChoice
         state.Context.Notes.Add($"{count} activation(s) inside If/Loop/Scan bodies kept float (int8 weights): quantized they ran at {text}, not faster by {MinGain:P0}");
         return (floatBodies, floatSummary);
     }
+
+    /// <summary>Every output of <paramref name="candidate"/> within <see cref="SameDb"/> of <paramref name="baseline"/>'s.</summary>
+    private static bool NoWorse(IReadOnlyList<OutputComparison> candidate, IReadOnlyList<OutputComparison> baseline) =>
+        candidate.All(c => baseline.FirstOrDefault(b => b.Name == c.Name) is { } b && c.SqnrDb >= b.SqnrDb - SameDb);
+
+    /// <summary>SQNR differences below this are rounding noise of the comparison, not damage.</summary>
+    private const double SameDb = 0.5;
 
     /// <summary>Latency of <paramref name="candidate"/> over <paramref name="baseline"/>, each as it will be written (float-read weights as Cast→Mul).</summary>
     private static double MeasureRatio(PipelineState state, ModelProto baseline, ModelProto candidate)
