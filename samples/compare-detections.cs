@@ -1,10 +1,11 @@
 // Compares two runs of the TextDetection sample (its --json output and, optionally, its --dump-map file):
 // the candidate must find as many boxes as the reference, each overlapping its reference box with IoU >= --min-iou,
-// and its probability map must be within --min-sqnr dB of the reference's.
+// read the same text line for line (both runs list lines in reading order), and its probability map must be within
+// --min-sqnr dB of the reference's.
 //
 //   dotnet run compare-detections.cs -- REFERENCE.json CANDIDATE.json [REFERENCE.bin CANDIDATE.bin] [--min-iou 0.9] [--min-sqnr 30]
 //
-// Prints one JSON line with the figures; exits 0 when they hold, 1 when they don't, 2 on bad usage.
+// Prints one JSON line with the figures (and the differing lines); exits 0 when they hold, 1 when they don't, 2 on bad usage.
 #:property PublishAot=false
 using System.Numerics;
 using System.Runtime.InteropServices;
@@ -24,7 +25,14 @@ var candidate = Boxes(files[1]);
 // Pair each reference box with the candidate box it overlaps most; the worst pair decides.
 double worstIou = reference.Count == 0 ? 1 : reference.Min(r => candidate.Select(c => Iou(r, c)).DefaultIfEmpty(0).Max());
 double? sqnr = files.Length == 4 ? Sqnr(Map(files[2]), Map(files[3])) : null;
-bool ok = reference.Count == candidate.Count && worstIou >= minIou && (sqnr is null || sqnr >= minSqnr);
+var referenceText = Texts(files[0]);
+var candidateText = Texts(files[1]);
+var differingLines = Enumerable.Range(0, Math.Max(referenceText.Count, candidateText.Count))
+    .Select(i => (line: i, reference: referenceText.ElementAtOrDefault(i), candidate: candidateText.ElementAtOrDefault(i)))
+    .Where(d => d.reference != d.candidate)
+    .Select(d => new { d.line, d.reference, d.candidate })
+    .ToList();
+bool ok = reference.Count == candidate.Count && worstIou >= minIou && (sqnr is null || sqnr >= minSqnr) && differingLines.Count == 0;
 
 Console.WriteLine(JsonSerializer.Serialize(new
 {
@@ -35,7 +43,15 @@ Console.WriteLine(JsonSerializer.Serialize(new
     sqnrDb = sqnr is { } db ? Math.Round(db, 2) : (double?)null,
     minIou,
     minSqnrDb = minSqnr,
-}, new JsonSerializerOptions { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals })); // identical maps: "Infinity"
+    lines = referenceText.Count,
+    sameText = differingLines.Count == 0,
+    differingLines,
+    text = referenceText,
+}, new JsonSerializerOptions
+{
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals, // identical maps: "Infinity"
+    Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // the text as text, not \uXXXX
+}));
 return ok ? 0 : 1;
 
 double Option(string name, double fallback) =>
@@ -47,6 +63,13 @@ static List<Vector2[]> Boxes(string jsonPath)
     return doc.RootElement.GetProperty("boxes").EnumerateArray()
         .Select(b => b.GetProperty("corners").EnumerateArray().Select(c => new Vector2(c[0].GetSingle(), c[1].GetSingle())).ToArray())
         .ToList();
+}
+
+// Each line's recognized string, in the run's reading order.
+static List<string> Texts(string jsonPath)
+{
+    using var doc = JsonDocument.Parse(File.ReadAllText(jsonPath));
+    return doc.RootElement.GetProperty("lines").EnumerateArray().Select(l => l.GetProperty("text").GetString()!).ToList();
 }
 
 static float[] Map(string path) => MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(path)).ToArray();

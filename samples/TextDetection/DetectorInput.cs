@@ -47,7 +47,7 @@ public static class DetectorInput
             {
                 for (int bgr = 0; bgr < 3; bgr++)
                 {
-                    float value = SampleBilinear(image, (x + 0.5f) / scale - 0.5f, (y + 0.5f) / scale - 0.5f, channel: 2 - bgr);
+                    float value = Bilinear.Sample(image, (x + 0.5f) / scale - 0.5f, (y + 0.5f) / scale - 0.5f, channel: 2 - bgr);
                     chw[bgr * plane + y * width + x] = (value / 255f - Mean[bgr]) / Std[bgr];
                 }
             }
@@ -55,18 +55,4 @@ public static class DetectorInput
 
         return scale;
     }
-
-    private static float SampleBilinear(ImageResult image, float x, float y, int channel)
-    {
-        x = Math.Clamp(x, 0, image.Width - 1);
-        y = Math.Clamp(y, 0, image.Height - 1);
-        int x0 = (int)x, y0 = (int)y;
-        int x1 = Math.Min(x0 + 1, image.Width - 1), y1 = Math.Min(y0 + 1, image.Height - 1);
-        float fx = x - x0, fy = y - y0;
-        float top = Pixel(image, x0, y0, channel) * (1 - fx) + Pixel(image, x1, y0, channel) * fx;
-        float bottom = Pixel(image, x0, y1, channel) * (1 - fx) + Pixel(image, x1, y1, channel) * fx;
-        return top * (1 - fy) + bottom * fy;
-    }
-
-    private static byte Pixel(ImageResult image, int x, int y, int channel) => image.Data[(y * image.Width + x) * 3 + channel];
 }

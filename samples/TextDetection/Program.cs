@@ -1,20 +1,21 @@
-// Finds text in an image with the PP-OCRv4 text detector. The <EdgeModel> item in TextDetection.csproj quantizes
-// the detector for the Raspberry Pi 5 at build time and generates the TextDetector class used here.
+// Reads the text of an image with PP-OCR's three models: the text detector, the direction classifier and the
+// recognizer. The <EdgeModel> items in TextDetection.csproj optimize each for the Raspberry Pi 5 at build time and
+// generate the TextDetector, DirectionClassifier and TextRecognizer classes used here (OcrPipeline.cs).
 //
-//   dotnet run -c Release -- [image.png] [--out boxes.png] [--json] [--dump-map map.bin] [--runs N] [--threads N] [--model other.onnx]
-using System.Diagnostics;
+//   dotnet run -c Release -- [image.png] [--float] [--out boxes.png] [--json] [--dump-map map.bin] [--runs N] [--threads N]
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using EdgeBuild.Runtime;
 using StbImageSharp;
 using TextDetection;
 
 SampleOptions options;
 ImageResult image;
+string? floatModels;
 try
 {
     options = SampleOptions.Parse(args);
     image = DetectorInput.LoadRgb(options.ImagePath);
+    floatModels = options.Float ? OriginalModels.RequireFolder() : null;
 }
 catch (Exception e) when (e is ArgumentException or IOException)
 {
@@ -22,36 +23,23 @@ catch (Exception e) when (e is ArgumentException or IOException)
     return 2;
 }
 
-// Session settings come from the rpi5 profile (threads, spinning, ...); override what differs on the host at hand.
-// --model runs another file with the same inputs and outputs through the same class, e.g. the original float32
-// detector to compare with: only then is the check that the file is the one built with the app turned off.
-var sessionOptions = new EdgeSessionOptions { IntraOpThreads = options.Threads, VerifyModelHash = options.ModelPath is null };
-using var detector = options.ModelPath is null
-    ? TextDetector.Create(sessionOptions) // TextDetector.onnx next to the app; buffers preallocated for the declared Dims
-    : TextDetector.Create(options.ModelPath, sessionOptions);
-int height = (int)TextDetector.InputTensors.XShape[2], width = (int)TextDetector.InputTensors.XShape[3];
-float scale = DetectorInput.Letterbox(image, detector.Inputs.X, height, width);
-
-// The first run pays for ONNX Runtime's one-time setup; time the ones after it, with a Stopwatch and with the
-// runtime's own measurements (its EdgeBuild.Runtime meter, what dotnet-counters shows): both should agree.
-detector.Run();
-var times = new List<double>();
 using var runDurations = new RunDurations();
-for (int i = 0; i < options.Runs; i++)
+using var ocr = new OcrPipeline(floatModels, options.Threads);
+
+// The first read pays for ONNX Runtime's one-time setup: with more than one run it is left out of the timings.
+List<TextLine> lines = [];
+var times = new List<StageTimes>();
+for (int run = 0; run < options.Runs; run++)
 {
-    long start = Stopwatch.GetTimestamp();
-    detector.Run();
-    times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+    (lines, var time) = ocr.Read(image);
+    if (run > 0 || options.Runs == 1) times.Add(time);
 }
 
-ReadOnlySpan<float> map = detector.Outputs.Sigmoid0Tmp0;
-var boxes = TextBoxes.Find(map, height, width, scale, image.Width, image.Height);
-
-double latencyMs = times.Order().ElementAt(times.Count / 2);
-double? runtimeLatencyMs = runDurations.Milliseconds.Count == 0 ? null : runDurations.Milliseconds.Order().ElementAt(runDurations.Milliseconds.Count / 2);
-long modelBytes = new FileInfo(options.ModelPath ?? Path.Combine(AppContext.BaseDirectory, TextDetector.ModelFileName)).Length;
-if (options.DumpMapPath is { } dumpPath) File.WriteAllBytes(dumpPath, MemoryMarshal.AsBytes(map).ToArray());
-if (options.OutPath is { } outPath) BoxDrawing.SavePng(image, boxes, outPath);
+double Median(Func<StageTimes, double> stage) => times.Select(stage).Order().ElementAt(times.Count / 2);
+var latency = new { detector = Median(t => t.Detector), classifier = Median(t => t.Classifier), recognizer = Median(t => t.Recognizer), total = Median(t => t.Total) };
+var models = ModelFiles.Describe(floatModels);
+if (options.DumpMapPath is { } dumpPath) File.WriteAllBytes(dumpPath, MemoryMarshal.AsBytes(ocr.Map).ToArray());
+if (options.OutPath is { } outPath) BoxDrawing.SavePng(image, lines.Select(l => l.Box), outPath);
 
 if (options.Json)
 {
@@ -60,27 +48,40 @@ if (options.Json)
         image = options.ImagePath,
         width = image.Width,
         height = image.Height,
-        latencyMs,
-        runtimeLatencyMs,
-        modelBytes,
-        model = options.ModelPath ?? TextDetector.ModelFileName,
-        precision = options.ModelPath is null ? TextDetector.ModelInfo.Precision : null, // what the build made; unknown for --model
-        boxes = boxes.Select(b => new { score = b.Score, corners = b.Corners.Select(c => new[] { c.X, c.Y }) }),
-    }));
+        lines = lines.Select(l => new { text = l.Text, score = l.Score, rotated = l.Rotated, boxScore = l.Box.Score, corners = Corners(l.Box) }),
+        boxes = lines.Select(l => new { score = l.Box.Score, corners = Corners(l.Box) }), // what compare-detections.cs reads
+        latencyMs = latency,
+        runs = options.Runs,
+        models = models.Select(m => new { m.Name, m.Bytes, m.Precision, m.FloatBytes }),
+        modelBytes = models.Sum(m => m.Bytes),
+        floatModelBytes = models.All(m => m.FloatBytes is not null) ? models.Sum(m => m.FloatBytes) : null,
+        precision = floatModels is null ? string.Join(",", models.Select(m => m.Precision)) : "float32",
+    }, new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
     return 0;
 }
 
-Console.WriteLine($"{Path.GetFileName(options.ImagePath)} ({image.Width}×{image.Height}): {boxes.Count} text boxes");
-foreach (var box in boxes)
+Console.WriteLine($"{Path.GetFileName(options.ImagePath)} ({image.Width}×{image.Height}): {lines.Count} lines{(floatModels is null ? "" : " (float32 models)")}");
+foreach (var line in lines)
 {
-    Console.WriteLine($"  {string.Join(" ", box.Corners.Select(c => $"({c.X},{c.Y})"))}  score {box.Score:F2}");
+    Console.WriteLine($"  {line.Text}");
+    Console.WriteLine($"      text score {line.Score:F3}{(line.Rotated ? ", turned 180°" : "")}; box {string.Join(" ", line.Box.Corners.Select(c => $"({c.X},{c.Y})"))} score {line.Box.Score:F2}");
 }
 
-Console.WriteLine($"latency: {latencyMs:F1} ms (median of {options.Runs} runs on this machine, {Environment.ProcessorCount} cores; " +
-                  $"the runtime's {EdgeRuntimeTelemetry.RunDuration}: {(runtimeLatencyMs is { } ms ? $"{ms:F1} ms" : "off")})");
-Console.WriteLine($"session: {detector.EffectiveSettings}");
-Console.WriteLine(options.ModelPath is null
-    ? $"model: {TextDetector.ModelFileName}, {TextDetector.ModelInfo.Precision} for {TextDetector.ModelInfo.Target}, {modelBytes / 1024.0 / 1024.0:F2} MB"
-    : $"model: {options.ModelPath}, {modelBytes / 1024.0 / 1024.0:F2} MB");
+Console.WriteLine($"latency (median of {times.Count} run(s) on this machine, {Environment.ProcessorCount} cores, pre/post-processing included): " +
+                  $"detector {latency.detector:F1} ms, classifier {latency.classifier:F1} ms, recognizer {latency.recognizer:F1} ms ({lines.Count} lines), total {latency.total:F1} ms");
+Console.WriteLine($"  the runtime's {EdgeBuild.Runtime.EdgeRuntimeTelemetry.RunDuration} for the detector's Run(): " +
+                  (runDurations.Median(nameof(TextDetector)) is { } ms ? $"{ms:F1} ms" : "off"));
+Console.WriteLine("models:");
+foreach (var m in models)
+{
+    Console.WriteLine($"  {m.Name}: {m.Precision}, {m.Bytes / 1e6:F2} MB" + (m.FloatBytes is { } f && floatModels is null ? $" ({(double)m.Bytes / f:F3}× float32's {f / 1e6:F2} MB)" : ""));
+}
+
+long total = models.Sum(m => m.Bytes);
+Console.WriteLine($"  together: {total / 1e6:F2} MB" + (floatModels is null && models.All(m => m.FloatBytes is not null)
+    ? $", {(double)total / models.Sum(m => m.FloatBytes!.Value):F3}× the float32 models' {models.Sum(m => m.FloatBytes!.Value) / 1e6:F2} MB"
+    : ""));
 if (options.OutPath is not null) Console.WriteLine($"boxes drawn: {options.OutPath}");
 return 0;
+
+static IEnumerable<float[]> Corners(TextBox box) => box.Corners.Select(c => new[] { c.X, c.Y });

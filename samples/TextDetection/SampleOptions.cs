@@ -1,27 +1,27 @@
 namespace TextDetection;
 
 /// <summary>The sample's command line; see <see cref="Usage"/>.</summary>
-public sealed record SampleOptions(string ImagePath, string? OutPath, bool Json, string? DumpMapPath, int Runs, int? Threads, string? ModelPath)
+public sealed record SampleOptions(string ImagePath, string? OutPath, bool Json, string? DumpMapPath, int Runs, int? Threads, bool Float)
 {
     public const string Usage =
-        "Usage: TextDetection [image] [--out boxes.png] [--json] [--dump-map map.bin] [--runs N] [--threads N] [--model other.onnx]";
+        "Usage: TextDetection [image] [--float] [--out boxes.png] [--json] [--dump-map map.bin] [--runs N] [--threads N]";
 
     /// <summary>The image used when none is given: a scanned book page copied next to the app at build time.</summary>
     public static string DefaultImage => Path.Combine(AppContext.BaseDirectory, "page.png");
 
     public static SampleOptions Parse(string[] args)
     {
-        var options = new SampleOptions(DefaultImage, null, false, null, Runs: 10, Threads: null, ModelPath: null);
+        var options = new SampleOptions(DefaultImage, null, false, null, Runs: 5, Threads: null, Float: false);
         for (int i = 0; i < args.Length; i++)
         {
             options = args[i] switch
             {
+                "--float" => options with { Float = true },
                 "--out" => options with { OutPath = Value(args, ++i) },
                 "--json" => options with { Json = true },
                 "--dump-map" => options with { DumpMapPath = Value(args, ++i) },
                 "--runs" => options with { Runs = PositiveNumber(Value(args, ++i)) },
                 "--threads" => options with { Threads = PositiveNumber(Value(args, ++i)) },
-                "--model" => options with { ModelPath = ExistingFile(Value(args, ++i)) },
                 var arg when !arg.StartsWith("--", StringComparison.Ordinal) => options with { ImagePath = arg },
                 var arg => throw new ArgumentException($"Unknown option '{arg}'."),
             };

@@ -34,8 +34,10 @@ public static class TextBoxes
             var grown = rect.Grow(area * UnclipRatio / perimeter);
             if (grown.ShortSide < MinSide + 2) continue;
 
+            // Whole image pixels, as PaddleOCR's boxes (np.round in its post-processing): the line crops then do not
+            // follow sub-pixel wobble of the map, which flips the recognizer's close calls between a space and none.
             var corners = grown.Corners()
-                .Select(p => new Vector2(Math.Clamp(MathF.Round(p.X / scale, 1), 0, imageWidth), Math.Clamp(MathF.Round(p.Y / scale, 1), 0, imageHeight)))
+                .Select(p => new Vector2(Math.Clamp(MathF.Round(p.X / scale), 0, imageWidth), Math.Clamp(MathF.Round(p.Y / scale), 0, imageHeight)))
                 .ToArray();
             boxes.Add(new TextBox(corners, meanScore));
         }

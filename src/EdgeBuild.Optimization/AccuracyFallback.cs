@@ -27,11 +27,13 @@ namespace EdgeBuild.Optimization;
 /// handed back to int8 while the budget still holds; after resort 2, the activations get the same pruning.
 /// "The budget" is the <see cref="AccuracyBudget"/>: task metrics where the user named them, SQNR elsewhere.
 /// <para>
-/// Bounded by a count, never by time, so the model written depends only on the inputs
-/// (<see cref="Pipeline.Steps.ExcludeSensitiveNodesSettings.MaxAttempts"/>, the profile's
-/// <c>precision.fallbackAttempts</c> unless the item or command line sets it). An attempt is one quantization and one
+/// Bounded by a count (<see cref="Pipeline.Steps.ExcludeSensitiveNodesSettings.MaxAttempts"/>, the profile's
+/// <c>precision.fallbackAttempts</c> unless the item or command line sets it), so the model written depends only on the
+/// inputs; and, only where the profile, item or command line sets one, by a time budget
+/// (<see cref="Pipeline.Steps.ExcludeSensitiveNodesSettings.TimeBudgetSeconds"/>: ISNet at 1024² spends ~30 s an
+/// attempt), which makes a stopped search depend on the machine, so the note says when it is what stopped it. An attempt is one quantization and one
 /// verification; the reference's outputs are computed once (<see cref="ReferenceOutputs"/>) and a set of float places
-/// already measured is never measured again. Once the cap is reached, doubling jumps to "everything in this resort
+/// already measured is never measured again. Once the cap (or the time budget) is reached, doubling jumps to "everything in this resort
 /// float" (the one attempt that settles whether the budget can hold at all, so a cap never fails a model that can
 /// meet it: at most one such attempt per resort beyond the cap), and bisection and pruning stop at the best passing
 /// attempt. The note says how many attempts ran and why the search stopped.
@@ -52,12 +54,20 @@ internal static class AccuracyFallback
         public QuantizationSummary? Summary { get; init; }
     }
 
-    /// <summary>Counts attempts against the cap and remembers every measured set, so a revisited set costs nothing.</summary>
-    private sealed class Attempts(int cap)
+    /// <summary>
+    /// Counts attempts against the cap and the time budget, and remembers every measured set, so a revisited set costs
+    /// nothing. The clock starts with the fallback (its ranking counts); the time budget stops the search before an
+    /// attempt that would, at the mean pace so far, end past it, so a search overshoots it by at most one attempt.
+    /// </summary>
+    private sealed class Attempts(int cap, double? timeBudgetSeconds)
     {
         private readonly Dictionary<string, Trial> _measured = new(StringComparer.Ordinal);
+        private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+        private TimeSpan _measuring;
 
         public int Cap { get; } = cap;
+
+        public double? TimeBudgetSeconds { get; } = timeBudgetSeconds;
 
         public int Made { get; private set; }
 
@@ -65,11 +75,23 @@ internal static class AccuracyFallback
 
         public bool HitCap { get; private set; }
 
-        /// <summary>Asked only where the search would go on: true (and remembered for the note) once the cap is reached.</summary>
+        public bool HitTimeBudget { get; private set; }
+
+        public double ElapsedSeconds => _clock.Elapsed.TotalSeconds;
+
+        /// <summary>Progress words: "attempt 3 of at most 50, 95 s of 300 s".</summary>
+        public string Where() => TimeBudgetSeconds is { } budget
+            ? string.Create(CultureInfo.InvariantCulture, $"attempt {Made} of at most {Cap}, {ElapsedSeconds:0} s of {budget:0.###} s")
+            : string.Create(CultureInfo.InvariantCulture, $"attempt {Made} of at most {Cap}, {ElapsedSeconds:0} s");
+
+        /// <summary>Asked only where the search would go on: true (and remembered for the note) once the cap or the time budget is reached.</summary>
         public bool Stop()
         {
             HitCap |= Made >= Cap;
-            return Made >= Cap;
+            // Before the first attempt only the ranking's time is known: stop once that alone spent the budget.
+            if (!HitCap && TimeBudgetSeconds is { } budget)
+                HitTimeBudget |= ElapsedSeconds + (Made > 0 ? _measuring.TotalSeconds / Made : 0) > budget;
+            return HitCap || HitTimeBudget;
         }
 
         public Trial Get(IEnumerable<string> floatActivations, IEnumerable<string> floatNodes, Func<IReadOnlyList<string>, IReadOnlyList<string>, string, Trial> measure)
@@ -84,26 +106,37 @@ internal static class AccuracyFallback
             }
 
             Made++;
+            var started = _clock.Elapsed;
             var trial = measure(activations, nodes, key);
+            _measuring += _clock.Elapsed - started;
             // Keep the figures, not the model: dozens of models of ISNet's size would not fit; a reused set is rebuilt.
             _measured[key] = trial with { Model = null, Summary = null };
             return trial;
         }
 
-        public string Stopped() => (HitCap
-            ? $"stopped at the attempt cap ({Cap}; raise FallbackAttempts / --fallback-attempts for a finer search)"
-            : $"search complete (cap {Cap})") + (Reused > 0 ? $", {Reused} repeated set(s) reused" : "");
+        /// <summary>Why the search stopped, for the note, the progress line and EDGE0201.</summary>
+        public string Stopped() => string.Create(CultureInfo.InvariantCulture, $"{Reason()} in {ElapsedSeconds:0} s") + (Reused > 0 ? $", {Reused} repeated set(s) reused" : "");
+
+        private string Reason()
+        {
+            if (HitCap) return $"stopped at the attempt cap ({Cap}; raise FallbackAttempts / --fallback-attempts for a finer search)";
+            if (HitTimeBudget)
+                return string.Create(CultureInfo.InvariantCulture,
+                    $"stopped by the time budget ({TimeBudgetSeconds:0.###} s: depends on this machine's speed; drop --fallback-time / FallbackTimeBudget to reproduce)");
+            return $"search complete (cap {Cap}{(TimeBudgetSeconds is { } s ? string.Create(CultureInfo.InvariantCulture, $", time budget {s:0.#} s") : "")})";
+        }
     }
 
     public static (ModelProto Model, QuantizationSummary Summary, IReadOnlyList<OutputComparison> Accuracy) Run(Pipeline.PipelineState state, AccuracyBudget budget,
-        ReferenceOutputs reference, int maxAttempts)
+        ReferenceOutputs reference, int maxAttempts, double? timeBudgetSeconds = null, bool latencyCost = false)
     {
+        var attempts = new Attempts(maxAttempts, timeBudgetSeconds);
         var (cleaned, firstAttempt, calibration, validation, options, target, context, ranges) =
             (state.Reference!, state.Model, state.Calibration!, state.Validation!, state.Quantization!, state.Profile, state.Context, state.Ranges);
         state.Report(PlanStepIds.ExcludeSensitiveNodes, $"misses {budget.Worst(state.Accuracy)}: measuring each quantized place's damage");
         var ranking = RankByDamage(cleaned, firstAttempt, validation);
+        state.Report(PlanStepIds.ExcludeSensitiveNodes, string.Create(CultureInfo.InvariantCulture, $"ranked {ranking.Count} quantized places by damage in {attempts.ElapsedSeconds:0} s"));
         context.Notes.Add("largest quantization noise (dB relative to signal): " + string.Join(", ", ranking.Take(8).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Label} ({r.Kind}) {r.DropDb:F1}"))));
-        var attempts = new Attempts(maxAttempts);
 
         (ModelProto Model, QuantizationSummary Summary) Build(IReadOnlyList<string> floatActivations, IReadOnlyList<string> floatNodes)
         {
@@ -119,7 +152,7 @@ internal static class AccuracyFallback
             var (model, summary) = Build(floatActivations, floatNodes);
             var accuracy = budget.Compare(reference, model.ToByteArray(), validation, target, ranges);
             state.Report(PlanStepIds.ExcludeSensitiveNodes, string.Create(CultureInfo.InvariantCulture,
-                $"fallback attempt {attempts.Made} (cap {attempts.Cap}): closest to its budget {budget.Worst(accuracy)}"), attempts.Made, attempts.Cap);
+                $"fallback {attempts.Where()}: closest to its budget {budget.Worst(accuracy)}"), attempts.Made, attempts.Cap);
             return new Trial(key, floatActivations, floatNodes, accuracy) { Model = model, Summary = summary };
         }
 
@@ -139,11 +172,16 @@ internal static class AccuracyFallback
         // Resort 1: places whose float version costs no bytes, most damaging first.
         var weightBytes = WeightBytes(firstAttempt);
         var free = ranking.Where(r => r.Kind == "activation" || r.Nodes.All(n => weightBytes.GetValueOrDefault(n) == 0)).ToList();
+        // Opt-in (OptimizeRequest.FallbackLatencyCost): two profiled runs and one shape run, once per fallback.
+        var latency = latencyCost ? MeasureLatency(state, cleaned, firstAttempt, validation, true) : null;
+        if (latency is not null) free = ByDamagePerMac(free, latency);
         var (activationTrial, activationChoice, allActivations) = SmallestPassingPrefix(free.Count, items => Attempt(NodesOf(free, items), []), Meets, attempts);
         if (activationTrial is not null)
         {
             var floatActivations = NodesOf(free, activationChoice).ToHashSet(StringComparer.Ordinal);
+            state.Report(PlanStepIds.ExcludeSensitiveNodes, $"fallback finished after {attempts.Made} attempt(s): {attempts.Stopped()}", attempts.Made, attempts.Made);
             context.Notes.AddRange(FallbackNotes(floatActivations, [], activationChoice.Count, 0, attempts));
+            if (latency is not null) context.Notes.Add(LatencyTrade(latency, floatActivations));
             return Answer(activationTrial);
         }
 
@@ -166,7 +204,9 @@ internal static class AccuracyFallback
             var floatWeights = NodesOf(weights, weightChoice).ToList();
             var (trial, activationsKept) = Prune(Enumerable.Range(0, free.Count).ToList(), weightTrial, items => Attempt(NodesOf(free, items), floatWeights), Meets, attempts);
             var floatActivations = NodesOf(free, activationsKept).ToHashSet(StringComparer.Ordinal);
+            state.Report(PlanStepIds.ExcludeSensitiveNodes, $"fallback finished after {attempts.Made} attempt(s): {attempts.Stopped()}", attempts.Made, attempts.Made);
             context.Notes.AddRange(FallbackNotes(floatActivations, floatWeights, activationsKept.Count, weightChoice.Count, attempts));
+            if (latency is not null) context.Notes.Add(LatencyTrade(latency, floatActivations.Concat(floatWeights)));
             return Answer(trial);
         }
 
@@ -179,6 +219,52 @@ internal static class AccuracyFallback
             $"{budget.Worst(last.Accuracy)}, even with every activation and {weights.Count} node(s)' weights kept in float ({attempts.Made} attempt(s), {attempts.Stopped()})",
             "Give more representative calibration data, relax --accuracy / --min-sqnr (a task metric such as agreement@T may fit the output better: docs/accuracy.md), or use --precision none",
             details);
+    }
+
+    /// <summary>
+    /// The latency cost (<see cref="FallbackLatencyCost"/>), measured once per fallback; null (ranking by damage alone) with a
+    /// note when the profile cannot be taken, since a ranking is still possible without it.
+    /// </summary>
+    private static FallbackLatencyCost? MeasureLatency(Pipeline.PipelineState state, ModelProto reference, ModelProto quantized, SampleSource validation, bool used)
+    {
+        state.Report(PlanStepIds.ExcludeSensitiveNodes, "timing the float and the integer model with ONNX Runtime's profiler (latency cost)");
+        try
+        {
+            var cost = FallbackLatencyCost.Measure(reference, quantized, validation.Read().First(), state.Profile);
+            state.Context.Notes.Add(cost.Describe(used));
+            return cost;
+        }
+        catch (OnnxRuntimeException e)
+        {
+            state.Context.Notes.Add($"latency cost not measured ({e.Message.Split('\n')[0]}): ranking by damage alone");
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Damage weighed against time: added noise power per MAC that keeping the place float runs in float (its producer's
+    /// and readers' Conv/MatMul MACs), largest first.  Ties by label: the order depends on the graph and the damage only.
+    /// </summary>
+    private static List<NodeDamage> ByDamagePerMac(List<NodeDamage> places, FallbackLatencyCost latency)
+    {
+        var macs = places.Select(p => latency.Macs(p.Nodes)).ToList();
+        // The median place's MACs added to every place: damage still leads (a ratio alone filled the prefix with many
+        // cheap, barely damaging places and ended with more MACs in float: detector 154 vs 122 MMAC), MACs break near-ties.
+        var sorted = macs.Order().ToList();
+        var floor = Math.Max(1, sorted.Count == 0 ? 1 : sorted[sorted.Count / 2]);
+        return places.Select((p, i) => (Place: p, Key: Math.Pow(10, p.DropDb / 10) / (macs[i] + floor)))
+            .OrderByDescending(p => p.Key).ThenBy(p => p.Place.Label, StringComparer.Ordinal).Select(p => p.Place).ToList();
+    }
+
+    /// <summary>The trade the fallback made, in MACs and the profile's milliseconds: what stayed integer against what went float for accuracy.</summary>
+    private static string LatencyTrade(FallbackLatencyCost latency, IEnumerable<string> floatNodes)
+    {
+        var all = latency.MacNodes.ToList();
+        var inFloat = floatNodes.Intersect(all, StringComparer.Ordinal).ToList();
+        var (total, floatMacs) = (latency.Macs(all), latency.Macs(inFloat));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"latency trade: {all.Count - inFloat.Count} of {all.Count} Conv/MatMul node(s) integer ({(total - floatMacs) / 1e6:F0} of {total / 1e6:F0} MMAC, ≈{latency.SavedMs(total - floatMacs):F1} ms saved per run on this host), " +
+            $"{inFloat.Count} float for accuracy ({floatMacs / 1e6:F0} MMAC, ≈{latency.SavedMs(floatMacs):F1} ms given up)");
     }
 
     /// <summary>

@@ -38,6 +38,20 @@ public sealed record OptimizeRequest
     /// </summary>
     public int? FallbackAttempts { get; init; }
 
+    /// <summary>
+    /// Seconds the accuracy fallback may spend (ranking and attempts) before it settles for its best passing attempt;
+    /// null: the profile's <c>precision.fallbackTimeBudget</c>, none when it sets none. Opt-in because a search stopped
+    /// by time depends on the machine's speed and load: the note and the report say when it is what stopped the search.
+    /// </summary>
+    public double? FallbackTimeBudget { get; init; }
+
+    /// <summary>
+    /// Opt-in: the accuracy fallback ranks places by damage per MAC they would run in float and notes the trade priced by
+    /// ORT's profiler (<see cref="FallbackLatencyCost"/>). Off by default: on the PP-OCRv4 detector it kept more MACs
+    /// float than ranking by damage alone (docs/optimization.md).
+    /// </summary>
+    public bool FallbackLatencyCost { get; init; }
+
     public string? ManifestPath { get; init; }
     public string? ClassName { get; init; }
     public string? Namespace { get; init; }

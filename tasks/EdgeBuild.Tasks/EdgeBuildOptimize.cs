@@ -124,6 +124,7 @@ public sealed class EdgeBuildOptimize : ToolTask
         AppendIfSet(cmd, "--min-sqnr ", Meta(EdgeModelMetadata.MinSqnrDb));
         AppendIfSet(cmd, "--accuracy ", Meta(EdgeModelMetadata.Accuracy));
         AppendIfSet(cmd, "--fallback-attempts ", Meta(EdgeModelMetadata.FallbackAttempts));
+        AppendIfSet(cmd, "--fallback-time ", Meta(EdgeModelMetadata.FallbackTimeBudget));
         AppendIfSet(cmd, "--exclude-nodes ", Meta(EdgeModelMetadata.ExcludeNodes));
         AppendIfSet(cmd, "--profile ", Meta(EdgeModelMetadata.ProfilePath));
         AppendIfSet(cmd, "--cache-dir ", CacheDirectory.Length == 0 ? "" : Path.GetFullPath(Path.Combine(ProjectDirectory, CacheDirectory)));

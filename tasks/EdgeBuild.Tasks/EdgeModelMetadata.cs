@@ -21,6 +21,9 @@ internal static class EdgeModelMetadata
 
     /// <summary>Cap on the accuracy fallback's attempts (a count, so builds stay deterministic); empty: the profile's.</summary>
     public const string FallbackAttempts = "FallbackAttempts";
+
+    /// <summary>Seconds the accuracy fallback may spend (opt-in: a search it stops depends on the machine); empty: the profile's, none built in.</summary>
+    public const string FallbackTimeBudget = "FallbackTimeBudget";
     public const string ExcludeNodes = "ExcludeNodes";
     public const string Embed = "Embed";
     public const string Profile = "Profile";

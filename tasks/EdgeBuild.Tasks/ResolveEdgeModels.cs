@@ -121,6 +121,10 @@ public sealed class ResolveEdgeModels : Task
         if (fallbackAttempts.Length > 0 && !(int.TryParse(fallbackAttempts, NumberStyles.None, CultureInfo.InvariantCulture, out var attempts) && attempts > 0))
             BadValue(spec, EdgeModelMetadata.FallbackAttempts, fallbackAttempts, "a positive whole number of attempts such as 50");
 
+        var fallbackTime = Meta(model, EdgeModelMetadata.FallbackTimeBudget);
+        if (fallbackTime.Length > 0 && !(double.TryParse(fallbackTime, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds) && seconds > 0))
+            BadValue(spec, EdgeModelMetadata.FallbackTimeBudget, fallbackTime, "a positive number of seconds such as 300");
+
         var embedText = Meta(model, EdgeModelMetadata.Embed);
         var embed = false;
         if (embedText.Length > 0 && !bool.TryParse(embedText, out embed))

@@ -98,6 +98,8 @@ public sealed class ResolveEdgeModelsTests : IDisposable
     [InlineData("Accuracy", "sigmoid_0.tmp_0: psnr >= 30")]
     [InlineData("FallbackAttempts", "-5")]
     [InlineData("FallbackAttempts", "2.5")]
+    [InlineData("FallbackTimeBudget", "0")]
+    [InlineData("FallbackTimeBudget", "soon")]
     public void Bad_metadata_values_are_one_error_each(string metadata, string value)
     {
         _project.AddDetector("det.onnx");

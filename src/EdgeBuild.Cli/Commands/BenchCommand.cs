@@ -25,19 +25,20 @@ public sealed class BenchCommand : ICommand
         var samples = CliOptions.Number<int>("--samples", "N", "how many samples to time");
         samples.DefaultValueFactory = _ => 4;
         var opProfile = CliOptions.Flag("--op-profile", "also print per-operator-type time of A and B from ORT's profiler");
+        var twin = CliOptions.Flag("--u8s8-twin", "time B as its U8S8 twin (activation zero points +128, same values) with this host's settings: how an S8S8 ARM file (rpi5) is timed on x64, docs/optimization.md");
         var preprocess = CliOptions.Preprocess();
         var json = CliOptions.Json();
         var command = new Command("bench", "Measure model B's latency relative to model A (interleaved, median per-pair ratio)")
         {
-            a, b, data, target, profile, threads, iterations, samples, opProfile, preprocess, json,
+            a, b, data, target, profile, threads, iterations, samples, opProfile, twin, preprocess, json,
         };
         command.SetAction(r => Run(r.GetValue(a)!, r.GetValue(b)!, r.GetValue(data)!, r.GetValue(target), r.GetValue(profile), r.GetValue(threads),
-            r.GetValue(iterations) ?? 20, r.GetValue(samples) ?? 4, r.GetValue(preprocess), r.GetValue(opProfile), r.GetValue(json), console));
+            r.GetValue(iterations) ?? 20, r.GetValue(samples) ?? 4, r.GetValue(preprocess), r.GetValue(opProfile), r.GetValue(twin), r.GetValue(json), console));
         return command;
     }
 
     private static int Run(string pathA, string pathB, string data, string? targetId, string? profileFile, int? threads, int iterations,
-        int sampleCount, string? preprocess, bool profile, bool json, CliConsole console)
+        int sampleCount, string? preprocess, bool profile, bool asTwin, bool json, CliConsole console)
     {
         var (stdout, stderr) = (console.Stdout, console.Stderr);
         return OptimizationErrors.Run(pathB, stderr, () =>
@@ -48,8 +49,10 @@ public sealed class BenchCommand : ICommand
             var source = SampleOptions.Open(data, preprocess, a);
             var samples = source.Read().Take(Math.Max(1, sampleCount)).ToList();
             var bytesA = a.ToByteArray();
-            var bytesB = b.ToByteArray();
-            var result = PairedBenchmark.Run(bytesA, bytesB, samples, () => Sessions.Options(null, threads), () => Sessions.Options(target, threads), iterations);
+            // The twin runs with the host's own settings (no forced int8 fusion): the U8S8 kernels an x64 device would pick.
+            var targetB = asTwin ? null : target;
+            var bytesB = (asTwin ? UnsignedActivationTwin.Of(b) : b).ToByteArray();
+            var result = PairedBenchmark.Run(bytesA, bytesB, samples, () => Sessions.Options(null, threads), () => Sessions.Options(targetB, threads), iterations);
 
             OpTimeProfile? profileA = null, profileB = null;
             if (profile)
@@ -58,7 +61,7 @@ public sealed class BenchCommand : ICommand
                 try
                 {
                     profileA = OpTimeProfile.Measure(bytesA, () => Sessions.Options(null, threads), feed, 5);
-                    profileB = OpTimeProfile.Measure(bytesB, () => Sessions.Options(target, threads), feed, 5);
+                    profileB = OpTimeProfile.Measure(bytesB, () => Sessions.Options(targetB, threads), feed, 5);
                 }
                 finally
                 {
@@ -68,12 +71,12 @@ public sealed class BenchCommand : ICommand
 
             if (json)
             {
-                stdout.WriteLine(ResultJson.Serialize(new { medianMsA = result.MedianMsA, medianMsB = result.MedianMsB, medianRatio = result.MedianRatio, pairs = result.Pairs, profileA = profileA?.ByOpType, profileB = profileB?.ByOpType }));
+                stdout.WriteLine(ResultJson.Serialize(new { medianMsA = result.MedianMsA, medianMsB = result.MedianMsB, medianRatio = result.MedianRatio, pairs = result.Pairs, profileA = profileA?.ByOpType, profileB = profileB?.ByOpType, nodesA = profileA?.ByNode, nodesB = profileB?.ByNode }));
                 return ExitCodes.Ok;
             }
 
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"A {pathA}: median {result.MedianMsA:F2} ms"));
-            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"B {pathB}: median {result.MedianMsB:F2} ms"));
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"B {pathB}{(asTwin ? " (its U8S8 twin)" : "")}: median {result.MedianMsB:F2} ms"));
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median per-pair ratio B/A: {result.MedianRatio:F3} over {result.Pairs} pairs"));
             if (profileA is not null && profileB is not null)
             {

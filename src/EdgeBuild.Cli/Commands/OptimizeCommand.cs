@@ -34,8 +34,11 @@ public sealed class OptimizeCommand : ICommand
         minSqnr.DefaultValueFactory = _ => 30;
         var accuracy = CliOptions.Accuracy("task metrics per output instead of SQNR, e.g. \"sigmoid_0.tmp_0: agreement@0.3 >= 99.5%\" "
             + "(sqnr, cosine, maxabs, top1, argmax(blank=K), agreement@T(eps=E); docs/accuracy.md); outputs it does not name keep --min-sqnr");
+        var latencyCost = CliOptions.Flag("--fallback-latency-cost", "experimental: rank the accuracy fallback's float places by damage per MAC and note the trade priced by ORT's profiler (docs/optimization.md)");
         var fallbackAttempts = CliOptions.Count("--fallback-attempts", "N",
             "cap on the accuracy fallback's attempts (quantize + verify each; default: the profile's precision.fallbackAttempts, 50 built in)");
+        var fallbackTime = CliOptions.Number<double>("--fallback-time", "SECONDS",
+            "time budget of the accuracy fallback: it settles for its best passing attempt once spent (default: the profile's precision.fallbackTimeBudget, none built in; a search it stops depends on the machine, the note says so)");
         var excludeNodes = CliOptions.Text("--exclude-nodes", "A,B", "node names to keep in float");
         var report = CliOptions.Text("--report", "FILE.json", "write the report as JSON, plus a self-contained NAME.report.html next to it");
         var explain = CliOptions.Flag("--explain", "print the plan: each step and why it is there");
@@ -52,7 +55,7 @@ public sealed class OptimizeCommand : ICommand
 
         var command = new Command("optimize", "Compress and quantize a model for a target device, verified against the original")
         {
-            model, output, target, profile, precision, dynamic, calibrationData, validationData, method, preprocess, syntheticValues, minSqnr, accuracy, fallbackAttempts, excludeNodes,
+            model, output, target, profile, precision, dynamic, calibrationData, validationData, method, preprocess, syntheticValues, minSqnr, accuracy, fallbackAttempts, fallbackTime, latencyCost, excludeNodes,
             report, explain, failOnBudget, cacheDir, manifest, className, ns, dims, embed, externalData, json, verbose,
         };
         command.Validators.Add(r =>
@@ -75,6 +78,8 @@ public sealed class OptimizeCommand : ICommand
                 MinSqnrDb = r.GetValue(minSqnr) ?? 30,
                 Accuracy = r.GetValue(accuracy),
                 FallbackAttempts = r.GetValue(fallbackAttempts),
+                FallbackTimeBudget = r.GetValue(fallbackTime),
+                FallbackLatencyCost = r.GetValue(latencyCost),
                 ExcludeNodes = SplitList(r.GetValue(excludeNodes)),
                 ReportPath = r.GetValue(report),
                 ManifestPath = r.GetValue(manifest),

@@ -69,6 +69,15 @@ public sealed class OnnxGraph
         return info?.Type?.TensorType?.ElemType ?? 0;
     }
 
+    /// <summary>
+    /// Marks names used elsewhere in the model (enclosing graphs, other If/Loop/Scan bodies) as taken, so
+    /// <see cref="UniqueName"/> never returns one: ONNX names must stay unique across a model's graphs.
+    /// </summary>
+    public void ReserveNames(IEnumerable<string> names)
+    {
+        foreach (var name in names) _usedNames.Add(name);
+    }
+
     /// <summary>A name not used by any value or initializer in this graph, based on <paramref name="hint"/>.</summary>
     public string UniqueName(string hint)
     {

@@ -10,6 +10,9 @@ namespace EdgeBuild.Optimization.Benchmarking;
 /// </summary>
 public sealed record OpTimeProfile(IReadOnlyList<OpTime> ByOpType, long TotalMicroseconds, int Runs)
 {
+    /// <summary>Kernel time per node of ORT's optimized graph (its node names: fused nodes keep or extend the original's), by name.</summary>
+    public IReadOnlyList<NodeTime> ByNode { get; init; } = [];
+
     /// <summary>Runs the model <paramref name="runs"/> times on <paramref name="feed"/> after one warm-up run and aggregates kernel times.</summary>
     public static OpTimeProfile Measure(byte[] model, Func<SessionOptions> options, IReadOnlyList<(string Name, OrtValue Value)> feed, int runs)
     {
@@ -47,6 +50,7 @@ public sealed record OpTimeProfile(IReadOnlyList<OpTime> ByOpType, long TotalMic
     {
         using var doc = JsonDocument.Parse(json);
         var totals = new Dictionary<string, (long Us, int Count)>(StringComparer.Ordinal);
+        var nodes = new Dictionary<string, NodeTime>(StringComparer.Ordinal);
         foreach (var e in doc.RootElement.EnumerateArray())
         {
             if (!e.TryGetProperty("cat", out var cat) || cat.GetString() != "Node") continue;
@@ -56,6 +60,8 @@ public sealed record OpTimeProfile(IReadOnlyList<OpTime> ByOpType, long TotalMic
             var key = op.GetString() ?? "?";
             var dur = e.GetProperty("dur").GetInt64();
             totals[key] = totals.TryGetValue(key, out var t) ? (t.Us + dur, t.Count + 1) : (dur, 1);
+            var node = name[..^"_kernel_time".Length];
+            nodes[node] = nodes.TryGetValue(node, out var n) ? n with { Microseconds = n.Microseconds + dur, Calls = n.Calls + 1 } : new NodeTime(node, key, dur, 1);
         }
 
         var sum = totals.Values.Sum(v => v.Us);
@@ -63,9 +69,12 @@ public sealed record OpTimeProfile(IReadOnlyList<OpTime> ByOpType, long TotalMic
             .OrderByDescending(kv => kv.Value.Us).ThenBy(kv => kv.Key, StringComparer.Ordinal)
             .Select(kv => new OpTime(kv.Key, kv.Value.Us, kv.Value.Count, sum == 0 ? 0 : (double)kv.Value.Us / sum))
             .ToList();
-        return new OpTimeProfile(ops, sum, runs);
+        return new OpTimeProfile(ops, sum, runs) { ByNode = nodes.Values.OrderBy(n => n.Name, StringComparer.Ordinal).ToList() };
     }
 }
 
 /// <summary>Kernel time of one operator type summed over all its nodes and runs.</summary>
 public sealed record OpTime(string OpType, long Microseconds, int Calls, double Share);
+
+/// <summary>Kernel time of one node of ORT's optimized graph summed over its runs (warm-up included, as in <see cref="OpTime"/>).</summary>
+public sealed record NodeTime(string Name, string OpType, long Microseconds, int Calls);

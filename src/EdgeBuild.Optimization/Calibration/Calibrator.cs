@@ -1,3 +1,4 @@
+using EdgeBuild.Onnx.Graph;
 using EdgeBuild.Onnx.Protos;
 using EdgeBuild.Optimization.Data;
 using EdgeBuild.Optimization.Quantization;
@@ -20,10 +21,8 @@ public static class Calibrator
     public static IReadOnlyDictionary<string, TensorRange> Collect(ModelProto model, IReadOnlyCollection<string> tensors, SampleSource samples, QuantizationOptions options,
         IProgress<ProgressEvent>? progress = null)
     {
-        var augmented = Augment(model, tensors);
-        using var sessionOptions = Sessions.Quiet(GraphOptimizationLevel.ORT_ENABLE_BASIC);
-        using var session = new InferenceSession(augmented.ToByteArray(), sessionOptions);
-        var names = tensors.ToList();
+        var (session, names, outputs, stacked) = Open(model, tensors);
+        using var _ = session;
 
         var min = new Dictionary<string, float>(StringComparer.Ordinal);
         var max = new Dictionary<string, float>(StringComparer.Ordinal);
@@ -33,15 +32,17 @@ public static class Calibrator
         foreach (var sample in samples.Read())
         {
             Report(progress, "calibrating", done++, samples.Count);
-            using var outputs = Sessions.Run(session, sample, names);
+            using var results = Sessions.Run(session, sample, outputs);
             for (var i = 0; i < names.Count; i++)
             {
-                var info = outputs[i].GetTensorTypeAndShape();
+                var info = results[i].GetTensorTypeAndShape();
                 types[names[i]] = (int)info.ElementDataType;
                 if (info.ElementDataType != TensorElementType.Float) continue;
-                var values = outputs[i].GetTensorDataAsSpan<float>();
+                var values = results[i].GetTensorDataAsSpan<float>();
+                // Empty: a body value on a branch this sample did not take, or a loop that ran no iteration.
+                if (values.IsEmpty) continue;
                 var (lo, hi) = MinMax(values);
-                if (info.Shape.Length >= 2 && info.Shape[1] > 0)
+                if (info.Shape.Length >= 2 && info.Shape[1] > 0 && !stacked.Contains(names[i]))
                 {
                     if (!means.TryGetValue(names[i], out var mean)) means[names[i]] = mean = new ChannelMean((int)info.Shape[1]);
                     mean.Add(values, (int)info.Shape[0]);
@@ -53,16 +54,17 @@ public static class Calibrator
         }
 
         Report(progress, "calibrating", done, samples.Count);
-        if (options.Calibration != CalibrationMethod.MinMax) NarrowWithHistograms(session, names, samples, options, min, max, progress);
+        if (options.Calibration != CalibrationMethod.MinMax) NarrowWithHistograms(session, names, outputs, samples, options, min, max, progress);
 
-        return names.Where(types.ContainsKey).ToDictionary(
+        // A float value never computed on these samples (a branch never taken) has no range: it stays float.
+        return names.Where(n => types.TryGetValue(n, out var t) && (t != DType.Float || min.ContainsKey(n))).ToDictionary(
             n => n,
             n => new TensorRange(n, types[n], min.GetValueOrDefault(n), max.GetValueOrDefault(n), means.GetValueOrDefault(n)?.Means()),
             StringComparer.Ordinal);
     }
 
     /// <summary>A second streamed pass: histograms of |x| up to each tensor's observed max, then a clipping threshold.</summary>
-    private static void NarrowWithHistograms(InferenceSession session, List<string> names, SampleSource samples, QuantizationOptions options, Dictionary<string, float> min, Dictionary<string, float> max, IProgress<ProgressEvent>? progress)
+    private static void NarrowWithHistograms(InferenceSession session, List<string> names, List<string> outputNames, SampleSource samples, QuantizationOptions options, Dictionary<string, float> min, Dictionary<string, float> max, IProgress<ProgressEvent>? progress)
     {
         var histograms = names.Where(min.ContainsKey)
             .ToDictionary(n => n, n => new Histogram(Math.Max(Math.Abs(min[n]), Math.Abs(max[n]))), StringComparer.Ordinal);
@@ -70,7 +72,7 @@ public static class Calibrator
         foreach (var sample in samples.Read())
         {
             Report(progress, "calibrating (histograms)", done++, samples.Count);
-            using var outputs = Sessions.Run(session, sample, names);
+            using var outputs = Sessions.Run(session, sample, outputNames);
             for (var i = 0; i < names.Count; i++)
             {
                 if (histograms.TryGetValue(names[i], out var h)) h.Add(outputs[i].GetTensorDataAsSpan<float>());
@@ -87,6 +89,42 @@ public static class Calibrator
 
     private static void Report(IProgress<ProgressEvent>? progress, string what, int done, int total) =>
         progress?.Report(new ProgressEvent(Planning.PlanStepIds.Calibrate, $"{what} {done}/{total} samples", done, total));
+
+    /// <summary>
+    /// A session over a copy of <paramref name="model"/> that outputs every tensor of <paramref name="tensors"/> it can:
+    /// main-graph values directly, values inside If/Loop/Scan bodies routed out (<see cref="BodyTaps"/>). Returns the
+    /// tensors measured, the output each is read from (same order), and those stacked per loop iteration. When ORT
+    /// cannot run the routed copy (a loop whose value changes shape between iterations cannot be stacked), bodies
+    /// are left out and their values stay float.
+    /// </summary>
+    private static (InferenceSession Session, List<string> Names, List<string> Outputs, HashSet<string> Stacked) Open(ModelProto model, IReadOnlyCollection<string> tensors)
+    {
+        using var sessionOptions = Sessions.Quiet(GraphOptimizationLevel.ORT_ENABLE_BASIC);
+        var main = MainGraphValues(model.Graph);
+        var inBodies = tensors.Where(t => !main.Contains(t)).ToList();
+        var direct = tensors.Where(main.Contains).ToList();
+        if (inBodies.Count > 0)
+        {
+            try
+            {
+                var copy = Augment(model, direct);
+                var taps = BodyTaps.Expose(copy, inBodies, ValueTypes.Of(model.Graph));
+                var session = new InferenceSession(copy.ToByteArray(), sessionOptions);
+                var names = direct.Concat(taps.Keys).ToList();
+                return (session, names, direct.Concat(taps.Values.Select(t => t.Output)).ToList(), taps.Where(t => t.Value.Stacked).Select(t => t.Key).ToHashSet(StringComparer.Ordinal));
+            }
+            catch (OnnxRuntimeException)
+            {
+                // Fall through: main-graph values only.
+            }
+        }
+
+        return (new InferenceSession(Augment(model, direct).ToByteArray(), sessionOptions), direct, direct, []);
+    }
+
+    /// <summary>Values the main graph itself defines (inputs, initializers, node outputs): ORT can output them directly.</summary>
+    private static HashSet<string> MainGraphValues(GraphProto graph) =>
+        graph.Input.Select(i => i.Name).Concat(graph.Initializer.Select(t => t.Name)).Concat(graph.Node.SelectMany(n => n.Output)).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>A copy of the model that also outputs <paramref name="tensors"/> (ORT infers their types).</summary>
     public static ModelProto Augment(ModelProto model, IEnumerable<string> tensors)

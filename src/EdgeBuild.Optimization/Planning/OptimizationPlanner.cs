@@ -1,3 +1,4 @@
+using System.Globalization;
 using EdgeBuild.Optimization.Pipeline;
 using EdgeBuild.Optimization.Pipeline.Steps;
 using EdgeBuild.Optimization.Profiles;
@@ -165,6 +166,8 @@ public static class OptimizationPlanner
 
         if (request.FallbackAttempts is < 1)
             throw new OptimizationInputException(DiagnosticCodes.Usage, "--fallback-attempts", $"the accuracy fallback needs at least 1 attempt, got {request.FallbackAttempts}", "Pass a positive count such as 50, or leave it to the profile");
+        if (request.FallbackTimeBudget is { } seconds && !(seconds > 0 && double.IsFinite(seconds)))
+            throw new OptimizationInputException(DiagnosticCodes.Usage, "--fallback-time", $"the accuracy fallback's time budget must be a positive number of seconds, got {seconds.ToString(CultureInfo.InvariantCulture)}", "Pass seconds such as 300, or leave it to the profile (none built in)");
         var plan = profile.Precision;
         var scheme = plan.Scheme;
         var why = DeviceRationale.WhyScheme(profile, scheme, plan);
@@ -187,13 +190,20 @@ public static class OptimizationPlanner
 
         steps.Add(PlanStep.Create(PlanStepIds.ExcludeSensitiveNodes,
             $"detector heads (final Mul/Concat with huge ranges) wreck int8 accuracy: keep the most sensitive places in float until {EdgeBuild.Optimization.Verification.AccuracyBudget.From(request.MinSqnrDb, request.Accuracy, request.ModelPath).Describe()}"
-            + $" (at most {request.FallbackAttempts ?? plan.FallbackAttempts} attempts{(request.FallbackAttempts is null ? $", {profile.Id}'s default" : "")})",
-            new ExcludeSensitiveNodesSettings(request.MinSqnrDb, request.Accuracy, request.FallbackAttempts ?? plan.FallbackAttempts)));
+            + $" (at most {request.FallbackAttempts ?? plan.FallbackAttempts} attempts{(request.FallbackAttempts is null ? $", {profile.Id}'s default" : "")}"
+            + FallbackTimeBudgetReason(request.FallbackTimeBudget ?? plan.FallbackTimeBudget, request.FallbackTimeBudget is null ? profile.Id : null) + ")"
+            + (request.FallbackLatencyCost ? "; ranked by damage per MAC kept float, priced by ORT's profiler on this host" : ""),
+            new ExcludeSensitiveNodesSettings(request.MinSqnrDb, request.Accuracy, request.FallbackAttempts ?? plan.FallbackAttempts, request.FallbackTimeBudget ?? plan.FallbackTimeBudget, request.FallbackLatencyCost)));
         steps.Add(PlanStep.Create(PlanStepIds.MeasureLayerError,
             "the report's per-layer error chart: each quantized node's output against the float model's, on the first validation sample", NoSettings.Instance));
         steps.Add(PlanStep.Create(PlanStepIds.WeightsAsCastMul,
             "int8 weights read only by float ops as Cast→Mul, which ONNX Runtime folds at load and pre-packs (it never folds DequantizeLinear)", NoSettings.Instance));
     }
+
+    /// <summary>The plan's words for the fallback's time budget: nothing when there is none (the count alone bounds it).</summary>
+    private static string FallbackTimeBudgetReason(double? seconds, string? profileId) => seconds is { } s
+        ? string.Create(CultureInfo.InvariantCulture, $", or {s:0.#} s{(profileId is null ? "" : $" ({profileId}'s time budget)")}, whichever comes first")
+        : "";
 
     private static PlanStep Budgets(DeviceProfile profile, OptimizeRequest request)
     {

@@ -39,6 +39,13 @@ public sealed record PrecisionPlan
     /// <summary>Enough for the pinned PP-OCR searches to complete (classifier 30 dB: 43 attempts, detector 30 dB: 44, detector agreement@0.3: 46; docs/accuracy.md).</summary>
     public const int DefaultFallbackAttempts = 50;
 
+    /// <summary>
+    /// Seconds the accuracy fallback may spend before it settles for its best passing attempt, when the item or command
+    /// line sets none; null (every built-in profile): no time budget, so the count alone bounds the search and the
+    /// same inputs give the same bytes. A profile for a slow build host may set one (docs/accuracy.md).
+    /// </summary>
+    public double? FallbackTimeBudget { get; init; }
+
     /// <summary>fp16 runs on accelerated kernels here (a GPU), not emulated with Casts (ARM CPU EP).</summary>
     public required bool Fp16Accelerated { get; init; }
 

@@ -85,6 +85,8 @@ public static partial class ProfileValidator
 
         if (plan.FallbackAttempts < 1)
             error("precision.fallbackAttempts", $"must be at least 1 (attempts of the accuracy fallback), got {plan.FallbackAttempts}");
+        if (plan.FallbackTimeBudget is { } seconds && !(seconds > 0 && double.IsFinite(seconds)))
+            error("precision.fallbackTimeBudget", $"must be a positive number of seconds (the accuracy fallback's time budget), got {seconds}");
         if (plan.Int4BlockSize < 16 || (plan.Int4BlockSize & (plan.Int4BlockSize - 1)) != 0)
             error("precision.int4BlockSize", $"must be a power of two ≥ 16 (MatMulNBits' block_size), got {plan.Int4BlockSize}");
 

@@ -15,6 +15,23 @@ namespace EdgeBuild.Optimization.Quantization;
 /// </summary>
 internal static class FloatOpWeightsAsCastMul
 {
+    /// <summary>The main graph and every If/Loop/Scan body (a body's weights are DequantizeLinear'd inside it, see BodyConstants).</summary>
+    public static int RunAll(ModelProto model)
+    {
+        var bodies = ControlFlowBodies.All(model.Graph);
+        if (bodies.Count == 0) return Run(new OnnxGraph(model.Graph));
+        var rewritten = Run(ControlFlowBodies.View(model.Graph, model.Graph));
+        foreach (var body in bodies)
+        {
+            var view = ControlFlowBodies.View(body.Graph, model.Graph);
+            var n = Run(view);
+            if (n > 0) view.SortTopologically();
+            rewritten += n;
+        }
+
+        return rewritten;
+    }
+
     public static int Run(OnnxGraph graph)
     {
         var rewritten = 0;

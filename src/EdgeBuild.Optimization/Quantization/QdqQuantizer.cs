@@ -27,31 +27,52 @@ public static class QdqQuantizer
     public static QuantizationSummary Quantize(ModelProto model, SampleSource calibration, QuantizationOptions options, Dictionary<string, TensorRange> rangeCache,
         IProgress<Reporting.ProgressEvent>? progress = null)
     {
-        var graph = new OnnxGraph(model.Graph);
         var context = new PassContext(model);
-        Prepare(model, graph, calibration, options, context);
-
-        var plans = PlanNodes(graph, options);
-        CollectMissingRanges(model, graph, plans, calibration, options, rangeCache, progress);
+        Prepare(model, new OnnxGraph(model.Graph), calibration, options, context);
+        var copies = BodyConstants.Localize(model.Graph);
+        var scopes = PlanScopes(model, options);
+        CollectMissingRanges(model, scopes, calibration, options, rangeCache, progress);
         var ranges = rangeCache;
 
-        // Drop plans whose activations turned out not to be float (shape arithmetic on int64, for example).
-        foreach (var (node, plan) in plans.ToList())
+        var quantizedNodes = new List<string>();
+        var activations = new Dictionary<string, QuantParams>(StringComparer.Ordinal);
+        var bodyActivations = new List<string>();
+        foreach (var scope in scopes)
         {
-            if (TensorsOf(node, plan).Any(t => !IsFloat(graph, ranges, t))) plans.Remove(node);
+            // With bodies, a fresh view per graph: its new names must avoid those of every graph, including the ones just added.
+            var graph = scopes.Count > 1 ? ControlFlowBodies.View(scope.Graph, model.Graph) : new OnnxGraph(scope.Graph);
+            var plans = scope.Plans;
+            // Drop plans whose activations turned out not to be float (shape arithmetic on int64, for example) or were
+            // never computed on the calibration data (a branch never taken).
+            foreach (var (node, plan) in plans.ToList())
+            {
+                if (TensorsOf(node, plan).Any(t => !IsFloat(graph, ranges, t))) plans.Remove(node);
+            }
+
+            var emitter = new QdqEmitter(graph, options, ranges);
+            var quantizedTensors = SelectActivationTensors(graph, plans);
+            foreach (var node in graph.TopologicalOrder())
+            {
+                if (!plans.TryGetValue(node, out var plan)) continue;
+                emitter.Prepare(node, plan, quantizedTensors);
+            }
+
+            emitter.Emit(plans);
+            if (scope.IsBody) graph.SortTopologically();
+            quantizedNodes.AddRange(plans.Keys.Select(n => n.Name));
+            foreach (var (tensor, p) in emitter.QuantizedTensors)
+            {
+                activations[tensor] = p;
+                if (scope.IsBody) bodyActivations.Add(tensor);
+            }
         }
 
-        var emitter = new QdqEmitter(graph, options, ranges);
-        var quantizedTensors = SelectActivationTensors(graph, plans);
-        foreach (var node in graph.TopologicalOrder())
+        BodyConstants.Restore(copies);
+        CleanupPipeline.Run(new OnnxGraph(model.Graph), context);
+        return new QuantizationSummary(quantizedNodes.Order(StringComparer.Ordinal).ToList(), activations)
         {
-            if (!plans.TryGetValue(node, out var plan)) continue;
-            emitter.Prepare(node, plan, quantizedTensors);
-        }
-
-        emitter.Emit(plans);
-        CleanupPipeline.Run(graph, context);
-        return new QuantizationSummary(plans.Keys.Select(n => n.Name).Order(StringComparer.Ordinal).ToList(), emitter.QuantizedTensors);
+            BodyActivations = bodyActivations.Order(StringComparer.Ordinal).ToList(),
+        };
     }
 
     /// <summary>
@@ -63,19 +84,38 @@ public static class QdqQuantizer
         IProgress<Reporting.ProgressEvent>? progress = null)
     {
         var prepared = model.Clone();
-        var graph = new OnnxGraph(prepared.Graph);
-        Prepare(prepared, graph, calibration, options, new PassContext(prepared));
-        CollectMissingRanges(prepared, graph, PlanNodes(graph, options), calibration, options, rangeCache, progress);
+        Prepare(prepared, new OnnxGraph(prepared.Graph), calibration, options, new PassContext(prepared));
+        BodyConstants.Localize(prepared.Graph);
+        // Bodies' activations are measured even when they will be kept float: the choice between the two is made on both.
+        CollectMissingRanges(prepared, PlanScopes(prepared, options with { FloatBodyActivations = false, SkipBodies = false }), calibration, options, rangeCache, progress);
     }
 
-    private static void CollectMissingRanges(ModelProto model, OnnxGraph graph, Dictionary<NodeProto, NodeQuantization> plans, SampleSource calibration,
+    /// <summary>One graph's plans: the main graph first, then every If/Loop/Scan body (each quantized as a graph of its own).</summary>
+    private sealed record Scope(GraphProto Graph, bool IsBody, Dictionary<NodeProto, NodeQuantization> Plans);
+
+    private static List<Scope> PlanScopes(ModelProto model, QuantizationOptions options)
+    {
+        var scopes = new List<Scope> { new(model.Graph, false, PlanNodes(new OnnxGraph(model.Graph), options, inBody: false)) };
+        if (options.SkipBodies) return scopes;
+        foreach (var body in ControlFlowBodies.All(model.Graph)) scopes.Add(new Scope(body.Graph, true, PlanNodes(new OnnxGraph(body.Graph), options, inBody: true)));
+        return scopes;
+    }
+
+    private static void CollectMissingRanges(ModelProto model, List<Scope> scopes, SampleSource calibration,
         QuantizationOptions options, Dictionary<string, TensorRange> rangeCache, IProgress<Reporting.ProgressEvent>? progress)
     {
-        var candidates = plans.SelectMany(p => TensorsOf(p.Key, p.Value))
-            // Bias correction of Convs computed in float on int8 weights needs their input's channel means.
-            .Concat(options.CorrectWeightBias ? plans.Where(p => p.Key.OpType == "Conv" && p.Value.Weights.Count > 0 && p.Value.ActivationInputs.Count == 0).Select(p => p.Key.Input[0]) : [])
-            .Where(t => !graph.IsInitializer(t)).Distinct(StringComparer.Ordinal).ToList();
-        var missing = candidates.Where(c => !rangeCache.ContainsKey(c)).ToList();
+        var candidates = new List<string>();
+        foreach (var scope in scopes)
+        {
+            var graph = new OnnxGraph(scope.Graph);
+            var plans = scope.Plans;
+            candidates.AddRange(plans.SelectMany(p => TensorsOf(p.Key, p.Value))
+                // Bias correction of Convs computed in float on int8 weights needs their input's channel means.
+                .Concat(options.CorrectWeightBias ? plans.Where(p => p.Key.OpType == "Conv" && p.Value.Weights.Count > 0 && p.Value.ActivationInputs.Count == 0).Select(p => p.Key.Input[0]) : [])
+                .Where(t => !graph.IsInitializer(t)));
+        }
+
+        var missing = candidates.Distinct(StringComparer.Ordinal).Where(c => !rangeCache.ContainsKey(c)).ToList();
         if (missing.Count == 0) return;
         foreach (var (name, range) in Calibrator.Collect(model, missing, calibration, options, progress)) rangeCache[name] = range;
     }
@@ -109,7 +149,7 @@ public static class QdqQuantizer
         new MaxWithConstantPass(),
     ];
 
-    private static Dictionary<NodeProto, NodeQuantization> PlanNodes(OnnxGraph graph, QuantizationOptions options)
+    private static Dictionary<NodeProto, NodeQuantization> PlanNodes(OnnxGraph graph, QuantizationOptions options, bool inBody)
     {
         var plans = new Dictionary<NodeProto, NodeQuantization>(ReferenceEqualityComparer.Instance);
         foreach (var node in graph.TopologicalOrder())
@@ -119,7 +159,7 @@ public static class QdqQuantizer
             // A node writing a graph output gets no Q after it, so ORT cannot fuse it: quantizing its inputs would only add error.
             if (node.Output.Any(graph.IsGraphOutput)) continue;
             if (OperatorQuantizers.For(node.OpType, node.Domain)?.Plan(node, graph) is not { } plan) continue;
-            if (options.FloatActivationNodes.Contains(node.Name))
+            if (options.FloatActivationNodes.Contains(node.Name) || (inBody && options.FloatBodyActivations))
             {
                 // Weights only: no activation pair, no output pair, float bias (an int32 bias needs an input scale).
                 if (plan.Weights.Count == 0) continue;
@@ -139,6 +179,9 @@ public static class QdqQuantizer
         if (plan.QuantizeOutput && node.Output.Count > 0) yield return node.Output[0];
         if (plan.FoldsIntoProducer) yield return node.Input[0];
     }
+
+    /// <summary>Ops ONNX Runtime's QDQ propagation moves a DequantizeLinear past (data movement only).</summary>
+    private static readonly HashSet<string> DqPropagatesThrough = ["Transpose", "Reshape", "Squeeze", "Unsqueeze", "Flatten", "MaxPool", "Resize", "Slice", "Gather", "Expand"];
 
     /// <summary>Ops whose integer kernel is worth a Q after them even when every reader stays float.</summary>
     private static readonly HashSet<string> ComputeHeavy = ["Conv", "MatMul", "Gemm"];
@@ -178,9 +221,29 @@ public static class QdqQuantizer
             if (plan.FoldsIntoProducer) tensors.Remove(node.Input[0]);
         }
 
+        // A value a nested If/Loop/Scan body also reads by name gets no pair: ORT's level-1 QDQ rewrites (removing a
+        // Relu into its Q, for one) drop the producer's edges without the subgraph's implicit read, and ORT aborts on
+        // the dangling edge (Silero VAD legacy: a Relu and a Transpose output read by the LSTM branch).
+        // Nor does an output of such a node: ORT's QDQ rewrites around it abort the same way.
+        foreach (var node in graph.Nodes.Where(n => n.Attribute.Any(a => a.G is not null || a.Graphs.Count > 0)))
+        {
+            foreach (var read in graph.InputsOf(node).Except(node.Input, StringComparer.Ordinal))
+            {
+                tensors.Remove(read);
+                // ORT's QDQ propagation moves a DQ past a data-movement op, renaming its output: the same dangling edge.
+                if (graph.Producer(read) is { } producer && DqPropagatesThrough.Contains(producer.OpType)) tensors.Remove(producer.Input[0]);
+            }
+
+            foreach (var output in node.Output) tensors.Remove(output);
+        }
+
         return tensors;
     }
 }
 
 /// <summary>Which nodes were quantized and the parameters of every quantized activation.</summary>
-public sealed record QuantizationSummary(IReadOnlyList<string> QuantizedNodes, IReadOnlyDictionary<string, QuantParams> Activations);
+public sealed record QuantizationSummary(IReadOnlyList<string> QuantizedNodes, IReadOnlyDictionary<string, QuantParams> Activations)
+{
+    /// <summary>Activations quantized inside If/Loop/Scan bodies (a subset of <see cref="Activations"/>).</summary>
+    public IReadOnlyList<string> BodyActivations { get; init; } = [];
+}

@@ -70,7 +70,7 @@ public sealed partial class ProgressTests : IDisposable
         Assert.Contains(progress, p => p.Line == "progress: calibrate: calibrating 0/21 samples");
         Assert.Contains(progress, p => p.Line == "progress: calibrate: calibrating 21/21 samples");
         Assert.Contains(progress, p => p.Line == "progress: verify: verifying 2/2 samples");
-        Assert.Contains(progress, p => Regex.IsMatch(p.Line, @"^progress: exclude-sensitive-nodes: fallback attempt \d+ \(cap 50\): closest to its budget sigmoid_0\.tmp_0: mean sqnr -?[\d.]+dB \((holds|misses) >= 12dB\)$"));
+        Assert.Contains(progress, p => Regex.IsMatch(p.Line, @"^progress: exclude-sensitive-nodes: fallback attempt \d+ of at most 50, \d+ s: closest to its budget sigmoid_0\.tmp_0: mean sqnr -?[\d.]+dB \((holds|misses) >= 12dB\)$"));
 
         // While it runs, not at the end: the first line arrives in the first half of the run, and the lines arrive
         // spread over at least a quarter of it (ratios of this run's own wall time, no absolute figures).

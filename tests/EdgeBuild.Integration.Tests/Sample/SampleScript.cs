@@ -37,19 +37,19 @@ internal static class SampleScript
     public static Comparison ReadComparison(string outDir) =>
         JsonSerializer.Deserialize<Comparison>(File.ReadAllText(Path.Combine(outDir, "comparison.json")), ComparisonJson)!;
 
-    /// <summary>The size of the model the sample ran, from its --json output.</summary>
-    public static long ModelBytes(string detectionJson)
+    /// <summary>The total size of the three models the sample ran, from its --json output.</summary>
+    public static long ModelBytes(string runJson)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(detectionJson));
+        using var doc = JsonDocument.Parse(File.ReadAllText(runJson));
         return doc.RootElement.GetProperty("modelBytes").GetInt64();
     }
 
-    /// <summary>The precision the sample's build gave its model, from its --json output (null for a --model run).</summary>
-    public static string? BuiltPrecision(string detectionJson)
+    /// <summary>What each model the sample ran is, from its --json output: "PRECISION for TARGET" per built model, in pipeline order.</summary>
+    public static string[] Precisions(string runJson)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(detectionJson));
-        return doc.RootElement.TryGetProperty("precision", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+        using var doc = JsonDocument.Parse(File.ReadAllText(runJson));
+        return [.. doc.RootElement.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("Precision").GetString()!)];
     }
 
-    public sealed record Comparison(bool Ok, int ReferenceBoxes, int CandidateBoxes, double WorstIou, double? SqnrDb);
+    public sealed record Comparison(bool Ok, int ReferenceBoxes, int CandidateBoxes, double WorstIou, double? SqnrDb, bool SameText, string[] Text);
 }

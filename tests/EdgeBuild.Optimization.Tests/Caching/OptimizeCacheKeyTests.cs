@@ -97,6 +97,7 @@ public sealed class OptimizeCacheKeyTests : IDisposable
         if (type == typeof(bool)) return !(bool)value!;
         if (type == typeof(double)) return (double)value! + 1.5;
         if (type == typeof(int?)) return ((int?)value ?? 0) + 7;
+        if (type == typeof(double?)) return ((double?)value ?? 0) + 90;
         if (type == typeof(string)) return (string?)value + "-changed";
         if (type.IsEnum)
         {

@@ -51,4 +51,29 @@ public class FallbackAttemptsPlanTests
         var bad = Assert.Throws<ProfileValidationException>(() => CustomProfileLoader.Load(dir.File("bad.json")));
         Assert.Contains("fallbackAttempts", bad.Message);
     }
+
+    [Fact]
+    public void A_time_budget_is_opt_in_from_the_profile_or_the_request()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("slow-host.json"), """{ "extends": "rpi5", "precision": { "fallbackTimeBudget": 240 } }""");
+        var custom = CustomProfileLoader.Load(dir.File("slow-host.json"));
+
+        // Built in: none, so the count alone bounds the search and the same inputs give the same bytes.
+        var builtIn = OptimizationPlanner.Plan(ProfileCatalog.Get("rpi5"), Request()).Find(PlanStepIds.ExcludeSensitiveNodes)!;
+        Assert.Null(builtIn.Read<ExcludeSensitiveNodesSettings>().TimeBudgetSeconds);
+        Assert.DoesNotContain(" s,", builtIn.Reason);
+
+        var fromProfile = OptimizationPlanner.Plan(custom, Request()).Find(PlanStepIds.ExcludeSensitiveNodes)!;
+        Assert.Equal(240, fromProfile.Read<ExcludeSensitiveNodesSettings>().TimeBudgetSeconds);
+        Assert.Contains("or 240 s (", fromProfile.Reason);
+        var asked = OptimizationPlanner.Plan(custom, Request() with { FallbackTimeBudget = 90 }).Find(PlanStepIds.ExcludeSensitiveNodes)!;
+        Assert.Equal(90, asked.Read<ExcludeSensitiveNodesSettings>().TimeBudgetSeconds);
+        Assert.Contains("or 90 s, whichever comes first", asked.Reason);
+
+        var e = Assert.Throws<OptimizationInputException>(() => OptimizationPlanner.Plan(ProfileCatalog.Get("rpi5"), Request() with { FallbackTimeBudget = 0 }));
+        Assert.Contains("--fallback-time", e.Message);
+        File.WriteAllText(dir.File("bad.json"), """{ "extends": "rpi5", "precision": { "fallbackTimeBudget": -1 } }""");
+        Assert.Contains("fallbackTimeBudget", Assert.Throws<ProfileValidationException>(() => CustomProfileLoader.Load(dir.File("bad.json"))).Message);
+    }
 }

@@ -131,6 +131,19 @@ public sealed class ZooTests(ITestOutputHelper output)
     [Fact]
     public void Hey_jarvis_gemm_with_weights_in_an_if_body() => OneLine(ZooModels.HeyJarvis, maxSize: 0.40, minDb: 30);
 
+    /// <summary>
+    /// The calibrated build reaches into the If body, but its verifier MLP runs only when the main MLP scores ≥ 0.5 ("hey
+    /// jarvis" heard): on the real speech clips it never runs, so no body value has a range and the build says so; the body's
+    /// weights still go int8 (computed in float). Measured 0.259×, 43.5 dB; latency 1.18–1.37× of a ~0.05 ms model (the
+    /// main Gemms' QDQ kernels on 1×1536 rows), hence the loose bound.
+    /// </summary>
+    [Fact]
+    public void Hey_jarvis_calibrated()
+    {
+        var row = Calibrated(ZooModels.HeyJarvis, maxSize: 0.30, minDb: 30, maxLatency: 1.6);
+        Assert.Contains(row.Result.Notes, n => n.Contains("inside If/Loop/Scan bodies", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Silero_legacy_lstm_in_if_bodies_with_int64_input() => OneLine(ZooModels.SileroLegacy, maxSize: 0.40, minDb: 30);
 

@@ -10,7 +10,10 @@ namespace EdgeBuild.Optimization.Pipeline.Steps;
 /// <param name="MinSqnrDb">Every output the task metrics do not name: its SQNR against the reference must reach this.</param>
 /// <param name="Accuracy">Task metrics per output (AccuracyMetrics syntax), or null.</param>
 /// <param name="MaxAttempts">Cap on the fallback's attempts (item/CLI, else the profile's); see AccuracyFallback for how it settles.</param>
-public sealed record ExcludeSensitiveNodesSettings(double MinSqnrDb, string? Accuracy = null, int MaxAttempts = Profiles.PrecisionPlan.DefaultFallbackAttempts);
+/// <param name="LatencyCost">Rank the places kept float by damage per MAC, priced by ORT's profiler (FallbackLatencyCost), not by damage alone.</param>
+/// <param name="TimeBudgetSeconds">Seconds the fallback may spend (item/CLI, else the profile's); null: none, the count alone bounds it.</param>
+public sealed record ExcludeSensitiveNodesSettings(double MinSqnrDb, string? Accuracy = null, int MaxAttempts = Profiles.PrecisionPlan.DefaultFallbackAttempts,
+    double? TimeBudgetSeconds = null, bool LatencyCost = false);
 
 /// <summary>
 /// When the quantized model misses the budget, the accuracy fallback keeps the most damaging places in float until
@@ -30,7 +33,7 @@ internal sealed class ExcludeSensitiveNodesStep : PipelineStep<ExcludeSensitiveN
         state.Accuracy = budget.Compare(reference, state.Model.ToByteArray(), state.Validation!, state.Profile, state.Ranges, state.Request.Progress);
         budget.CheckOutputs(state.Accuracy.Select(a => a.Name).ToList(), state.Request.ModelPath);
         if (budget.Meets(state.Accuracy)) return;
-        var (model, summary, accuracy) = AccuracyFallback.Run(state, budget, reference, settings.MaxAttempts);
+        var (model, summary, accuracy) = AccuracyFallback.Run(state, budget, reference, settings.MaxAttempts, settings.TimeBudgetSeconds, settings.LatencyCost);
         (state.Model, state.QuantizationSummary, state.Accuracy) = WithoutUnfusedPairs(state, reference, model, summary, accuracy, budget);
     }
 

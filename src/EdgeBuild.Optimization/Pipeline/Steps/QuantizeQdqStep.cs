@@ -17,7 +17,8 @@ public sealed record QuantizeQdqSettings(
     IReadOnlyList<string> ExcludeNodes);
 
 /// <summary>
-/// Static QDQ quantization on the calibrated ranges (<see cref="QdqQuantizer"/>); the exclude-sensitive-nodes step
+/// Static QDQ quantization on the calibrated ranges (<see cref="QdqQuantizer"/>), inside If/Loop/Scan bodies where
+/// that is faster (<see cref="BodyActivationChoice"/>); the exclude-sensitive-nodes step
 /// checks it against the accuracy budget (it knows the task metrics) and acts on that check.
 /// </summary>
 internal sealed class QuantizeQdqStep : PipelineStep<QuantizeQdqSettings>
@@ -41,7 +42,7 @@ internal sealed class QuantizeQdqStep : PipelineStep<QuantizeQdqSettings>
         state.Quantization = options;
 
         var attempt = state.Reference!.Clone();
-        state.QuantizationSummary = QdqQuantizer.Quantize(attempt, state.Calibration!, options, state.Ranges, state.Request.Progress);
-        state.Model = attempt;
+        var summary = QdqQuantizer.Quantize(attempt, state.Calibration!, options, state.Ranges, state.Request.Progress);
+        (state.Model, state.QuantizationSummary) = BodyActivationChoice.Choose(state, attempt, summary);
     }
 }

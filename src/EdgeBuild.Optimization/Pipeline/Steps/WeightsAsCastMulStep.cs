@@ -1,4 +1,3 @@
-using EdgeBuild.Onnx.Graph;
 using EdgeBuild.Optimization.Planning;
 using EdgeBuild.Optimization.Quantization;
 
@@ -15,7 +14,7 @@ internal sealed class WeightsAsCastMulStep : PipelineStep<NoSettings>
 
     protected override void Run(PipelineState state, NoSettings settings)
     {
-        var rewritten = FloatOpWeightsAsCastMul.Run(new OnnxGraph(state.Model.Graph));
+        var rewritten = FloatOpWeightsAsCastMul.RunAll(state.Model);
         if (rewritten > 0) state.Context.Notes.Add($"{rewritten} int8 weight(s) read only by float ops written as Cast→Mul instead of DequantizeLinear, so ONNX Runtime folds them at load and pre-packs the weights");
     }
 }

@@ -1,0 +1,59 @@
+using EdgeBuild.Optimization.Tests.Support;
+using EdgeBuild.Tests.Shared;
+
+namespace EdgeBuild.Optimization.Tests.Quantization;
+
+/// <summary>
+/// The accuracy fallback's opt-in latency cost (issue 16 item 2) on the real classifier with the pinned image split: the
+/// profiler that prices it varies from run to run, the chosen set and the bytes must not (the ranking uses MACs only).
+/// </summary>
+public class LatencyCostFallbackTests
+{
+    private static OptimizeResult Quantize(TempDir dir, string name) => ModelOptimizer.Optimize(new OptimizeRequest
+    {
+        ModelPath = TestAssets.Classifier,
+        OutputPath = dir.File($"cls-{name}.onnx"),
+        TargetId = "rpi5",
+        Precision = "int8",
+        CalibrationData = dir.File("cls-cal"),
+        ValidationData = dir.File("cls-val"),
+        Preprocess = RealModelInt8Tests.ClassifierPreprocess,
+        MinSqnrDb = 30,
+        FallbackLatencyCost = true,
+    });
+
+    [Fact]
+    public void The_latency_cost_holds_the_budget_notes_its_trade_and_gives_the_same_bytes_twice()
+    {
+        using var dir = new TempDir();
+        RealModelInt8Tests.MaterializeSplit(dir);
+
+        var first = Quantize(dir, "a");
+        var second = Quantize(dir, "b");
+
+        Assert.Equal(first.Sha256, second.Sha256);
+        Assert.True(Assert.Single(first.Accuracy).SqnrDb >= 30, $"SQNR {first.Accuracy[0].SqnrDb:F2} dB");
+        Assert.Contains(first.Notes, n => n.StartsWith("latency cost: ", StringComparison.Ordinal) && n.Contains("U8S8 twin", StringComparison.Ordinal));
+        Assert.Contains(first.Notes, n => n.StartsWith("latency trade: ", StringComparison.Ordinal));
+
+        // The timing proxy: the U8S8 twin computes the S8S8 file's values (zero points shifted with the codes).
+        var model = Onnx.Protos.ModelProto.Parser.ParseFrom(File.ReadAllBytes(first.OutputPath));
+        var twin = Benchmarking.UnsignedActivationTwin.Of(model);
+        Assert.Contains(twin.Graph.Initializer, t => t.DataType == Onnx.Graph.DType.Uint8);
+        var input = new float[3 * 48 * 192];
+        for (var i = 0; i < input.Length; i++) input[i] = (float)Math.Sin(i * 0.37);
+        float[] Run(Onnx.Protos.ModelProto m)
+        {
+            using var options = new Microsoft.ML.OnnxRuntime.SessionOptions { GraphOptimizationLevel = Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_DISABLE_ALL };
+            using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(Google.Protobuf.MessageExtensions.ToByteArray(m), options);
+            using var x = Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory(input, [1, 3, 48, 192]);
+            using var runOptions = new Microsoft.ML.OnnxRuntime.RunOptions();
+            using var y = session.Run(runOptions, [session.InputMetadata.Keys.First()], [x], [session.OutputMetadata.Keys.First()]);
+            return y[0].GetTensorDataAsSpan<float>().ToArray();
+        }
+
+        var (s8, u8) = (Run(model), Run(twin));
+        Assert.Equal(s8.Length, u8.Length);
+        Assert.All(s8.Zip(u8), p => Assert.True(Math.Abs(p.First - p.Second) <= 1e-6, $"{p.First} vs {p.Second}"));
+    }
+}
