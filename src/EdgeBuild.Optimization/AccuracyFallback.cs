@@ -173,7 +173,7 @@ internal static class AccuracyFallback
         var weightBytes = WeightBytes(firstAttempt);
         var free = ranking.Where(r => r.Kind == "activation" || r.Nodes.All(n => weightBytes.GetValueOrDefault(n) == 0)).ToList();
         // Opt-in (OptimizeRequest.FallbackLatencyCost): two profiled runs and one shape run, once per fallback.
-        var latency = latencyCost ? MeasureLatency(state, cleaned, firstAttempt, validation, true) : null;
+        var latency = latencyCost ? MeasureLatency(state, cleaned, firstAttempt, validation) : null;
         if (latency is not null) free = ByDamagePerMac(free, latency);
         var (activationTrial, activationChoice, allActivations) = SmallestPassingPrefix(free.Count, items => Attempt(NodesOf(free, items), []), Meets, attempts);
         if (activationTrial is not null)
@@ -225,13 +225,13 @@ internal static class AccuracyFallback
     /// The latency cost (<see cref="FallbackLatencyCost"/>), measured once per fallback; null (ranking by damage alone) with a
     /// note when the profile cannot be taken, since a ranking is still possible without it.
     /// </summary>
-    private static FallbackLatencyCost? MeasureLatency(Pipeline.PipelineState state, ModelProto reference, ModelProto quantized, SampleSource validation, bool used)
+    private static FallbackLatencyCost? MeasureLatency(Pipeline.PipelineState state, ModelProto reference, ModelProto quantized, SampleSource validation)
     {
         state.Report(PlanStepIds.ExcludeSensitiveNodes, "timing the float and the integer model with ONNX Runtime's profiler (latency cost)");
         try
         {
             var cost = FallbackLatencyCost.Measure(reference, quantized, validation.Read().First(), state.Profile);
-            state.Context.Notes.Add(cost.Describe(used));
+            state.Context.Notes.Add(cost.Describe());
             return cost;
         }
         catch (OnnxRuntimeException e)

@@ -71,13 +71,9 @@ internal sealed class FallbackLatencyCost
     /// <summary>Estimated ms per run the integer form of <paramref name="macs"/> saves on this host.</summary>
     public double SavedMs(long macs) => macs * SavedUsPerMac / 1000;
 
-    /// <summary>One line for the notes and the report: what the profile measured and whether the ranking uses it.</summary>
-    public string Describe(bool used)
-    {
-        var use = used ? "ranking by damage per MAC kept float" : "not used: ranking by damage alone as asked";
-        return FormattableString.Invariant(
-            $"latency cost: an integer MAC takes {Ratio:F2}x a float one ({IntegerUsPerMac * 1e6:F0} vs {FloatUsPerMac * 1e6:F0} µs per MMAC; ORT profiler on this host, {(Twin ? "the S8S8 file timed as its U8S8 twin" : "the file's own kernels")}); {use}");
-    }
+    /// <summary>One line for the notes and the report: what the profile measured, for the ranking by damage per MAC.</summary>
+    public string Describe() => FormattableString.Invariant(
+        $"latency cost: an integer MAC takes {Ratio:F2}x a float one ({IntegerUsPerMac * 1e6:F0} vs {FloatUsPerMac * 1e6:F0} µs per MMAC; ORT profiler on this host, {(Twin ? "the S8S8 file timed as its U8S8 twin" : "the file's own kernels")}); ranking by damage per MAC kept float");
 
     public static FallbackLatencyCost Measure(ModelProto reference, ModelProto quantized, Sample sample, DeviceProfile target)
     {

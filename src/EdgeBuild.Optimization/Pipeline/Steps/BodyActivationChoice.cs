@@ -35,15 +35,17 @@ internal static class BodyActivationChoice
         var floatBodies = state.Reference!.Clone();
         var floatSummary = QdqQuantizer.Quantize(floatBodies, state.Calibration!, options, state.Ranges, state.Request.Progress);
         var budget = AccuracyBudget.From(state.Request.MinSqnrDb, state.Request.Accuracy, state.Request.ModelPath);
+        // The reference's outputs once for the two or three comparisons below.
+        var reference = ReferenceOutputs.Of(state.ReferenceBytes, state.Validation!);
         if (summary.BodyActivations.Count == 0)
         {
             // No body value was computed on the calibration samples (a branch never taken) or none is float: the bodies'
             // weights still go int8 (computed in float, as the data-free path stores them), if the budget holds.
             const string none = "no activation inside If/Loop/Scan bodies quantized: none of their quantizable values was computed on the calibration samples (a branch never taken) or is float";
-            var weightsAccuracy = budget.Compare(state.ReferenceBytes, floatBodies.ToByteArray(), state.Validation!, state.Profile, state.Ranges);
+            var weightsAccuracy = budget.Compare(reference, floatBodies.ToByteArray(), state.Validation!, state.Profile, state.Ranges);
             // The main graph alone may miss the budget (the accuracy fallback fixes that next): the bodies' weights are
             // judged by what they change, against the same model with float bodies.
-            var bodiesFloat = budget.Compare(state.ReferenceBytes, quantized.ToByteArray(), state.Validation!, state.Profile, state.Ranges);
+            var bodiesFloat = budget.Compare(reference, quantized.ToByteArray(), state.Validation!, state.Profile, state.Ranges);
             if (!budget.Meets(weightsAccuracy) && !NoWorse(weightsAccuracy, bodiesFloat))
             {
                 state.Context.Notes.Add($"{none}; their weights stay float too (int8: {budget.Worst(weightsAccuracy)})");
@@ -55,12 +57,12 @@ internal static class BodyActivationChoice
             return (floatBodies, floatSummary);
         }
 
-        var accuracy = budget.Compare(state.ReferenceBytes, quantized.ToByteArray(), state.Validation!, state.Profile, state.Ranges);
+        var accuracy = budget.Compare(reference, quantized.ToByteArray(), state.Validation!, state.Profile, state.Ranges);
         var count = summary.BodyActivations.Count;
         if (!budget.Meets(accuracy))
         {
             var why = $"quantized they miss the accuracy budget ({budget.Worst(accuracy)})";
-            var floatAccuracy = budget.Compare(state.ReferenceBytes, floatBodies.ToByteArray(), state.Validation!, state.Profile, state.Ranges);
+            var floatAccuracy = budget.Compare(reference, floatBodies.ToByteArray(), state.Validation!, state.Profile, state.Ranges);
             if (budget.Meets(floatAccuracy))
             {
                 state.Quantization = options;
