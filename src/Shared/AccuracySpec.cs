@@ -14,6 +14,7 @@ public enum AccuracyMetricKind
     Top1,
     Argmax,
     Agreement,
+    Iou,
 }
 
 /// <summary>One metric of the table: its spelling, which way is better, how its threshold is written, what it fits.</summary>
@@ -28,7 +29,7 @@ public sealed record AccuracyMetricInfo(string Name, AccuracyMetricKind Kind, bo
 /// <param name="Kind">The metric.</param>
 /// <param name="Threshold">The budget: a minimum, or a maximum for maxabs.</param>
 /// <param name="Mean">Averaged over samples instead of taken on the worst one.</param>
-/// <param name="At">agreement@T: the threshold T both sides are compared with.</param>
+/// <param name="At">agreement@T, iou@T: the threshold T both sides are compared with.</param>
 /// <param name="Epsilon">agreement@T: elements whose reference is within this of T are ignored (borderline either way).</param>
 /// <param name="Blank">argmax: positions where reference and candidate both pick this class are ignored (CTC blank).</param>
 public sealed record AccuracyRequirement(string Output, AccuracyMetricKind Kind, double Threshold, bool Mean = false, double At = 0, double Epsilon = 0, int? Blank = null)
@@ -45,7 +46,8 @@ public sealed record AccuracyRequirement(string Output, AccuracyMetricKind Kind,
     public string Metric()
     {
         var text = (Mean ? "mean " : "") + Info.Name;
-        if (Kind == AccuracyMetricKind.Agreement) text += "@" + At.ToString("R", CultureInfo.InvariantCulture) + (Epsilon > 0 ? "(eps=" + Epsilon.ToString("R", CultureInfo.InvariantCulture) + ")" : "");
+        if (Kind is AccuracyMetricKind.Agreement or AccuracyMetricKind.Iou) text += "@" + At.ToString("R", CultureInfo.InvariantCulture);
+        if (Kind == AccuracyMetricKind.Agreement && Epsilon > 0) text += "(eps=" + Epsilon.ToString("R", CultureInfo.InvariantCulture) + ")";
         if (Kind == AccuracyMetricKind.Argmax && Blank is { } blank) text += "(blank=" + blank.ToString(CultureInfo.InvariantCulture) + ")";
         return text;
     }
@@ -74,6 +76,7 @@ public static class AccuracyMetrics
         new("top1", AccuracyMetricKind.Top1, true, "%", "classifiers [N, classes]: share of rows whose argmax agrees"),
         new("argmax", AccuracyMetricKind.Argmax, true, "%", "sequences [N, T, classes] (CTC): share of positions whose argmax agrees"),
         new("agreement", AccuracyMetricKind.Agreement, true, "%", "probability maps, masks: share of elements on the same side of T"),
+        new("iou", AccuracyMetricKind.Iou, true, "%", "maps read as regions (text, segmentation masks): elements above T in both over elements above T in either; background does not dilute it"),
     ];
 
     public static AccuracyMetricInfo Of(AccuracyMetricKind kind) => Table.First(m => m.Kind == kind);
@@ -143,11 +146,11 @@ public static class AccuracyMetrics
 
         double atValue = 0, epsilon = 0;
         int? blank = null;
-        if (info.Kind == AccuracyMetricKind.Agreement)
+        if (info.Kind is AccuracyMetricKind.Agreement or AccuracyMetricKind.Iou)
         {
-            if (atText is null || !TryNumber(atText, out atValue)) throw Bad(text, "agreement needs its threshold", "write agreement@T, e.g. agreement@0.3");
+            if (atText is null || !TryNumber(atText, out atValue)) throw Bad(text, $"{info.Name} needs its threshold", $"write {info.Name}@T, e.g. {info.Name}@0.3");
         }
-        else if (atText is not null) throw Bad(text, $"{info.Name} takes no @T", "only agreement@T has a threshold");
+        else if (atText is not null) throw Bad(text, $"{info.Name} takes no @T", "only agreement@T and iou@T have a threshold");
 
         foreach (var option in options)
         {

@@ -87,6 +87,7 @@ public sealed class OutputComparison(string name, IReadOnlyList<AccuracyRequirem
             counts[k] = req.Kind switch
             {
                 AccuracyMetricKind.Agreement => SameSide(reference, candidate, req.At, req.Epsilon),
+                AccuracyMetricKind.Iou => Overlap(reference, candidate, req.At),
                 AccuracyMetricKind.Argmax when shape.Count >= 2 && shape[^1] > 1 => ArgmaxAgreement(reference, candidate, (int)shape[^1], req.Blank),
                 _ => (0, 0),
             };
@@ -98,7 +99,7 @@ public sealed class OutputComparison(string name, IReadOnlyList<AccuracyRequirem
     /// <summary>
     /// The requirement's metric on the worst sample (or the mean over samples when it says mean). NaN when the
     /// metric does not apply (top1 on a tensor that is not [N, classes]) or a candidate value is NaN: never holds.
-    /// A sample with nothing to count (every position blank, every element within ε of T) agrees fully.
+    /// A sample with nothing to count (every position blank, every element within ε of T, no element above T on either side for iou) agrees fully.
     /// </summary>
     public double Value(AccuracyRequirement requirement)
     {
@@ -151,6 +152,26 @@ public sealed class OutputComparison(string name, IReadOnlyList<AccuracyRequirem
         }
 
         return (agree, count);
+    }
+
+    /// <summary>
+    /// Elements above T in both (Agree) and in either (Count): the regions' intersection over union. A NaN candidate
+    /// element counts in the union only; a NaN reference element is skipped.
+    /// </summary>
+    private static (long Agree, long Count) Overlap(ReadOnlySpan<float> reference, ReadOnlySpan<float> candidate, double t)
+    {
+        long both = 0, either = 0;
+        for (var i = 0; i < reference.Length; i++)
+        {
+            double r = reference[i], c = candidate[i];
+            if (double.IsNaN(r)) continue;
+            bool inReference = r > t, inCandidate = c > t || double.IsNaN(c);
+            if (!inReference && !inCandidate) continue;
+            either++;
+            if (inReference && inCandidate && !double.IsNaN(c)) both++;
+        }
+
+        return (both, either);
     }
 
     /// <summary>Argmax over the last axis per position; positions where both pick <paramref name="blank"/> are skipped.</summary>

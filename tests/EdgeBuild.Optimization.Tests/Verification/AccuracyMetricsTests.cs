@@ -36,6 +36,9 @@ public class AccuracyMetricsTests
     [InlineData("y: maxabs >= 0.1", "lower-is-better")]
     [InlineData("y: top1 >= 99", "more than 100%")]
     [InlineData("y: agreement >= 99%", "agreement needs its threshold")]
+    [InlineData("y: iou >= 95%", "iou needs its threshold")]
+    [InlineData("y: iou@0.3(eps=0.1) >= 95%", "does not apply to iou")]
+    [InlineData("y: cosine@0.3 >= 0.9", "takes no @T")]
     [InlineData("y: sqnr >= 30%", "not a percentage")]
     [InlineData("y: top1(blank=0) >= 99%", "does not apply to top1")]
     [InlineData("y: sqnr 30", "no comparison")]
@@ -130,6 +133,30 @@ public class AccuracyMetricsTests
         Assert.Equal(1, Compare(band, [2], ([0.5f, 0.5f], [0, 1])).Value(band)); // every element ignored: agrees
         Assert.Equal(1, Compare(req, [3], ([0, 0, 0], [0, 0, 0])).Value(req)); // all-zero reference
         var two = Compare(req, [2], ([0, 1], [0, 1]), ([0, 1], [1, 1]));
+        Assert.Equal(0.5, two.Value(req)); // worst sample
+        Assert.Equal(0.75, two.Value(req with { Mean = true }));
+    }
+
+    [Fact]
+    public void Iou_compares_the_regions_above_T_and_the_background_does_not_dilute_it()
+    {
+        var req = Req("y: iou@0.5 >= 90%");
+        Assert.Equal(new AccuracyRequirement("y", AccuracyMetricKind.Iou, 0.9, At: 0.5), req);
+        Assert.Equal(req, Req(req.ToString()));
+        // 2 elements above T in both, 1 only in the reference, 1 only in the candidate: 2 / 4. The 96 background elements
+        // below T on both sides do not count (agreement@0.5 would read 98 %).
+        var r = new float[100];
+        var x = new float[100];
+        (r[0], r[1], r[2], x[0], x[1], x[3]) = (0.9f, 0.8f, 0.7f, 0.9f, 0.6f, 0.7f);
+        Assert.Equal(0.5, Compare(req, [100], (r, x)).Value(req));
+        var agreement = Req("y: agreement@0.5 >= 90%");
+        Assert.Equal(0.98, Compare(agreement, [100], (r, x)).Value(agreement), 9);
+
+        Assert.Equal(1, Compare(req, [3], ([0, 0, 0], [0, 0, 0])).Value(req)); // all-zero reference and candidate: no region, agrees
+        Assert.Equal(0, Compare(req, [3], ([0, 0, 0], [0, 0.9f, 0])).Value(req)); // a region the reference does not have
+        Assert.Equal(0.5, Compare(req, [2], ([0.9f, 0.9f], [0.9f, float.NaN])).Value(req)); // NaN: in the union, never in the intersection
+        Assert.Equal(1, Compare(req, [2], ([float.NaN, 0.9f], [0.1f, 0.9f])).Value(req)); // NaN reference element: skipped
+        var two = Compare(req, [2], ([1, 1], [1, 1]), ([1, 1], [1, 0]));
         Assert.Equal(0.5, two.Value(req)); // worst sample
         Assert.Equal(0.75, two.Value(req with { Mean = true }));
     }
