@@ -150,7 +150,7 @@ internal static class AccuracyFallback
         Trial Measure(IReadOnlyList<string> floatActivations, IReadOnlyList<string> floatNodes, string key)
         {
             var (model, summary) = Build(floatActivations, floatNodes);
-            var accuracy = budget.Compare(reference, model.ToByteArray(), validation, target, ranges);
+            var accuracy = budget.Compare(reference, FloatOpWeightsAsCastMul.AsWritten(model), validation, target, ranges);
             state.Report(PlanStepIds.ExcludeSensitiveNodes, string.Create(CultureInfo.InvariantCulture,
                 $"fallback {attempts.Where()}: closest to its budget {budget.Worst(accuracy)}"), attempts.Made, attempts.Cap);
             return new Trial(key, floatActivations, floatNodes, accuracy) { Model = model, Summary = summary };

@@ -10,7 +10,7 @@ namespace EdgeBuild.Optimization.Pipeline.Steps;
 /// <param name="MinSqnrDb">Every output the task metrics do not name: its SQNR against the reference must reach this.</param>
 /// <param name="Accuracy">Task metrics per output (AccuracyMetrics syntax), or null.</param>
 /// <param name="MaxAttempts">Cap on the fallback's attempts (item/CLI, else the profile's); see AccuracyFallback for how it settles.</param>
-/// <param name="LatencyCost">Rank the places kept float by damage per MAC, priced by ORT's profiler (FallbackLatencyCost), not by damage alone.</param>
+/// <param name="LatencyCost">After the search, hand back the float places that run the most MACs while the budget holds; the trade priced by ORT's profiler (FallbackLatencyCost).</param>
 /// <param name="TimeBudgetSeconds">Seconds the fallback may spend (item/CLI, else the profile's); null: none, the count alone bounds it.</param>
 public sealed record ExcludeSensitiveNodesSettings(double MinSqnrDb, string? Accuracy = null, int MaxAttempts = Profiles.PrecisionPlan.DefaultFallbackAttempts,
     double? TimeBudgetSeconds = null, bool LatencyCost = false);
@@ -30,7 +30,8 @@ internal sealed class ExcludeSensitiveNodesStep : PipelineStep<ExcludeSensitiveN
         state.AccuracyBudget = budget;
         // The reference's outputs once for every comparison of this step (first check, fallback attempts, last check).
         var reference = ReferenceOutputs.Of(state.ReferenceBytes, state.Validation!);
-        state.Accuracy = budget.Compare(reference, state.Model.ToByteArray(), state.Validation!, state.Profile, state.Ranges, state.Request.Progress);
+        // Measured as written (FloatOpWeightsAsCastMul runs at the end): the final check must read what the fallback read.
+        state.Accuracy = budget.Compare(reference, FloatOpWeightsAsCastMul.AsWritten(state.Model), state.Validation!, state.Profile, state.Ranges, state.Request.Progress);
         budget.CheckOutputs(state.Accuracy.Select(a => a.Name).ToList(), state.Request.ModelPath);
         if (budget.Meets(state.Accuracy)) return;
         var (model, summary, accuracy) = AccuracyFallback.Run(state, budget, reference, settings.MaxAttempts, settings.TimeBudgetSeconds, settings.LatencyCost);
@@ -50,7 +51,7 @@ internal sealed class ExcludeSensitiveNodesStep : PipelineStep<ExcludeSensitiveN
         var candidate = attempt.Clone();
         var removed = UnfusedActivationPairs.Remove(new OnnxGraph(candidate.Graph), unfused);
         if (removed.Count == 0) return (attempt, summary, accuracy);
-        var candidateAccuracy = budget.Compare(reference, candidate.ToByteArray(), state.Validation!, state.Profile, state.Ranges);
+        var candidateAccuracy = budget.Compare(reference, FloatOpWeightsAsCastMul.AsWritten(candidate), state.Validation!, state.Profile, state.Ranges);
         if (!budget.Meets(candidateAccuracy))
         {
             state.Context.Notes.Add($"{removed.Count} activation Q/DQ pair(s) that ONNX Runtime fuses into no integer kernel kept: without them {budget.Worst(candidateAccuracy)}");
