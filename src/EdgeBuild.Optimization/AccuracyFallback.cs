@@ -25,6 +25,8 @@ namespace EdgeBuild.Optimization;
 ///    weight-only model by damage per weight byte (3 extra bytes per weight).
 /// In each the smallest passing prefix of the ranking is found by doubling, then bisection, then chunks of it are
 /// handed back to int8 while the budget still holds; after resort 2, the activations get the same pruning.
+/// With the latency cost (opt-in), each pruning ends with <see cref="HandBackLargest"/>: the float places that run the
+/// most Conv/MatMul MACs are handed back one by one, so the budget's slack goes to time, not to the least damaging places.
 /// "The budget" is the <see cref="AccuracyBudget"/>: task metrics where the user named them, SQNR elsewhere.
 /// <para>
 /// Bounded by a count (<see cref="Pipeline.Steps.ExcludeSensitiveNodesSettings.MaxAttempts"/>, the profile's
@@ -45,6 +47,9 @@ internal static class AccuracyFallback
 
     /// <summary>Extra quantize + verify rounds spent handing parts of a float set back to int8 (per pruning).</summary>
     private const int MaxPruneAttempts = 32;
+
+    /// <summary>Extra rounds spent handing the largest float places back to int8 one by one (latency, per pruning).</summary>
+    private const int MaxLatencyHandBacks = 16;
 
     /// <summary>One measured set of float places; <see cref="Model"/> is kept only while it may still be the answer.</summary>
     private sealed record Trial(string Key, IReadOnlyList<string> FloatActivations, IReadOnlyList<string> FloatNodes, IReadOnlyList<OutputComparison> Accuracy)
@@ -76,6 +81,9 @@ internal static class AccuracyFallback
         public bool HitCap { get; private set; }
 
         public bool HitTimeBudget { get; private set; }
+
+        /// <summary>The latency step's attempts and the hand-backs the budget survived, for its note.</summary>
+        public (int Tried, int Kept) HandBacks { get; set; }
 
         public double ElapsedSeconds => _clock.Elapsed.TotalSeconds;
 
@@ -112,6 +120,17 @@ internal static class AccuracyFallback
             // Keep the figures, not the model: dozens of models of ISNet's size would not fit; a reused set is rebuilt.
             _measured[key] = trial with { Model = null, Summary = null };
             return trial;
+        }
+
+        /// <summary>
+        /// The latency step's own stop: <see cref="MaxLatencyHandBacks"/> attempts beyond the cap (it runs after the search
+        /// it improves on, which may have used the whole cap), and the time budget as for every attempt.
+        /// </summary>
+        public bool StopHandingBack()
+        {
+            if (TimeBudgetSeconds is { } budget)
+                HitTimeBudget |= ElapsedSeconds + (Made > 0 ? _measuring.TotalSeconds / Made : 0) > budget;
+            return Made >= Cap + MaxLatencyHandBacks || HitTimeBudget;
         }
 
         /// <summary>Why the search stopped, for the note, the progress line and EDGE0201.</summary>
@@ -174,14 +193,16 @@ internal static class AccuracyFallback
         var free = ranking.Where(r => r.Kind == "activation" || r.Nodes.All(n => weightBytes.GetValueOrDefault(n) == 0)).ToList();
         // Opt-in (OptimizeRequest.FallbackLatencyCost): two profiled runs and one shape run, once per fallback.
         var latency = latencyCost ? MeasureLatency(state, cleaned, firstAttempt, validation) : null;
-        if (latency is not null) free = ByDamagePerMac(free, latency);
-        var (activationTrial, activationChoice, allActivations) = SmallestPassingPrefix(free.Count, items => Attempt(NodesOf(free, items), []), Meets, attempts);
+        // The time side of the trade: MACs each chosen set runs in float (graph and shapes: the same inputs, the same set).
+        Func<IEnumerable<string>, long>? floatMacs = latency is null ? null : latency.Macs;
+        var (activationTrial, activationChoice, allActivations) = SmallestPassingPrefix(free.Count, items => Attempt(NodesOf(free, items), []), Meets, attempts,
+            floatMacs is null ? null : items => floatMacs(NodesOf(free, items)));
         if (activationTrial is not null)
         {
             var floatActivations = NodesOf(free, activationChoice).ToHashSet(StringComparer.Ordinal);
             state.Report(PlanStepIds.ExcludeSensitiveNodes, $"fallback finished after {attempts.Made} attempt(s): {attempts.Stopped()}", attempts.Made, attempts.Made);
             context.Notes.AddRange(FallbackNotes(floatActivations, [], activationChoice.Count, 0, attempts));
-            if (latency is not null) context.Notes.Add(LatencyTrade(latency, floatActivations));
+            if (latency is not null) context.Notes.Add(LatencyTrade(latency, floatActivations, attempts));
             return Answer(activationTrial);
         }
 
@@ -202,11 +223,12 @@ internal static class AccuracyFallback
         {
             // The activations were all put in float wholesale; hand back those the budget does not need (latency).
             var floatWeights = NodesOf(weights, weightChoice).ToList();
-            var (trial, activationsKept) = Prune(Enumerable.Range(0, free.Count).ToList(), weightTrial, items => Attempt(NodesOf(free, items), floatWeights), Meets, attempts);
+            var (trial, activationsKept) = Prune(Enumerable.Range(0, free.Count).ToList(), weightTrial, items => Attempt(NodesOf(free, items), floatWeights), Meets, attempts,
+                floatMacs is null ? null : items => floatMacs(NodesOf(free, items).Concat(floatWeights)));
             var floatActivations = NodesOf(free, activationsKept).ToHashSet(StringComparer.Ordinal);
             state.Report(PlanStepIds.ExcludeSensitiveNodes, $"fallback finished after {attempts.Made} attempt(s): {attempts.Stopped()}", attempts.Made, attempts.Made);
             context.Notes.AddRange(FallbackNotes(floatActivations, floatWeights, activationsKept.Count, weightChoice.Count, attempts));
-            if (latency is not null) context.Notes.Add(LatencyTrade(latency, floatActivations.Concat(floatWeights)));
+            if (latency is not null) context.Notes.Add(LatencyTrade(latency, floatActivations.Concat(floatWeights), attempts));
             return Answer(trial);
         }
 
@@ -241,30 +263,16 @@ internal static class AccuracyFallback
         }
     }
 
-    /// <summary>
-    /// Damage weighed against time: added noise power per MAC that keeping the place float runs in float (its producer's
-    /// and readers' Conv/MatMul MACs), largest first.  Ties by label: the order depends on the graph and the damage only.
-    /// </summary>
-    private static List<NodeDamage> ByDamagePerMac(List<NodeDamage> places, FallbackLatencyCost latency)
-    {
-        var macs = places.Select(p => latency.Macs(p.Nodes)).ToList();
-        // The median place's MACs added to every place: damage still leads (a ratio alone filled the prefix with many
-        // cheap, barely damaging places and ended with more MACs in float: detector 154 vs 122 MMAC), MACs break near-ties.
-        var sorted = macs.Order().ToList();
-        var floor = Math.Max(1, sorted.Count == 0 ? 1 : sorted[sorted.Count / 2]);
-        return places.Select((p, i) => (Place: p, Key: Math.Pow(10, p.DropDb / 10) / (macs[i] + floor)))
-            .OrderByDescending(p => p.Key).ThenBy(p => p.Place.Label, StringComparer.Ordinal).Select(p => p.Place).ToList();
-    }
-
     /// <summary>The trade the fallback made, in MACs and the profile's milliseconds: what stayed integer against what went float for accuracy.</summary>
-    private static string LatencyTrade(FallbackLatencyCost latency, IEnumerable<string> floatNodes)
+    private static string LatencyTrade(FallbackLatencyCost latency, IEnumerable<string> floatNodes, Attempts attempts)
     {
         var all = latency.MacNodes.ToList();
         var inFloat = floatNodes.Intersect(all, StringComparer.Ordinal).ToList();
         var (total, floatMacs) = (latency.Macs(all), latency.Macs(inFloat));
         return string.Create(CultureInfo.InvariantCulture,
             $"latency trade: {all.Count - inFloat.Count} of {all.Count} Conv/MatMul node(s) integer ({(total - floatMacs) / 1e6:F0} of {total / 1e6:F0} MMAC, ≈{latency.SavedMs(total - floatMacs):F1} ms saved per run on this host), " +
-            $"{inFloat.Count} float for accuracy ({floatMacs / 1e6:F0} MMAC, ≈{latency.SavedMs(floatMacs):F1} ms given up)");
+            $"{inFloat.Count} float for accuracy ({floatMacs / 1e6:F0} MMAC, ≈{latency.SavedMs(floatMacs):F1} ms given up); " +
+            $"the largest float places handed back to int8 one by one: {attempts.HandBacks.Kept} of {attempts.HandBacks.Tried} tried held the budget");
     }
 
     /// <summary>
@@ -291,7 +299,8 @@ internal static class AccuracyFallback
     /// All is the attempt with every item, when one was made. At the cap, doubling jumps to all items and the
     /// refinement stops (see the class remarks).
     /// </summary>
-    private static (Trial? Best, List<int> Chosen, Trial? All) SmallestPassingPrefix(int count, Func<IReadOnlyList<int>, Trial> attempt, Func<Trial, bool> meets, Attempts attempts)
+    private static (Trial? Best, List<int> Chosen, Trial? All) SmallestPassingPrefix(int count, Func<IReadOnlyList<int>, Trial> attempt, Func<Trial, bool> meets, Attempts attempts,
+        Func<IReadOnlyList<int>, long>? floatMacs = null)
     {
         if (count == 0) return (null, [], null);
         Trial Prefix(int k) => attempt(Enumerable.Range(0, k).ToList());
@@ -316,7 +325,7 @@ internal static class AccuracyFallback
             else failing = mid;
         }
 
-        var (pruned, chosen) = Prune(Enumerable.Range(0, passing).ToList(), best, attempt, meets, attempts);
+        var (pruned, chosen) = Prune(Enumerable.Range(0, passing).ToList(), best, attempt, meets, attempts, floatMacs);
         return (pruned, chosen, passing == count ? best : null);
     }
 
@@ -325,7 +334,8 @@ internal static class AccuracyFallback
     /// (PP-OCR det: 37 dB for a 30 dB budget). Hands chunks of it back to int8, halving the chunk size, least damaging
     /// first; a bounded number of extra attempts, none past the cap.
     /// </summary>
-    private static (Trial Best, List<int> Chosen) Prune(List<int> chosen, Trial best, Func<IReadOnlyList<int>, Trial> attempt, Func<Trial, bool> meets, Attempts attempts)
+    private static (Trial Best, List<int> Chosen) Prune(List<int> chosen, Trial best, Func<IReadOnlyList<int>, Trial> attempt, Func<Trial, bool> meets, Attempts attempts,
+        Func<IReadOnlyList<int>, long>? floatMacs = null)
     {
         var pruneAttempts = 0;
         for (var chunk = chosen.Count / 2; chunk >= 1 && pruneAttempts < MaxPruneAttempts && !attempts.Stop(); chunk /= 2)
@@ -340,6 +350,35 @@ internal static class AccuracyFallback
                 if (!meets(trial)) continue;
                 (best, chosen) = (trial, candidate);
             }
+        }
+
+        return floatMacs is null ? (best, chosen) : HandBackLargest(chosen, best, attempt, meets, attempts, floatMacs);
+    }
+
+    /// <summary>
+    /// The latency step (<see cref="OptimizeRequest.FallbackLatencyCost"/>), after the pruning by damage: hands back to
+    /// int8, one at a time, the chosen places whose float form runs the most Conv/MatMul MACs that no other chosen place
+    /// keeps float, largest first, keeping each hand-back the budget survives. It starts from the set the search without
+    /// it ends with and only removes places, so the result keeps at most the same float places (never more float MACs,
+    /// nodes or Q/DQ boundaries than without it). Places freeing under 1 % of the set's float MACs are not tried; at most
+    /// <see cref="MaxLatencyHandBacks"/> attempts, which the cap grants on top (<see cref="Attempts.StopHandingBack"/>).
+    /// </summary>
+    private static (Trial Best, List<int> Chosen) HandBackLargest(List<int> chosen, Trial best, Func<IReadOnlyList<int>, Trial> attempt, Func<Trial, bool> meets, Attempts attempts,
+        Func<IReadOnlyList<int>, long> floatMacs)
+    {
+        var total = floatMacs(chosen);
+        long Freed(List<int> set, int item) => floatMacs(set) - floatMacs(set.Where(i => i != item).ToList());
+        var order = chosen.Select(i => (Item: i, Freed: Freed(chosen, i))).Where(p => p.Freed > 0 && p.Freed * 100 >= total)
+            .OrderByDescending(p => p.Freed).ThenBy(p => p.Item).Select(p => p.Item).Take(MaxLatencyHandBacks).ToList();
+        foreach (var item in order)
+        {
+            if (attempts.StopHandingBack()) break;
+            if (Freed(chosen, item) == 0) continue;
+            var candidate = chosen.Where(i => i != item).ToList();
+            var trial = attempt(candidate);
+            var kept = meets(trial);
+            attempts.HandBacks = (attempts.HandBacks.Tried + 1, attempts.HandBacks.Kept + (kept ? 1 : 0));
+            if (kept) (best, chosen) = (trial, candidate);
         }
 
         return (best, chosen);

@@ -10,8 +10,8 @@ using DeviceProfile = EdgeBuild.Optimization.Profiles.DeviceProfile;
 namespace EdgeBuild.Optimization;
 
 /// <summary>
-/// What keeping a node in float costs in time, for the accuracy fallback's ranking: the multiply-accumulates (MACs) of
-/// its Conv / ConvTranspose / MatMul / Gemm, priced by ONNX Runtime's profiler on this host.
+/// What keeping a node in float costs in time, for the accuracy fallback's latency step: the multiply-accumulates (MACs)
+/// of its Conv / ConvTranspose / MatMul / Gemm, priced by ONNX Runtime's profiler on this host.
 /// <para>
 /// Measured once per fallback: one profiled run of the float model and one of the fully quantized model (the first
 /// attempt) on one validation sample. For an S8S8 file for an ARM target measured on x64 the quantized model is timed as
@@ -23,8 +23,9 @@ namespace EdgeBuild.Optimization;
 /// Why MACs and not each node's own measured time: a node's time moves ±20 % from run to run on a shared host, so a
 /// ranking by it would change the chosen set, and with it the bytes written, between two builds of the same inputs;
 /// and ORT renames the nodes it fuses (a float Conv+HardSwish becomes "&lt;output tensor&gt;_nchwc"), so matching them by
-/// name is partial. MACs come from the graph and the shapes of one run (deterministic), and the ranking divides damage by
-/// MACs only: a measured µs/MAC would be one factor shared by every place, which cannot reorder them. The profile only
+/// name is partial. MACs come from the graph and the shapes of one run (deterministic), and the latency step orders the
+/// float places it hands back by MACs only: a measured µs/MAC would be one factor shared by every place, which cannot
+/// reorder them. The profile only
 /// prices the trade the notes show: even the per-MAC ratio moved from 0.75x to 1.19x between two runs of the detector on
 /// this loaded 2-core host (classifier: 2.2x to 9.5x), so no decision, not even whether to use the cost, rests on it.
 /// </para>
@@ -71,9 +72,9 @@ internal sealed class FallbackLatencyCost
     /// <summary>Estimated ms per run the integer form of <paramref name="macs"/> saves on this host.</summary>
     public double SavedMs(long macs) => macs * SavedUsPerMac / 1000;
 
-    /// <summary>One line for the notes and the report: what the profile measured, for the ranking by damage per MAC.</summary>
+    /// <summary>One line for the notes and the report: what the profile measured, for the latency step.</summary>
     public string Describe() => FormattableString.Invariant(
-        $"latency cost: an integer MAC takes {Ratio:F2}x a float one ({IntegerUsPerMac * 1e6:F0} vs {FloatUsPerMac * 1e6:F0} µs per MMAC; ORT profiler on this host, {(Twin ? "the S8S8 file timed as its U8S8 twin" : "the file's own kernels")}); ranking by damage per MAC kept float");
+        $"latency cost: an integer MAC takes {Ratio:F2}x a float one ({IntegerUsPerMac * 1e6:F0} vs {FloatUsPerMac * 1e6:F0} µs per MMAC; ORT profiler on this host, {(Twin ? "the S8S8 file timed as its U8S8 twin" : "the file's own kernels")}); the largest float places by MACs handed back to int8 after the search");
 
     public static FallbackLatencyCost Measure(ModelProto reference, ModelProto quantized, Sample sample, DeviceProfile target)
     {

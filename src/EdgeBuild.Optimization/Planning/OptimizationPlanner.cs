@@ -192,7 +192,7 @@ public static class OptimizationPlanner
             $"detector heads (final Mul/Concat with huge ranges) wreck int8 accuracy: keep the most sensitive places in float until {EdgeBuild.Optimization.Verification.AccuracyBudget.From(request.MinSqnrDb, request.Accuracy, request.ModelPath).Describe()}"
             + $" (at most {request.FallbackAttempts ?? plan.FallbackAttempts} attempts{(request.FallbackAttempts is null ? $", {profile.Id}'s default" : "")}"
             + FallbackTimeBudgetReason(request.FallbackTimeBudget ?? plan.FallbackTimeBudget, request.FallbackTimeBudget is null ? profile.Id : null) + ")"
-            + (request.FallbackLatencyCost ? "; ranked by damage per MAC kept float, priced by ORT's profiler on this host" : ""),
+            + (request.FallbackLatencyCost ? "; then the largest float places by MACs handed back to int8, priced by ORT's profiler on this host" : ""),
             new ExcludeSensitiveNodesSettings(request.MinSqnrDb, request.Accuracy, request.FallbackAttempts ?? plan.FallbackAttempts, request.FallbackTimeBudget ?? plan.FallbackTimeBudget, request.FallbackLatencyCost)));
         steps.Add(PlanStep.Create(PlanStepIds.MeasureLayerError,
             "the report's per-layer error chart: each quantized node's output against the float model's, on the first validation sample", NoSettings.Instance));
