@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using EdgeBuild.Onnx.Graph;
+using EdgeBuild.Onnx.Protos;
+using EdgeBuild.Optimization.Tests.Support;
+using EdgeBuild.Tests.Shared;
+using Google.Protobuf;
+using Xunit.Abstractions;
+
+namespace EdgeBuild.Optimization.Tests.Quantization;
+
+/// <summary>
+/// The calibrated build through <see cref="ModelOptimizer"/> (the path the CLI and the MSBuild task take) on models whose
+/// computation sits inside an If branch: activations inside the body are quantized only where the build measured that
+/// faster than the same body computed in float on int8 weights (a paired ratio, BodyActivationChoice), and the note
+/// says which and by how much. A conv-heavy body (64 channels at 56×56) must come out quantized; a tiny one (8 channels
+/// at 8×8, where Q/DQ costs more than the integer kernels save) must keep float activations on int8 weights.
+/// </summary>
+public sealed class BodyActivationChoiceTests(ITestOutputHelper output)
+{
+    /// <summary>
+    /// x → If(mean(x) > -100: <paramref name="convs"/> × (3×3 Conv → Relu), then + x; else: x) → y. The weights live in
+    /// the main graph and are read by the body across the scope boundary, as exporters write them.
+    /// </summary>
+    internal static ModelProto IfBodyModel(int channels, int size, int convs)
+    {
+        static ValueInfoProto Value(string name) => new() { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = DType.Float } } };
+        var then = new GraphProto { Name = "then" };
+        var builder = new ModelBuilder().Input("x", DType.Float, 1, channels, size, size);
+        var current = "x";
+        // He-like scale for uniform [-1, 1) weights: activations keep their size through the chain.
+        var scale = (float)Math.Sqrt(6.0 / (channels * 9));
+        for (var i = 0; i < convs; i++)
+        {
+            builder.Initializer($"w{i}", OrtRun.Random(channels * channels * 9, 10 + i).Select(v => v * scale).ToArray(), channels, channels, 3, 3)
+                .Initializer($"b{i}", OrtRun.Random(channels, 50 + i).Select(v => v * 0.1f).ToArray(), channels);
+            then.Node.Add(new NodeProto { Name = $"then_conv{i}", OpType = "Conv", Input = { current, $"w{i}", $"b{i}" }, Output = { $"c{i}" }, Attribute = { Attributes.Ints("pads", 1, 1, 1, 1) } });
+            then.Node.Add(new NodeProto { Name = $"then_relu{i}", OpType = "Relu", Input = { $"c{i}" }, Output = { $"r{i}" } });
+            current = $"r{i}";
+        }
+
+        then.Node.Add(new NodeProto { Name = "then_residual", OpType = "Add", Input = { current, "x" }, Output = { "then_out" } });
+        then.Output.Add(Value("then_out"));
+        var otherwise = new GraphProto
+        {
+            Name = "else",
+            Node = { new NodeProto { Name = "else_id", OpType = "Identity", Input = { "x" }, Output = { "else_out" } } },
+            Output = { Value("else_out") },
+        };
+        return builder
+            .Initializer("threshold", [-100f])
+            .Node("ReduceMean", ["x"], ["mean"], Attributes.Int("keepdims", 0))
+            .Node("Greater", ["mean", "threshold"], ["cond"])
+            .Node("If", ["cond"], ["y"], Attributes.Graph("then_branch", then), Attributes.Graph("else_branch", otherwise))
+            .Output("y", DType.Float, 1, channels, size, size)
+            .Build();
+    }
+
+    private static IEnumerable<GraphProto> Bodies(GraphProto graph) =>
+        graph.Node.SelectMany(n => n.Attribute).Where(a => a.G is not null).SelectMany(a => Bodies(a.G).Prepend(a.G));
+
+    private (OptimizeResult Result, ModelProto Optimized, string Decision, double Ratio) Build(TempDir dir, int channels, int size, int convs)
+    {
+        var model = IfBodyModel(channels, size, convs);
+        File.WriteAllBytes(dir.File("model.onnx"), model.ToByteArray());
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var result = ModelOptimizer.Optimize(new OptimizeRequest
+        {
+            ModelPath = dir.File("model.onnx"),
+            OutputPath = dir.File("optimized.onnx"),
+            TargetId = "x64-vnni",
+            Precision = "int8",
+            CalibrationData = Npy.RandomSamples(dir, "cal", 8, [1, channels, size, size]),
+            ValidationData = Npy.RandomSamples(dir, "val", 4, [1, channels, size, size], seed: 900),
+        });
+
+        var decision = result.Notes.Single(n => n.Contains("inside If/Loop/Scan bodies", StringComparison.Ordinal));
+        var ratio = double.Parse(Regex.Match(decision, @"(\d+\.\d+)x the latency of float bodies").Groups[1].Value, CultureInfo.InvariantCulture);
+        output.WriteLine($"{convs} × Conv {channels}ch {size}×{size} in an If body: {started.Elapsed.TotalSeconds:F0} s, {result.SizeRatio:F3}x size, "
+            + string.Join(", ", result.Accuracy.Select(a => $"{a.Name} {a.SqnrDb:F1} dB")) + $"; {decision}");
+        var optimized = ModelProto.Parser.ParseFrom(File.ReadAllBytes(result.OutputPath));
+        var (exit, text) = OnnxChecker.Run([result.OutputPath]);
+        Assert.True(exit == 0, text);
+        // The budget (30 dB, the default) holds on the build's validation samples.
+        foreach (var a in result.Accuracy) Assert.True(a.SqnrDb >= 30, $"{a.Name} at {a.SqnrDb:F1} dB");
+        return (result, optimized, decision, ratio);
+    }
+
+    [Fact]
+    public void A_conv_heavy_if_body_is_quantized_because_the_build_measured_it_faster()
+    {
+        using var dir = new TempDir();
+        var (_, optimized, decision, ratio) = Build(dir, channels: 64, size: 56, convs: 4);
+
+        Assert.Matches(@"^\d+ activation\(s\) inside If/Loop/Scan bodies quantized: ", decision);
+        Assert.True(ratio <= 0.97, decision);
+        var then = Bodies(optimized.Graph).Single(b => b.Name == "then");
+        Assert.True(then.Node.Count(n => n.OpType == "QuantizeLinear") >= 4, "the body's Convs read quantized activations");
+        Assert.Contains(then.Node, n => n.OpType == "DequantizeLinear");
+        Assert.Equal(4, then.Initializer.Count(t => t.DataType == DType.Int8 && t.Dims.Count == 4));
+    }
+
+    [Fact]
+    public void A_tiny_if_body_keeps_float_activations_on_int8_weights_because_quantized_it_was_not_faster()
+    {
+        using var dir = new TempDir();
+        var (_, optimized, decision, ratio) = Build(dir, channels: 8, size: 8, convs: 2);
+
+        Assert.Matches(@"^\d+ activation\(s\) inside If/Loop/Scan bodies kept float \(int8 weights\): quantized they ran at \d+\.\d+x .*, not faster by 3 ?%", decision);
+        Assert.True(ratio > 0.97, decision);
+        var then = Bodies(optimized.Graph).Single(b => b.Name == "then");
+        Assert.DoesNotContain(then.Node, n => n.OpType == "QuantizeLinear");
+        Assert.Equal(2, then.Initializer.Count(t => t.DataType == DType.Int8 && t.Dims.Count == 4));
+    }
+}
