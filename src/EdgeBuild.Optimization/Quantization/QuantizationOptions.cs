@@ -46,9 +46,6 @@ public sealed record QuantizationOptions
     /// </summary>
     public bool FloatBodyActivations { get; init; }
 
-    /// <summary>Nothing inside If/Loop/Scan bodies is touched (their weights stay float): when even <see cref="FloatBodyActivations"/> misses the accuracy budget.</summary>
-    public bool SkipBodies { get; init; }
-
     public IReadOnlySet<string> ExcludeOpTypes { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>When not empty, only these op types are quantized.</summary>

@@ -20,9 +20,13 @@ public sealed class BodyActivationChoiceTests(ITestOutputHelper output)
 {
     /// <summary>
     /// x → If(mean(x) > -100: <paramref name="convs"/> × (3×3 Conv → Relu), then + x; else: x) → y. The weights live in
-    /// the main graph and are read by the body across the scope boundary, as exporters write them.
+    /// the main graph and are read by the body across the scope boundary, as exporters write them. With
+    /// <paramref name="outlierConv"/> (≥ 1), the Conv before it has a dead output channel 0 (bias −1000, zero after the
+    /// Relu) and this Conv reads that channel with weights 100× the others: they add nothing to its output but set every
+    /// per-channel int8 scale, which rounds the live weights to a few levels (about 8 dB at that Conv), a place only float
+    /// weights fix.
     /// </summary>
-    internal static ModelProto IfBodyModel(int channels, int size, int convs)
+    internal static ModelProto IfBodyModel(int channels, int size, int convs, int outlierConv = -1)
     {
         static ValueInfoProto Value(string name) => new() { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = DType.Float } } };
         var then = new GraphProto { Name = "then" };
@@ -32,8 +36,15 @@ public sealed class BodyActivationChoiceTests(ITestOutputHelper output)
         var scale = (float)Math.Sqrt(6.0 / (channels * 9));
         for (var i = 0; i < convs; i++)
         {
-            builder.Initializer($"w{i}", OrtRun.Random(channels * channels * 9, 10 + i).Select(v => v * scale).ToArray(), channels, channels, 3, 3)
-                .Initializer($"b{i}", OrtRun.Random(channels, 50 + i).Select(v => v * 0.1f).ToArray(), channels);
+            var weights = OrtRun.Random(channels * channels * 9, 10 + i).Select(v => v * scale).ToArray();
+            if (i == outlierConv)
+            {
+                for (var o = 0; o < channels; o++) weights[(o * channels * 9) + 4] *= 100;
+            }
+
+            var bias = OrtRun.Random(channels, 50 + i).Select(v => v * 0.1f).ToArray();
+            if (i + 1 == outlierConv) bias[0] = -1000;
+            builder.Initializer($"w{i}", weights, channels, channels, 3, 3).Initializer($"b{i}", bias, channels);
             then.Node.Add(new NodeProto { Name = $"then_conv{i}", OpType = "Conv", Input = { current, $"w{i}", $"b{i}" }, Output = { $"c{i}" }, Attribute = { Attributes.Ints("pads", 1, 1, 1, 1) } });
             then.Node.Add(new NodeProto { Name = $"then_relu{i}", OpType = "Relu", Input = { $"c{i}" }, Output = { $"r{i}" } });
             current = $"r{i}";
