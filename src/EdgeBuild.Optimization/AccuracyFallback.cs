@@ -146,7 +146,7 @@ internal static class AccuracyFallback
 
         var inBodies = ranking.Count(r => r.InBody);
         context.Notes.Add("largest quantization noise (dB relative to signal): " + string.Join(", ", ranking.Take(8).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Label} ({r.Kind}{(r.InBody ? ", in a body" : "")}) {r.DropDb:F1}")))
-            + $" ({ranking.Count} place(s) ranked, {inBodies} inside If/Loop/Scan bodies"
+            + $" ({ranking.Count} place(s) ranked, {inBodies} of them in If/Loop/Scan bodies"
             + (unmeasured > 0 ? $"; {unmeasured} probed value(s) not measured (not routable out of a body, or no validation sample computes them): places reading them rank as exact)" : ")"));
 
         (ModelProto Model, QuantizationSummary Summary) Build(IReadOnlyList<string> floatActivations, IReadOnlyList<string> floatNodes)
