@@ -42,7 +42,7 @@ public sealed record QuantizationOptions
 
     /// <summary>
     /// Every node inside If/Loop/Scan bodies computed in float on int8 weights (as <see cref="FloatActivationNodes"/>),
-    /// when measured faster than their activations quantized (ChooseBodyActivationsStep decides).
+    /// when quantized bodies are not measured faster or miss the accuracy budget (Pipeline/Steps/BodyActivationChoice decides).
     /// </summary>
     public bool FloatBodyActivations { get; init; }
 
