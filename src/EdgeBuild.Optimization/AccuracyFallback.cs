@@ -36,12 +36,22 @@ namespace EdgeBuild.Optimization;
 /// already measured is never measured again. Once the cap (or the time budget) is reached, doubling jumps to "everything in this resort
 /// float" (the one attempt that settles whether the budget can hold at all, so a cap never fails a model that can
 /// meet it: at most one such attempt per resort beyond the cap), and bisection and pruning stop at the best passing
-/// attempt. The note says how many attempts ran and why the search stopped.
+/// attempt. The note says how many attempts ran and why the search stopped. A time budget also makes the search spend
+/// its time where it decides most: the rankings read one sample, and resort 1 starts with "every activation float", so a
+/// model that needs float weights (ISNet's fp16 file: its side outputs miss 30 dB on int8 weights whatever the
+/// activations) reaches resort 2 after one attempt instead of a doubling's worth.
 /// </para>
 /// </summary>
 internal static class AccuracyFallback
 {
     private const int SensitivitySamples = 4;
+
+    /// <summary>
+    /// Under a time budget the ranking reads one sample, not up to <see cref="SensitivitySamples"/>: it is a heuristic
+    /// order (every attempt is still verified on every sample), and at ISNet's 1024² one ranking of 3 samples took 125 s
+    /// of a 240 s budget, twice when weights are ranked too.
+    /// </summary>
+    private const int TimedSensitivitySamples = 1;
 
     /// <summary>Extra quantize + verify rounds spent handing parts of a float set back to int8 (per pruning).</summary>
     private const int MaxPruneAttempts = 32;
@@ -134,7 +144,8 @@ internal static class AccuracyFallback
         var (cleaned, firstAttempt, calibration, validation, options, target, context, ranges) =
             (state.Reference!, state.Model, state.Calibration!, state.Validation!, state.Quantization!, state.Profile, state.Context, state.Ranges);
         state.Report(PlanStepIds.ExcludeSensitiveNodes, $"misses {budget.Worst(state.Accuracy)}: measuring each quantized place's damage");
-        var ranking = RankByDamage(cleaned, firstAttempt, validation);
+        var rankingSamples = timeBudgetSeconds is null ? SensitivitySamples : TimedSensitivitySamples;
+        var ranking = RankByDamage(cleaned, firstAttempt, validation, rankingSamples);
         state.Report(PlanStepIds.ExcludeSensitiveNodes, string.Create(CultureInfo.InvariantCulture, $"ranked {ranking.Count} quantized places by damage in {attempts.ElapsedSeconds:0} s"));
         context.Notes.Add("largest quantization noise (dB relative to signal): " + string.Join(", ", ranking.Take(8).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Label} ({r.Kind}) {r.DropDb:F1}"))));
 
@@ -175,7 +186,10 @@ internal static class AccuracyFallback
         // Opt-in (OptimizeRequest.FallbackLatencyCost): two profiled runs and one shape run, once per fallback.
         var latency = latencyCost ? MeasureLatency(state, cleaned, firstAttempt, validation) : null;
         if (latency is not null) free = ByDamagePerMac(free, latency);
-        var (activationTrial, activationChoice, allActivations) = SmallestPassingPrefix(free.Count, items => Attempt(NodesOf(free, items), []), Meets, attempts);
+        // Under a time budget "every activation float" is tried first: when even that misses (ISNet's side outputs on
+        // int8 weights), the doubling towards it would spend the budget before resort 2 ever ran.
+        var (activationTrial, activationChoice, allActivations) = SmallestPassingPrefix(free.Count, items => Attempt(NodesOf(free, items), []), Meets, attempts,
+            feasibilityFirst: timeBudgetSeconds is not null);
         if (activationTrial is not null)
         {
             var floatActivations = NodesOf(free, activationChoice).ToHashSet(StringComparer.Ordinal);
@@ -191,7 +205,7 @@ internal static class AccuracyFallback
         var weightOnly = allActivations ?? Attempt(allFree, []);
         var weightOnlyModel = weightOnly.Model ?? Answer(weightOnly).Item1;
         var onlyWeightBytes = WeightBytes(weightOnlyModel);
-        var weights = RankByDamage(cleaned, weightOnlyModel, validation)
+        var weights = RankByDamage(cleaned, weightOnlyModel, validation, rankingSamples)
             .Select(r => (Item: r, Bytes: r.Nodes.Sum(n => onlyWeightBytes.GetValueOrDefault(n))))
             .Where(p => p.Item.Kind != "activation" && p.Bytes > 0)
             .OrderByDescending(p => Math.Pow(10, p.Item.DropDb / 10) / p.Bytes).ThenBy(p => p.Item.Label, StringComparer.Ordinal)
@@ -291,10 +305,12 @@ internal static class AccuracyFallback
     /// All is the attempt with every item, when one was made. At the cap, doubling jumps to all items and the
     /// refinement stops (see the class remarks).
     /// </summary>
-    private static (Trial? Best, List<int> Chosen, Trial? All) SmallestPassingPrefix(int count, Func<IReadOnlyList<int>, Trial> attempt, Func<Trial, bool> meets, Attempts attempts)
+    private static (Trial? Best, List<int> Chosen, Trial? All) SmallestPassingPrefix(int count, Func<IReadOnlyList<int>, Trial> attempt, Func<Trial, bool> meets, Attempts attempts,
+        bool feasibilityFirst = false)
     {
         if (count == 0) return (null, [], null);
         Trial Prefix(int k) => attempt(Enumerable.Range(0, k).ToList());
+        if (feasibilityFirst && count > 1 && Prefix(count) is var everything && !meets(everything)) return (null, [], everything);
         int failing = 0, k = count > 1 && attempts.Stop() ? count : 1;
         var last = Prefix(k);
         while (!meets(last))
@@ -362,7 +378,7 @@ internal static class AccuracyFallback
     /// dequantized copy: its Q/DQ pair). Keeping an activation in float means keeping its producer and readers in float.
     /// </summary>
     /// <remarks>The reference is the float model the quantized one was made from (same tensor names).</remarks>
-    public static IReadOnlyList<NodeDamage> RankByDamage(ModelProto reference, ModelProto quantized, SampleSource validation)
+    public static IReadOnlyList<NodeDamage> RankByDamage(ModelProto reference, ModelProto quantized, SampleSource validation, int samples = SensitivitySamples)
     {
         var referenceValues = reference.Graph.Node.SelectMany(n => n.Output).ToHashSet(StringComparer.Ordinal);
         var graphInputs = reference.Graph.Input.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
@@ -389,7 +405,7 @@ internal static class AccuracyFallback
             .Concat(quantizedNodes.SelectMany(n => n.Input).Where(referenceValues.Contains).Select(i => (Ref: i, Cand: i)))
             .Where(p => !graphInputs.Contains(p.Cand))
             .Distinct().ToList();
-        var sqnr = TensorSqnr(reference, quantized, probes, validation);
+        var sqnr = TensorSqnr(reference, quantized, probes, validation, samples);
         double Sqnr(string refName, string candName) => graphInputs.Contains(candName) ? 100 : Math.Min(100, sqnr.GetValueOrDefault((refName, candName), 100));
 
         var ranking = new List<NodeDamage>();
@@ -423,7 +439,7 @@ internal static class AccuracyFallback
         return added <= 0 ? -200 : 10 * Math.Log10(added);
     }
 
-    private static Dictionary<(string, string), double> TensorSqnr(ModelProto reference, ModelProto quantized, List<(string Ref, string Cand)> probes, SampleSource validation)
+    private static Dictionary<(string, string), double> TensorSqnr(ModelProto reference, ModelProto quantized, List<(string Ref, string Cand)> probes, SampleSource validation, int samples)
     {
         var refNames = probes.Select(p => p.Ref).Distinct(StringComparer.Ordinal).ToList();
         var candNames = probes.Select(p => p.Cand).Distinct(StringComparer.Ordinal).ToList();
@@ -434,7 +450,7 @@ internal static class AccuracyFallback
         var refIndex = refNames.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i, StringComparer.Ordinal);
         var candIndex = candNames.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i, StringComparer.Ordinal);
         var comparisons = probes.Select(p => new OutputComparison(p.Ref + " vs " + p.Cand)).ToList();
-        foreach (var sample in validation.Read().Take(SensitivitySamples))
+        foreach (var sample in validation.Read().Take(samples))
         {
             using var ra = Sessions.Run(a, sample, refNames);
             using var rb = Sessions.Run(b, sample, candNames);
