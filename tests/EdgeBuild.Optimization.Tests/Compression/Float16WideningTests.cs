@@ -138,6 +138,34 @@ public class Float16WideningTests
     }
 
     [Fact]
+    public void Weights_left_float_go_back_to_float16_only_where_that_is_exact()
+    {
+        var exact = Array.ConvertAll(OrtRun.Random(8 * 8, 5), v => (float)(Half)v);
+        var rewritten = OrtRun.Random(8 * 8, 6); // not float16 values: a pass changed it after widening
+        var tiny = new[] { 0.5f, 0.25f };
+        var model = new ModelBuilder()
+            .Input("x", DType.Float, 2, 8)
+            .Initializer("a", exact, 8, 8)
+            .Initializer("b", rewritten, 8, 8)
+            .Initializer("t", tiny, 2, 1)
+            .Node("MatMul", ["x", "a"], ["m"])
+            .Node("MatMul", ["m", "b"], ["n"])
+            .Node("Mul", ["n", "t"], ["y"])
+            .Output("y", DType.Float, 2, 8)
+            .Build();
+        var narrowed = model.Clone();
+
+        var (tensors, saved) = Float16Widening.NarrowBack(narrowed, new HashSet<string>(["a", "b", "t"], StringComparer.Ordinal));
+
+        Assert.Equal((1, 8 * 8 * 2L), (tensors, saved));
+        var half = Assert.Single(narrowed.Graph.Initializer, t => t.DataType == DType.Float16);
+        Assert.Equal("Cast", Assert.Single(narrowed.Graph.Node, n => n.Input.Contains(half.Name)).OpType);
+        Assert.Equal(["b", "t"], narrowed.Graph.Initializer.Where(t => t.DataType == DType.Float).Select(t => t.Name).Order());
+        var x = OrtRun.Random(16, 9);
+        Assert.Equal(OrtRun.Run(model, ("x", x, [2, 8]))["y"], OrtRun.Run(narrowed, ("x", x, [2, 8]))["y"]);
+    }
+
+    [Fact]
     public void The_planner_widens_float16_sources_for_integer_precisions_only()
     {
         var survey = new Float16Widening.Survey(238, 44_000_000, ComputesInFloat16: true);
