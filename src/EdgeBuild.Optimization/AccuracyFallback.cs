@@ -134,9 +134,20 @@ internal static class AccuracyFallback
         var (cleaned, firstAttempt, calibration, validation, options, target, context, ranges) =
             (state.Reference!, state.Model, state.Calibration!, state.Validation!, state.Quantization!, state.Profile, state.Context, state.Ranges);
         state.Report(PlanStepIds.ExcludeSensitiveNodes, $"misses {budget.Worst(state.Accuracy)}: measuring each quantized place's damage");
-        var ranking = RankByDamage(cleaned, firstAttempt, validation);
+        var ranking = RankByDamage(cleaned, firstAttempt, validation, out var unmeasured);
         state.Report(PlanStepIds.ExcludeSensitiveNodes, string.Create(CultureInfo.InvariantCulture, $"ranked {ranking.Count} quantized places by damage in {attempts.ElapsedSeconds:0} s"));
-        context.Notes.Add("largest quantization noise (dB relative to signal): " + string.Join(", ", ranking.Take(8).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Label} ({r.Kind}) {r.DropDb:F1}"))));
+        if (ranking.Count == 0)
+        {
+            // Nothing the fallback can hand back to float: say so rather than search an empty list.
+            throw new AccuracyBudgetException(state.Request.ModelPath,
+                $"{budget.Worst(state.Accuracy)}, and the accuracy fallback found no quantized place to keep in float (no Q/DQ pair and no int8 weight read through a DequantizeLinear, in the main graph or an If/Loop/Scan body)",
+                "Use --precision none, or relax --accuracy / --min-sqnr", []);
+        }
+
+        var inBodies = ranking.Count(r => r.InBody);
+        context.Notes.Add("largest quantization noise (dB relative to signal): " + string.Join(", ", ranking.Take(8).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Label} ({r.Kind}{(r.InBody ? ", in a body" : "")}) {r.DropDb:F1}")))
+            + $" ({ranking.Count} place(s) ranked, {inBodies} of them in If/Loop/Scan bodies"
+            + (unmeasured > 0 ? $"; {unmeasured} probed value(s) not measured (not routable out of a body, or no validation sample computes them): places reading them rank as exact)" : ")"));
 
         (ModelProto Model, QuantizationSummary Summary) Build(IReadOnlyList<string> floatActivations, IReadOnlyList<string> floatNodes)
         {
@@ -191,12 +202,12 @@ internal static class AccuracyFallback
         var weightOnly = allActivations ?? Attempt(allFree, []);
         var weightOnlyModel = weightOnly.Model ?? Answer(weightOnly).Item1;
         var onlyWeightBytes = WeightBytes(weightOnlyModel);
-        var weights = RankByDamage(cleaned, weightOnlyModel, validation)
+        var weights = RankByDamage(cleaned, weightOnlyModel, validation, out _)
             .Select(r => (Item: r, Bytes: r.Nodes.Sum(n => onlyWeightBytes.GetValueOrDefault(n))))
             .Where(p => p.Item.Kind != "activation" && p.Bytes > 0)
             .OrderByDescending(p => Math.Pow(10, p.Item.DropDb / 10) / p.Bytes).ThenBy(p => p.Item.Label, StringComparer.Ordinal)
             .Select(p => p.Item).ToList();
-        context.Notes.Add($"every activation float on int8 weights: {budget.Worst(weightOnly.Accuracy)}; " + "largest weight noise per byte (dB relative to signal): " + string.Join(", ", weights.Take(8).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Label} {r.DropDb:F1}"))));
+        context.Notes.Add($"every activation float on int8 weights: {budget.Worst(weightOnly.Accuracy)}; " + "largest weight noise per byte (dB relative to signal): " + string.Join(", ", weights.Take(8).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Label}{(r.InBody ? " (in a body)" : "")} {r.DropDb:F1}"))));
         var (weightTrial, weightChoice, everything) = SmallestPassingPrefix(weights.Count, items => Attempt(allFree, NodesOf(weights, items)), Meets, attempts);
         if (weightTrial is not null)
         {
@@ -345,13 +356,16 @@ internal static class AccuracyFallback
         return (best, chosen);
     }
 
-    /// <summary>Per node, the bytes of its int8/uint8 weights (initializers it reads through a DequantizeLinear).</summary>
+    /// <summary>Per node, the bytes of its int8/uint8 weights (initializers it reads through a DequantizeLinear), main graph and bodies.</summary>
     private static Dictionary<string, long> WeightBytes(ModelProto quantized)
     {
-        var initializers = quantized.Graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
-        var dequantized = quantized.Graph.Node.Where(n => n.OpType == "DequantizeLinear" && initializers.TryGetValue(n.Input[0], out var t) && t.DataType is DType.Int8 or DType.Uint8)
-            .ToDictionary(n => n.Output[0], n => initializers[n.Input[0]].Dims.Aggregate(1L, (a, d) => a * d), StringComparer.Ordinal);
-        return quantized.Graph.Node.Where(n => n.Name.Length > 0)
+        var graphs = Graphs(quantized);
+        var nodes = graphs.SelectMany(g => g.Node).ToList();
+        var initializers = graphs.SelectMany(g => g.Initializer).GroupBy(t => t.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var dequantized = nodes.Where(n => n.OpType == "DequantizeLinear" && initializers.TryGetValue(n.Input[0], out var t) && t.DataType is DType.Int8 or DType.Uint8)
+            .GroupBy(n => n.Output[0], StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => initializers[g.First().Input[0]].Dims.Aggregate(1L, (a, d) => a * d), StringComparer.Ordinal);
+        return nodes.Where(n => n.Name.Length > 0)
             .GroupBy(n => n.Name, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.SelectMany(n => n.Input).Sum(i => dequantized.GetValueOrDefault(i)), StringComparer.Ordinal);
     }
@@ -360,25 +374,38 @@ internal static class AccuracyFallback
     /// What quantization costs where, largest first. Two kinds of damage: a node's (SQNR of its output minus the
     /// worst SQNR of its activation inputs, dequantized or float: its weights), and an activation's (SQNR of a tensor minus SQNR of its
     /// dequantized copy: its Q/DQ pair). Keeping an activation in float means keeping its producer and readers in float.
+    /// Places inside If/Loop/Scan bodies rank with the main graph's: their values are routed out of the bodies for the
+    /// measurement as for calibration (<see cref="BodyTaps"/>), and the quantizer's exclusions name body nodes as any other.
     /// </summary>
-    /// <remarks>The reference is the float model the quantized one was made from (same tensor names).</remarks>
-    public static IReadOnlyList<NodeDamage> RankByDamage(ModelProto reference, ModelProto quantized, SampleSource validation)
+    /// <remarks>
+    /// The reference is the float model the quantized one was made from (same tensor names). <c>unmeasured</c> counts probed
+    /// values whose noise could not be measured (a body value that cannot be routed out, a branch no validation sample
+    /// takes): the places that read them rank as if that value were exact.
+    /// </remarks>
+    public static IReadOnlyList<NodeDamage> RankByDamage(ModelProto reference, ModelProto quantized, SampleSource validation, out int unmeasured)
     {
-        var referenceValues = reference.Graph.Node.SelectMany(n => n.Output).ToHashSet(StringComparer.Ordinal);
+        var referenceGraphs = Graphs(reference);
+        // Body inputs (a Loop's carried state) are values too: a pair on one is a place like any other.
+        var referenceValues = referenceGraphs.SelectMany(g => g.Node).SelectMany(n => n.Output)
+            .Concat(referenceGraphs.Skip(1).SelectMany(g => g.Input).Select(i => i.Name)).Where(v => v.Length > 0).ToHashSet(StringComparer.Ordinal);
         var graphInputs = reference.Graph.Input.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
-        var producers = quantized.Graph.Node.SelectMany(n => n.Output.Select(o => (o, n))).Where(p => p.o.Length > 0).ToDictionary(p => p.o, p => p.n, StringComparer.Ordinal);
-        var consumers = quantized.Graph.Node.SelectMany(n => n.Input.Select(i => (i, n))).GroupBy(p => p.i, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(p => p.n).ToList(), StringComparer.Ordinal);
+        var bodyNodes = Graphs(quantized).Skip(1).SelectMany(g => g.Node).ToHashSet(ReferenceEqualityComparer.Instance);
+        var allNodes = Graphs(quantized).SelectMany(g => g.Node).ToList();
+        // Names are unique across the model (the quantizer keeps them so); two sibling branches may still both define one: the first wins.
+        var producers = allNodes.SelectMany(n => n.Output.Select(o => (o, n))).Where(p => p.o.Length > 0)
+            .GroupBy(p => p.o, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().n, StringComparer.Ordinal);
+        var consumers = allNodes.SelectMany(n => n.Input.Select(i => (i, n))).GroupBy(p => p.i, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(p => p.n).ToList(), StringComparer.Ordinal);
 
         // Activation pairs: T → Q → DQ, with T a float value of the reference model.
         var pairs = new List<(string Tensor, string Dequantized)>();
-        foreach (var dq in quantized.Graph.Node.Where(n => n.OpType == "DequantizeLinear"))
+        foreach (var dq in allNodes.Where(n => n.OpType == "DequantizeLinear"))
         {
             if (producers.TryGetValue(dq.Input[0], out var q) && q.OpType == "QuantizeLinear" && (referenceValues.Contains(q.Input[0]) || graphInputs.Contains(q.Input[0])))
                 pairs.Add((q.Input[0], dq.Output[0]));
         }
 
         var dequantizedToTensor = pairs.ToDictionary(p => p.Dequantized, p => p.Tensor, StringComparer.Ordinal);
-        var quantizedNodes = quantized.Graph.Node
+        var quantizedNodes = allNodes
             .Where(n => n.OpType is not ("QuantizeLinear" or "DequantizeLinear") && n.Output.Count > 0 && referenceValues.Contains(n.Output[0]))
             .Where(n => n.Input.Any(i => producers.TryGetValue(i, out var p) && p.OpType == "DequantizeLinear"))
             .ToList();
@@ -390,6 +417,7 @@ internal static class AccuracyFallback
             .Where(p => !graphInputs.Contains(p.Cand))
             .Distinct().ToList();
         var sqnr = TensorSqnr(reference, quantized, probes, validation);
+        unmeasured = probes.Count(p => !sqnr.ContainsKey(p));
         double Sqnr(string refName, string candName) => graphInputs.Contains(candName) ? 100 : Math.Min(100, sqnr.GetValueOrDefault((refName, candName), 100));
 
         var ranking = new List<NodeDamage>();
@@ -399,18 +427,21 @@ internal static class AccuracyFallback
             var nodes = consumers.GetValueOrDefault(dequantized, []).Select(n => n.Name)
                 .Concat(producers.TryGetValue(tensor, out var p) ? [p.Name] : [])
                 .Where(n => n.Length > 0).Distinct(StringComparer.Ordinal).ToList();
-            ranking.Add(new NodeDamage(tensor, "activation", drop, nodes));
+            ranking.Add(new NodeDamage(tensor, "activation", drop, nodes) { InBody = producers.TryGetValue(dequantized, out var dq) && bodyNodes.Contains(dq) });
         }
 
         foreach (var node in quantizedNodes)
         {
             var inputSqnr = node.Input.Where(dequantizedToTensor.ContainsKey).Select(i => Sqnr(dequantizedToTensor[i], i))
                 .Concat(node.Input.Where(referenceValues.Contains).Select(i => Sqnr(i, i))).DefaultIfEmpty(100).Min();
-            ranking.Add(new NodeDamage(node.Name, node.OpType, AddedNoiseDb(inputSqnr, Sqnr(node.Output[0], node.Output[0])), [node.Name]));
+            ranking.Add(new NodeDamage(node.Name, node.OpType, AddedNoiseDb(inputSqnr, Sqnr(node.Output[0], node.Output[0])), [node.Name]) { InBody = bodyNodes.Contains(node) });
         }
 
         return ranking.OrderByDescending(r => r.DropDb).ThenBy(r => r.Label, StringComparer.Ordinal).ToList();
     }
+
+    /// <summary>The main graph, then every If/Loop/Scan body, depth-first in stored order.</summary>
+    private static List<GraphProto> Graphs(ModelProto model) => [model.Graph, .. ControlFlowBodies.All(model.Graph).Select(b => b.Graph)];
 
     /// <summary>
     /// Noise added between two points, as a power relative to the signal in dB (−47 means the noise added is
@@ -423,31 +454,40 @@ internal static class AccuracyFallback
         return added <= 0 ? -200 : 10 * Math.Log10(added);
     }
 
+    /// <summary>
+    /// SQNR of each probe (a value of the reference against one of the quantized model) over the validation samples.
+    /// Body values are routed out of their bodies (<see cref="Calibrator.Open"/>); a probe that cannot be, or whose value no
+    /// sample computed in both models (a branch not taken), has no entry. No probes: no session, an empty answer.
+    /// </summary>
     private static Dictionary<(string, string), double> TensorSqnr(ModelProto reference, ModelProto quantized, List<(string Ref, string Cand)> probes, SampleSource validation)
     {
-        var refNames = probes.Select(p => p.Ref).Distinct(StringComparer.Ordinal).ToList();
-        var candNames = probes.Select(p => p.Cand).Distinct(StringComparer.Ordinal).ToList();
-        using var optionsA = Runtime.Sessions.Quiet(GraphOptimizationLevel.ORT_ENABLE_BASIC);
-        using var optionsB = Runtime.Sessions.Quiet(GraphOptimizationLevel.ORT_DISABLE_ALL);
-        using var a = new InferenceSession(Calibrator.Augment(reference, refNames).ToByteArray(), optionsA);
-        using var b = new InferenceSession(Calibrator.Augment(quantized, candNames).ToByteArray(), optionsB);
+        var result = new Dictionary<(string, string), double>();
+        if (probes.Count == 0) return result;
+        var (a, refNames, refOutputs, _) = Calibrator.Open(reference, probes.Select(p => p.Ref).Distinct(StringComparer.Ordinal).ToList(), GraphOptimizationLevel.ORT_ENABLE_BASIC);
+        using var sessionA = a;
+        var (b, candNames, candOutputs, _) = Calibrator.Open(quantized, probes.Select(p => p.Cand).Distinct(StringComparer.Ordinal).ToList(), GraphOptimizationLevel.ORT_DISABLE_ALL);
+        using var sessionB = b;
         var refIndex = refNames.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i, StringComparer.Ordinal);
         var candIndex = candNames.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i, StringComparer.Ordinal);
         var comparisons = probes.Select(p => new OutputComparison(p.Ref + " vs " + p.Cand)).ToList();
         foreach (var sample in validation.Read().Take(SensitivitySamples))
         {
-            using var ra = Sessions.Run(a, sample, refNames);
-            using var rb = Sessions.Run(b, sample, candNames);
+            using var ra = Sessions.Run(sessionA, sample, refOutputs);
+            using var rb = Sessions.Run(sessionB, sample, candOutputs);
             for (var i = 0; i < probes.Count; i++)
             {
-                var x = ra[refIndex[probes[i].Ref]];
-                var y = rb[candIndex[probes[i].Cand]];
-                if (x.GetTensorTypeAndShape().ElementDataType != Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float) continue;
-                comparisons[i].Add(x.GetTensorDataAsSpan<float>(), y.GetTensorDataAsSpan<float>(), []);
+                if (!refIndex.TryGetValue(probes[i].Ref, out var ri) || !candIndex.TryGetValue(probes[i].Cand, out var ci)) continue;
+                var (x, y) = (ra[ri], rb[ci]);
+                if (x.GetTensorTypeAndShape().ElementDataType != Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float
+                    || y.GetTensorTypeAndShape().ElementDataType != Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float) continue;
+                var xs = x.GetTensorDataAsSpan<float>();
+                var ys = y.GetTensorDataAsSpan<float>();
+                // Empty: a body value on a branch this sample did not take (in either model); sizes differ only if the models took different branches.
+                if (xs.IsEmpty || xs.Length != ys.Length) continue;
+                comparisons[i].Add(xs, ys, []);
             }
         }
 
-        var result = new Dictionary<(string, string), double>();
         for (var i = 0; i < probes.Count; i++)
         {
             if (comparisons[i].Samples > 0) result[(probes[i].Ref, probes[i].Cand)] = comparisons[i].SqnrDb;
@@ -458,4 +498,8 @@ internal static class AccuracyFallback
 }
 
 /// <summary>How many dB of SQNR quantizing one node's weights or one activation costs, and the nodes to keep in float to avoid it.</summary>
-public sealed record NodeDamage(string Label, string Kind, double DropDb, IReadOnlyList<string> Nodes);
+public sealed record NodeDamage(string Label, string Kind, double DropDb, IReadOnlyList<string> Nodes)
+{
+    /// <summary>The place sits inside an If/Loop/Scan body.</summary>
+    public bool InBody { get; init; }
+}

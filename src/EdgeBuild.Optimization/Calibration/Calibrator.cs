@@ -95,11 +95,13 @@ public static class Calibrator
     /// main-graph values directly, values inside If/Loop/Scan bodies routed out (<see cref="BodyTaps"/>). Returns the
     /// tensors measured, the output each is read from (same order), and those stacked per loop iteration. When ORT
     /// cannot run the routed copy (a loop whose value changes shape between iterations cannot be stacked), bodies
-    /// are left out and their values stay float.
+    /// are left out and their values stay float. The accuracy fallback opens its probes the same way (with ORT's rewrites
+    /// off for the quantized model: <paramref name="level"/>).
     /// </summary>
-    private static (InferenceSession Session, List<string> Names, List<string> Outputs, HashSet<string> Stacked) Open(ModelProto model, IReadOnlyCollection<string> tensors)
+    internal static (InferenceSession Session, List<string> Names, List<string> Outputs, HashSet<string> Stacked) Open(ModelProto model, IReadOnlyCollection<string> tensors,
+        GraphOptimizationLevel level = GraphOptimizationLevel.ORT_ENABLE_BASIC)
     {
-        using var sessionOptions = Sessions.Quiet(GraphOptimizationLevel.ORT_ENABLE_BASIC);
+        using var sessionOptions = Sessions.Quiet(level);
         var main = MainGraphValues(model.Graph);
         var inBodies = tensors.Where(t => !main.Contains(t)).ToList();
         var direct = tensors.Where(main.Contains).ToList();

@@ -87,7 +87,7 @@ public static class QdqQuantizer
         Prepare(prepared, new OnnxGraph(prepared.Graph), calibration, options, new PassContext(prepared));
         BodyConstants.Localize(prepared.Graph);
         // Bodies' activations are measured even when they will be kept float: the choice between the two is made on both.
-        CollectMissingRanges(prepared, PlanScopes(prepared, options with { FloatBodyActivations = false, SkipBodies = false }), calibration, options, rangeCache, progress);
+        CollectMissingRanges(prepared, PlanScopes(prepared, options with { FloatBodyActivations = false }), calibration, options, rangeCache, progress);
     }
 
     /// <summary>One graph's plans: the main graph first, then every If/Loop/Scan body (each quantized as a graph of its own).</summary>
@@ -96,7 +96,6 @@ public static class QdqQuantizer
     private static List<Scope> PlanScopes(ModelProto model, QuantizationOptions options)
     {
         var scopes = new List<Scope> { new(model.Graph, false, PlanNodes(new OnnxGraph(model.Graph), options, inBody: false)) };
-        if (options.SkipBodies) return scopes;
         foreach (var body in ControlFlowBodies.All(model.Graph)) scopes.Add(new Scope(body.Graph, true, PlanNodes(new OnnxGraph(body.Graph), options, inBody: true)));
         return scopes;
     }

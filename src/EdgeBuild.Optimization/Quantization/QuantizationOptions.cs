@@ -42,12 +42,9 @@ public sealed record QuantizationOptions
 
     /// <summary>
     /// Every node inside If/Loop/Scan bodies computed in float on int8 weights (as <see cref="FloatActivationNodes"/>),
-    /// when measured faster than their activations quantized (ChooseBodyActivationsStep decides).
+    /// when quantized bodies are not measured faster or miss the accuracy budget (Pipeline/Steps/BodyActivationChoice decides).
     /// </summary>
     public bool FloatBodyActivations { get; init; }
-
-    /// <summary>Nothing inside If/Loop/Scan bodies is touched (their weights stay float): when even <see cref="FloatBodyActivations"/> misses the accuracy budget.</summary>
-    public bool SkipBodies { get; init; }
 
     public IReadOnlySet<string> ExcludeOpTypes { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 

@@ -14,8 +14,8 @@ namespace EdgeBuild.Optimization.Pipeline.Steps;
 /// float ones at the body's sizes: small bodies (an MLP on 64 values, a few 1-D Convs) can run slower as int8. So both
 /// forms are built, the quantized one is measured against bodies computed in float on the same int8 weights (interleaved
 /// pairs on the validation samples with the target's session settings, <see cref="PairedBenchmark"/>), and kept only
-/// when it is at least <see cref="MinGain"/> faster and meets the accuracy budget; otherwise bodies stay float, and the
-/// accuracy fallback then works on that model as on any other.
+/// when it is at least <see cref="MinGain"/> faster and meets the accuracy budget; otherwise bodies stay float on int8
+/// weights, and the accuracy fallback then works on that model as on any other (it ranks places inside bodies too).
 /// </summary>
 internal static class BodyActivationChoice
 {
@@ -63,19 +63,13 @@ internal static class BodyActivationChoice
         {
             var why = $"quantized they miss the accuracy budget ({budget.Worst(accuracy)})";
             var floatAccuracy = budget.Compare(reference, floatBodies.ToByteArray(), state.Validation!, state.Profile, state.Ranges);
-            if (budget.Meets(floatAccuracy))
-            {
-                state.Quantization = options;
-                state.Context.Notes.Add($"{count} activation(s) inside If/Loop/Scan bodies kept float (int8 weights): {why}");
-                return (floatBodies, floatSummary);
-            }
-
-            // The accuracy fallback ranks main-graph places only: a body it cannot fix stays as it was.
-            var untouched = state.Reference!.Clone();
-            state.Quantization = state.Quantization! with { SkipBodies = true };
-            var untouchedSummary = QdqQuantizer.Quantize(untouched, state.Calibration!, state.Quantization, state.Ranges, state.Request.Progress);
-            state.Context.Notes.Add($"{count} activation(s) inside If/Loop/Scan bodies kept float, and their weights too: {why}, and with float activations on int8 weights {budget.Worst(floatAccuracy)}");
-            return (untouched, untouchedSummary);
+            state.Quantization = options;
+            // Float activations on int8 weights: what the accuracy fallback starts from when that misses too. It ranks the
+            // bodies' weights with the main graph's places and keeps float what the budget needs, nothing more.
+            state.Context.Notes.Add(budget.Meets(floatAccuracy)
+                ? $"{count} activation(s) inside If/Loop/Scan bodies kept float (int8 weights): {why}"
+                : $"{count} activation(s) inside If/Loop/Scan bodies kept float (int8 weights): {why}, and with float activations {budget.Worst(floatAccuracy)}: the accuracy fallback ranks the bodies' weights with the main graph's places");
+            return (floatBodies, floatSummary);
         }
 
         var ratio = MeasureRatio(state, floatBodies, quantized);
