@@ -184,11 +184,17 @@ fetch_fonts() {
 
 # The pinned PP-OCR split (scripts/ppocr-image-split.txt: det-cal, det-val, cls-cal, cls-val as links to the images) and
 # its held-out text lines (line-crops, drawn by scripts/render-text-lines.cs), which the classifier and recognizer are
-# validated on. Drawn again only when the drawing script changes: its hash names the marker.
+# validated on. Each is made again only when its list or drawing script changes (their hashes name the markers), so a
+# test run reading the split is never raced by another fetch rebuilding it.
 materialize_ppocr_split() {
   local split="$assets/ppocr-split" here
   here="$(cd "$(dirname "$0")" && pwd)"
-  bash "$here/ppocr-image-split.sh" "$split" >/dev/null
+  local listed="$split/.listed-by-$(sha256sum "$here/ppocr-image-split.txt" | cut -c1-16)"
+  if [ ! -f "$listed" ]; then
+    bash "$here/ppocr-image-split.sh" "$split" >/dev/null
+    rm -f "$split"/.listed-by-*
+    touch "$listed"
+  fi
   local marker="$split/line-crops.drawn-by-$(sha256sum "$here/render-text-lines.cs" | cut -c1-16)"
   if [ -f "$marker" ] && [ -d "$split/line-crops" ]; then return; fi
   rm -rf "$split"/line-crops*
