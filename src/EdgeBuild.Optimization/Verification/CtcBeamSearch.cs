@@ -12,8 +12,8 @@ internal static class CtcBeamSearch
     // A class under this probability at a position extends no prefix there: it cannot lift a prefix into the top beams.
     private const float MinClassProbability = 1e-3f;
 
-    /// <returns>The class ids read, blanks and merged repeats removed.</returns>
-    public static IReadOnlyList<int> Decode(ReadOnlySpan<float> probabilities, int positions, int classes, int blank)
+    /// <returns>The class ids read, blanks and merged repeats removed, one char each.</returns>
+    public static string Decode(ReadOnlySpan<float> probabilities, int positions, int classes, int blank)
     {
         if (classes > char.MaxValue) throw new NotSupportedException($"ctc: {classes} classes; the beam search keys prefixes by 16-bit class ids (at most {(int)char.MaxValue}).");
         // A prefix is a string of class ids (each a char); per prefix, the probability of its alignments that end in a
@@ -48,8 +48,7 @@ internal static class CtcBeamSearch
             KeepTop(next, beams);
         }
 
-        var best = beams.OrderByDescending(b => b.Value.Blank + b.Value.Last).ThenBy(b => b.Key, StringComparer.Ordinal).First().Key;
-        return best.Select(c => (int)c).ToArray();
+        return beams.OrderByDescending(b => b.Value.Blank + b.Value.Last).ThenBy(b => b.Key, StringComparer.Ordinal).First().Key;
     }
 
     private static void Add(Dictionary<string, (double Blank, double Last)> beams, string prefix, double blank, double last)

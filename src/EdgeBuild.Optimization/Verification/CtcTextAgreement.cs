@@ -20,14 +20,14 @@ internal static class CtcTextAgreement
             var actual = HasNaN(candidate.Slice(start, size))
                 ? null // a NaN reads nothing: it agrees with no character
                 : CtcBeamSearch.Decode(candidate.Slice(start, size), positions, classes, blank);
-            int length = Math.Max(expected.Count, actual?.Count ?? 0);
+            int length = Math.Max(expected.Length, actual?.Length ?? 0);
             if (actual is null)
             {
                 count += Math.Max(length, 1);
                 continue;
             }
 
-            agree += length - EditDistance(expected, actual);
+            agree += length - EditDistance.Levenshtein(expected, actual);
             count += length;
         }
 
@@ -38,25 +38,5 @@ internal static class CtcTextAgreement
     {
         foreach (var v in values) if (float.IsNaN(v)) return true;
         return false;
-    }
-
-    /// <summary>Levenshtein distance: insertions, deletions and substitutions cost one each.</summary>
-    internal static int EditDistance(IReadOnlyList<int> a, IReadOnlyList<int> b)
-    {
-        var previous = new int[b.Count + 1];
-        var current = new int[b.Count + 1];
-        for (int j = 0; j <= b.Count; j++) previous[j] = j;
-        for (int i = 1; i <= a.Count; i++)
-        {
-            current[0] = i;
-            for (int j = 1; j <= b.Count; j++)
-            {
-                current[j] = Math.Min(Math.Min(previous[j] + 1, current[j - 1] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Count];
     }
 }

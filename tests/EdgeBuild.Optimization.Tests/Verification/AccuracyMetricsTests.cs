@@ -152,13 +152,13 @@ public class AccuracyMetricsTests
     }
 
     [Fact]
-    public void Ctc_edit_distance_counts_insertions_deletions_and_substitutions()
+    public void Edit_distance_counts_insertions_deletions_and_substitutions()
     {
-        Assert.Equal(0, CtcTextAgreement.EditDistance([1, 2, 3], [1, 2, 3]));
-        Assert.Equal(1, CtcTextAgreement.EditDistance([1, 2, 3], [1, 3]));
-        Assert.Equal(1, CtcTextAgreement.EditDistance([1, 2, 3], [1, 2, 4, 3]));
-        Assert.Equal(1, CtcTextAgreement.EditDistance([1, 2, 3], [1, 5, 3]));
-        Assert.Equal(3, CtcTextAgreement.EditDistance([], [7, 7, 7]));
+        Assert.Equal(0, EditDistance.Levenshtein("abc", "abc"));
+        Assert.Equal(1, EditDistance.Levenshtein("abc", "ac"));
+        Assert.Equal(1, EditDistance.Levenshtein("abc", "abxc"));
+        Assert.Equal(1, EditDistance.Levenshtein("abc", "axc"));
+        Assert.Equal(3, EditDistance.Levenshtein("", "aaa"));
     }
 
     [Fact]
