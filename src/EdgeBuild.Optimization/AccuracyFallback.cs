@@ -36,12 +36,22 @@ namespace EdgeBuild.Optimization;
 /// already measured is never measured again. Once the cap (or the time budget) is reached, doubling jumps to "everything in this resort
 /// float" (the one attempt that settles whether the budget can hold at all, so a cap never fails a model that can
 /// meet it: at most one such attempt per resort beyond the cap), and bisection and pruning stop at the best passing
-/// attempt. The note says how many attempts ran and why the search stopped.
+/// attempt. The note says how many attempts ran and why the search stopped. A time budget also makes the search spend
+/// its time where it decides most: the rankings read one sample, and resort 1 starts with "every activation float", so a
+/// model that needs float weights (ISNet's fp16 file: its side outputs miss 30 dB on int8 weights whatever the
+/// activations) reaches resort 2 after one attempt instead of a doubling's worth.
 /// </para>
 /// </summary>
 internal static class AccuracyFallback
 {
     private const int SensitivitySamples = 4;
+
+    /// <summary>
+    /// Under a time budget the ranking reads one sample, not up to <see cref="SensitivitySamples"/>: it is a heuristic
+    /// order (every attempt is still verified on every sample), and at ISNet's 1024² one ranking of 3 samples took 125 s
+    /// of a 240 s budget, twice when weights are ranked too.
+    /// </summary>
+    private const int TimedSensitivitySamples = 1;
 
     /// <summary>Extra quantize + verify rounds spent handing parts of a float set back to int8 (per pruning).</summary>
     private const int MaxPruneAttempts = 32;
@@ -134,7 +144,8 @@ internal static class AccuracyFallback
         var (cleaned, firstAttempt, calibration, validation, options, target, context, ranges) =
             (state.Reference!, state.Model, state.Calibration!, state.Validation!, state.Quantization!, state.Profile, state.Context, state.Ranges);
         state.Report(PlanStepIds.ExcludeSensitiveNodes, $"misses {budget.Worst(state.Accuracy)}: measuring each quantized place's damage");
-        var ranking = RankByDamage(cleaned, firstAttempt, validation, out var unmeasured);
+        var rankingSamples = timeBudgetSeconds is null ? SensitivitySamples : TimedSensitivitySamples;
+        var ranking = RankByDamage(cleaned, firstAttempt, validation, out var unmeasured, rankingSamples);
         state.Report(PlanStepIds.ExcludeSensitiveNodes, string.Create(CultureInfo.InvariantCulture, $"ranked {ranking.Count} quantized places by damage in {attempts.ElapsedSeconds:0} s"));
         if (ranking.Count == 0)
         {
@@ -186,7 +197,10 @@ internal static class AccuracyFallback
         // Opt-in (OptimizeRequest.FallbackLatencyCost): two profiled runs and one shape run, once per fallback.
         var latency = latencyCost ? MeasureLatency(state, cleaned, firstAttempt, validation) : null;
         if (latency is not null) free = ByDamagePerMac(free, latency);
-        var (activationTrial, activationChoice, allActivations) = SmallestPassingPrefix(free.Count, items => Attempt(NodesOf(free, items), []), Meets, attempts);
+        // Under a time budget "every activation float" is tried first: when even that misses (ISNet's side outputs on
+        // int8 weights), the doubling towards it would spend the budget before resort 2 ever ran.
+        var (activationTrial, activationChoice, allActivations) = SmallestPassingPrefix(free.Count, items => Attempt(NodesOf(free, items), []), Meets, attempts,
+            feasibilityFirst: timeBudgetSeconds is not null);
         if (activationTrial is not null)
         {
             var floatActivations = NodesOf(free, activationChoice).ToHashSet(StringComparer.Ordinal);
@@ -202,7 +216,7 @@ internal static class AccuracyFallback
         var weightOnly = allActivations ?? Attempt(allFree, []);
         var weightOnlyModel = weightOnly.Model ?? Answer(weightOnly).Item1;
         var onlyWeightBytes = WeightBytes(weightOnlyModel);
-        var weights = RankByDamage(cleaned, weightOnlyModel, validation, out _)
+        var weights = RankByDamage(cleaned, weightOnlyModel, validation, out _, rankingSamples)
             .Select(r => (Item: r, Bytes: r.Nodes.Sum(n => onlyWeightBytes.GetValueOrDefault(n))))
             .Where(p => p.Item.Kind != "activation" && p.Bytes > 0)
             .OrderByDescending(p => Math.Pow(10, p.Item.DropDb / 10) / p.Bytes).ThenBy(p => p.Item.Label, StringComparer.Ordinal)
@@ -302,10 +316,12 @@ internal static class AccuracyFallback
     /// All is the attempt with every item, when one was made. At the cap, doubling jumps to all items and the
     /// refinement stops (see the class remarks).
     /// </summary>
-    private static (Trial? Best, List<int> Chosen, Trial? All) SmallestPassingPrefix(int count, Func<IReadOnlyList<int>, Trial> attempt, Func<Trial, bool> meets, Attempts attempts)
+    private static (Trial? Best, List<int> Chosen, Trial? All) SmallestPassingPrefix(int count, Func<IReadOnlyList<int>, Trial> attempt, Func<Trial, bool> meets, Attempts attempts,
+        bool feasibilityFirst = false)
     {
         if (count == 0) return (null, [], null);
         Trial Prefix(int k) => attempt(Enumerable.Range(0, k).ToList());
+        if (feasibilityFirst && count > 1 && Prefix(count) is var everything && !meets(everything)) return (null, [], everything);
         int failing = 0, k = count > 1 && attempts.Stop() ? count : 1;
         var last = Prefix(k);
         while (!meets(last))
@@ -380,9 +396,9 @@ internal static class AccuracyFallback
     /// <remarks>
     /// The reference is the float model the quantized one was made from (same tensor names). <c>unmeasured</c> counts probed
     /// values whose noise could not be measured (a body value that cannot be routed out, a branch no validation sample
-    /// takes): the places that read them rank as if that value were exact.
+    /// takes): the places that read them rank as if that value were exact. <c>samples</c>: at most this many validation samples.
     /// </remarks>
-    public static IReadOnlyList<NodeDamage> RankByDamage(ModelProto reference, ModelProto quantized, SampleSource validation, out int unmeasured)
+    public static IReadOnlyList<NodeDamage> RankByDamage(ModelProto reference, ModelProto quantized, SampleSource validation, out int unmeasured, int samples = SensitivitySamples)
     {
         var referenceGraphs = Graphs(reference);
         // Body inputs (a Loop's carried state) are values too: a pair on one is a place like any other.
@@ -416,7 +432,7 @@ internal static class AccuracyFallback
             .Concat(quantizedNodes.SelectMany(n => n.Input).Where(referenceValues.Contains).Select(i => (Ref: i, Cand: i)))
             .Where(p => !graphInputs.Contains(p.Cand))
             .Distinct().ToList();
-        var sqnr = TensorSqnr(reference, quantized, probes, validation);
+        var sqnr = TensorSqnr(reference, quantized, probes, validation, samples);
         unmeasured = probes.Count(p => !sqnr.ContainsKey(p));
         double Sqnr(string refName, string candName) => graphInputs.Contains(candName) ? 100 : Math.Min(100, sqnr.GetValueOrDefault((refName, candName), 100));
 
@@ -459,7 +475,7 @@ internal static class AccuracyFallback
     /// Body values are routed out of their bodies (<see cref="Calibrator.Open"/>); a probe that cannot be, or whose value no
     /// sample computed in both models (a branch not taken), has no entry. No probes: no session, an empty answer.
     /// </summary>
-    private static Dictionary<(string, string), double> TensorSqnr(ModelProto reference, ModelProto quantized, List<(string Ref, string Cand)> probes, SampleSource validation)
+    private static Dictionary<(string, string), double> TensorSqnr(ModelProto reference, ModelProto quantized, List<(string Ref, string Cand)> probes, SampleSource validation, int samples)
     {
         var result = new Dictionary<(string, string), double>();
         if (probes.Count == 0) return result;
@@ -470,7 +486,7 @@ internal static class AccuracyFallback
         var refIndex = refNames.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i, StringComparer.Ordinal);
         var candIndex = candNames.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i, StringComparer.Ordinal);
         var comparisons = probes.Select(p => new OutputComparison(p.Ref + " vs " + p.Cand)).ToList();
-        foreach (var sample in validation.Read().Take(SensitivitySamples))
+        foreach (var sample in validation.Read().Take(samples))
         {
             using var ra = Sessions.Run(sessionA, sample, refOutputs);
             using var rb = Sessions.Run(sessionB, sample, candOutputs);

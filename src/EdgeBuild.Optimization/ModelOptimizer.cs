@@ -20,7 +20,7 @@ public static class ModelOptimizer
         // The model first: a missing or broken source is the error to report, whatever else the request lacks.
         var (model, originalBytes) = ModelFiles.LoadWithSize(request.ModelPath);
         SignatureReader.EnsureBuffersFit(SignatureReader.Inputs(model, request.Dims, profile), request.ModelPath);
-        var plan = OptimizationPlanner.Plan(profile, request);
+        var plan = OptimizationPlanner.Plan(profile, request, Compression.Float16Widening.Inspect(model));
         var originalNodes = model.Graph.Node.Count;
         var state = new PipelineState(request, profile, model, originalBytes, new PassContext(model)) { Precision = plan.Precision };
         state.Clock.Mark("load and check the source");

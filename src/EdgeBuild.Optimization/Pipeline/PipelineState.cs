@@ -34,14 +34,29 @@ internal sealed class PipelineState(OptimizeRequest request, DeviceProfile profi
     /// <summary>The plan's precision, "auto" resolved.</summary>
     public Precision Precision { get; init; }
 
-    /// <summary>The cleaned-up float model every check compares against (cleanup is exact); set by the cleanup step.</summary>
-    public ModelProto? Reference { get; set; }
+    /// <summary>
+    /// The cleaned-up float model every check compares against (cleanup is exact); set by the cleanup step, and replaced
+    /// by its float32 form when the source stores float16 weights (the widen-float16 step).
+    /// </summary>
+    public ModelProto? Reference
+    {
+        get => reference;
+        set
+        {
+            reference = value;
+            referenceBytes = null;
+        }
+    }
 
+    private ModelProto? reference;
     private byte[]? referenceBytes;
 
     public byte[] ReferenceBytes => referenceBytes ??= (Reference ?? throw new InvalidOperationException("the cleanup step sets the reference model")).ToByteArray();
 
     public IReadOnlyDictionary<string, int> PassRewrites { get; set; } = new Dictionary<string, int>();
+
+    /// <summary>Initializers the widen-float16 step made float32 from float16; restore-float16-weights narrows those still float.</summary>
+    public IReadOnlySet<string> WidenedFloat16 { get; set; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>Calibration samples, opened by the calibrate step.</summary>
     public SampleSource? Calibration { get; set; }

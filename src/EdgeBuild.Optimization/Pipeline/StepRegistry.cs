@@ -11,6 +11,7 @@ internal static class StepRegistry
     private static readonly IReadOnlyDictionary<string, IPipelineStep> Steps = new IPipelineStep[]
     {
         new CleanupStep(),
+        new WidenFloat16Step(),
         new SynthesizeInputsStep(),
         new CompressWeightsInt8Step(),
         new CalibrateStep(),
@@ -21,6 +22,7 @@ internal static class StepRegistry
         new QuantizeDynamicInt8Step(),
         new ConvertFp16Step(),
         new QuantizeInt4WeightsStep(),
+        new RestoreFloat16WeightsStep(),
         new CompactEncodingStep(),
         new VerifyStep(),
         new CheckSyntheticStep(),

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeBuild.Optimization.Compression;
 using EdgeBuild.Optimization.Pipeline;
 using EdgeBuild.Optimization.Pipeline.Steps;
 using EdgeBuild.Optimization.Profiles;
@@ -44,8 +45,11 @@ public static class OptimizationPlanner
     /// </summary>
     private const int DataFreeDynamicMinColumns = 64;
 
+    /// <param name="profile">The target's profile.</param>
+    /// <param name="request">The item's or command line's options.</param>
+    /// <param name="float16">What the loaded source stores as float16 (<see cref="Float16Widening.Inspect"/>); null: nothing.</param>
     /// <exception cref="OptimizationInputException">EDGE0002 for an unknown precision or --dynamic without int8; EDGE0110 for int8 without samples.</exception>
-    public static OptimizationPlan Plan(DeviceProfile profile, OptimizeRequest request)
+    public static OptimizationPlan Plan(DeviceProfile profile, OptimizeRequest request, Float16Widening.Survey? float16 = null)
     {
         if (!Precisions.IsKnown(request.Precision))
             throw new OptimizationInputException(DiagnosticCodes.Usage, "--precision", $"unknown precision '{request.Precision}'", $"Use one of: {Precisions.List}");
@@ -62,6 +66,15 @@ public static class OptimizationPlanner
         {
             PlanStep.Create(PlanStepIds.Cleanup, "always: fold constants and BatchNorm, drop identities and dead nodes, so later steps see the real graph", NoSettings.Instance),
         };
+        // int8/int4 passes quantize float32 values only: an fp16-stored source would otherwise come out at 1.00x (EDGE0220).
+        if (float16 is { Any: true } half && precision is Precision.Int8 or Precision.Uint8 or Precision.Int4)
+        {
+            steps.Add(PlanStep.Create(PlanStepIds.WidenFloat16,
+                string.Create(CultureInfo.InvariantCulture, $"the source stores {half.Tensors} weight/constant tensor(s) ({half.Values:N0} values) as float16{(half.ComputesInFloat16 ? " and computes in float16" : "")}: ")
+                + "widened to float32 (exact for the weights), so they are quantized like any float32 weight; that float32 model is the reference the checks compare against",
+                NoSettings.Instance));
+        }
+
         var warnings = new List<string>();
         var checkWithoutData = precision != Precision.None && request.ValidationData is null && request.CalibrationData is null;
         if (checkWithoutData)
@@ -110,6 +123,13 @@ public static class OptimizationPlanner
                     "int4 weight-only, block-wise (MatMulNBits): shrinks MatMul/Gemm weights; Conv stays float (no int4 Conv kernels)",
                     new QuantizeInt4WeightsSettings(profile.Precision.Int4BlockSize, Symmetric: true, request.ExcludeNodes)));
                 break;
+        }
+
+        if (steps.Any(s => s.Id == PlanStepIds.WidenFloat16))
+        {
+            steps.Add(PlanStep.Create(PlanStepIds.RestoreFloat16Weights,
+                "widened weights that stayed float (too small to quantize, or kept float for accuracy) go back to float16 storage, read through a Cast ONNX Runtime folds at load: exact, and nothing the source stored in 2 bytes costs 4",
+                NoSettings.Instance));
         }
 
         if (precision != Precision.None)

@@ -9,6 +9,9 @@ public static class PlanStepIds
     /// <summary>Semantics-preserving graph cleanup: constants to initializers, identity removal, constant and BatchNorm folding, dedup, dead code.</summary>
     public const string Cleanup = "cleanup";
 
+    /// <summary>float16 weights and float16 compute widened to float32 (exact for the weights), so the int8 passes see the source's weights.</summary>
+    public const string WidenFloat16 = "widen-float16";
+
     /// <summary>Inputs made up from the declared dims and element types, when the user gave no data.</summary>
     public const string SynthesizeInputs = "synthesize-inputs";
 
@@ -39,6 +42,9 @@ public static class PlanStepIds
     /// <summary>Block-wise int4 weight-only quantization of MatMul/Gemm (MatMulNBits); Gather and Conv stay float.</summary>
     public const string QuantizeInt4Weights = "quantize-int4-weights";
 
+    /// <summary>Weights widened from float16 that stayed float go back to float16 storage (Cast to float, folded at load): exact.</summary>
+    public const string RestoreFloat16Weights = "restore-float16-weights";
+
     /// <summary>Drop default-valued attributes and shorten internal names: exact, fewer bytes.</summary>
     public const string CompactEncoding = "compact-encoding";
 
@@ -59,7 +65,7 @@ public static class PlanStepIds
 
     public static IReadOnlyList<string> All { get; } =
     [
-        Cleanup, SynthesizeInputs, CompressWeightsInt8, Calibrate, QuantizeQdq, ExcludeSensitiveNodes, MeasureLayerError, WeightsAsCastMul, QuantizeDynamicInt8, ConvertFp16,
-        QuantizeInt4Weights, CompactEncoding, Verify, CheckSynthetic, Write, ReviewResult, CheckBudgets,
+        Cleanup, WidenFloat16, SynthesizeInputs, CompressWeightsInt8, Calibrate, QuantizeQdq, ExcludeSensitiveNodes, MeasureLayerError, WeightsAsCastMul, QuantizeDynamicInt8, ConvertFp16,
+        QuantizeInt4Weights, RestoreFloat16Weights, CompactEncoding, Verify, CheckSynthetic, Write, ReviewResult, CheckBudgets,
     ];
 }
