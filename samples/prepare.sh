@@ -9,10 +9,9 @@ set -euo pipefail
 if [ "${EDGEBUILD_SAMPLE_PREPARED:-}" = 1 ]; then exit 0; fi
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
+# The models, images and the pinned split (ppocr-split/): the detector calibrates on det-cal (TextDetection.csproj);
+# page.png and bw_text.png are held out (det-val): the sample is checked on them.
 bash "$repo/scripts/fetch-assets.sh" >&2
-# The detector calibrates on the pinned split's det-cal images (TextDetection.csproj); page.png and bw_text.png are
-# held out (det-val): the sample is checked on them.
-bash "$repo/scripts/ppocr-image-split.sh" "$(bash "$repo/scripts/fetch-assets.sh" --print)/ppocr-split" >&2
 
 echo "prepare: packing EdgeBuild into artifacts/packages" >&2
 # The MSBuild package only: the sample does not need the EdgeBuild.Tool package scripts/pack.sh also packs.

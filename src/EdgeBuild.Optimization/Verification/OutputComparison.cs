@@ -8,7 +8,7 @@ namespace EdgeBuild.Optimization.Verification;
 /// </summary>
 /// <param name="name">The output's name.</param>
 /// <param name="requirements">
-/// The budgets on this output whose per-sample counts depend on their parameters (agreement@T, argmax(blank=K));
+/// The budgets on this output whose per-sample counts depend on their parameters (agreement@T, argmax(blank=K), ctc);
 /// others need nothing extra. A requirement not given here is measured with defaults only when parameter-free.
 /// </param>
 public sealed class OutputComparison(string name, IReadOnlyList<AccuracyRequirement>? requirements = null)
@@ -89,6 +89,7 @@ public sealed class OutputComparison(string name, IReadOnlyList<AccuracyRequirem
                 AccuracyMetricKind.Agreement => SameSide(reference, candidate, req.At, req.Epsilon),
                 AccuracyMetricKind.Iou => Overlap(reference, candidate, req.At),
                 AccuracyMetricKind.Argmax when shape.Count >= 2 && shape[^1] > 1 => ArgmaxAgreement(reference, candidate, (int)shape[^1], req.Blank),
+                AccuracyMetricKind.Ctc when shape.Count >= 2 && shape[^1] > 1 => CtcTextAgreement.Count(reference, candidate, (int)shape[^2], (int)shape[^1], req.Blank ?? 0),
                 _ => (0, 0),
             };
         }

@@ -123,6 +123,48 @@ public class AccuracyMetricsTests
     }
 
     [Fact]
+    public void Ctc_judges_the_text_a_beam_search_reads_not_each_position()
+    {
+        // [1, T=4, C=3]: blank 0, "a" 1, space 2. A space spread over two positions that each lean blank by a hair
+        // (0.55 / 0.45): greedy reads nothing there, the alignments together read a space (1 - 0.55² = 0.70).
+        float[] reference = [0, 1, 0, /**/ 0.55f, 0, 0.45f, /**/ 0.55f, 0, 0.45f, /**/ 0, 1, 0]; // "a a"
+        float[] tipped = [0, 1, 0, /**/ 0.45f, 0, 0.55f, /**/ 0.55f, 0, 0.45f, /**/ 0, 1, 0]; // greedy now reads the space
+        var ctc = Req("y: ctc >= 100%");
+        Assert.Equal(0, ctc.Blank);
+        Assert.Equal(1, Compare(ctc, [1, 4, 3], (reference, tipped)).Value(ctc));
+        var argmax = Req("y: argmax(blank=0) >= 100%");
+        Assert.Equal(2.0 / 3, Compare(argmax, [1, 4, 3], (reference, tipped)).Value(argmax), 9); // the tipped position counts as a miss
+
+        // A dropped character: "a a" read as "a": 2 edits over 3 characters.
+        float[] dropped = [0, 1, 0, /**/ 1, 0, 0, /**/ 1, 0, 0, /**/ 1, 0, 0];
+        Assert.Equal(1.0 / 3, Compare(ctc, [1, 4, 3], (reference, dropped)).Value(ctc), 9);
+        // Empty reference (all blank): an empty reading agrees, any character is a miss.
+        float[] allBlank = [1, 0, 0, /**/ 1, 0, 0];
+        Assert.Equal(1, Compare(ctc, [1, 2, 3], (allBlank, allBlank)).Value(ctc));
+        Assert.Equal(0, Compare(ctc, [1, 2, 3], (allBlank, [1, 0, 0, /**/ 0, 1, 0])).Value(ctc));
+        // NaN in the candidate reads nothing; worst sample unless mean; a [N, T, C] batch counts each sequence.
+        Assert.Equal(0, Compare(ctc, [1, 4, 3], (reference, [float.NaN, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1, 0])).Value(ctc));
+        var two = Compare(ctc, [1, 4, 3], (reference, reference), (reference, dropped));
+        Assert.Equal(1.0 / 3, two.Value(ctc), 9);
+        Assert.Equal(2.0 / 3, two.Value(ctc with { Mean = true }), 9);
+        Assert.Equal(4.0 / 6, Compare(ctc, [2, 4, 3], ([.. reference, .. reference], [.. reference, .. dropped])).Value(ctc), 9);
+        // A blank other than class 0.
+        var two1 = Req("y: ctc(blank=2) >= 100%");
+        Assert.Equal(2, two1.Blank);
+        Assert.Equal(two1, Req(two1.ToString()));
+    }
+
+    [Fact]
+    public void Edit_distance_counts_insertions_deletions_and_substitutions()
+    {
+        Assert.Equal(0, EditDistance.Levenshtein("abc", "abc"));
+        Assert.Equal(1, EditDistance.Levenshtein("abc", "ac"));
+        Assert.Equal(1, EditDistance.Levenshtein("abc", "abxc"));
+        Assert.Equal(1, EditDistance.Levenshtein("abc", "axc"));
+        Assert.Equal(3, EditDistance.Levenshtein("", "aaa"));
+    }
+
+    [Fact]
     public void Agreement_counts_sides_of_T_and_ignores_the_band_within_eps()
     {
         var req = Req("y: agreement@0.5 >= 90%");

@@ -9,7 +9,8 @@ namespace EdgeBuild.Optimization.Tests.Zoo;
 /// One pinned real network of the zoo: where it is, what kind of net it is, the Dims its one-line item declares, how its
 /// accuracy is measured on real held-out data (outside the build), what the latency benchmark feeds it, and, where real
 /// calibration data exists, how to write that data for the calibrated build. <see cref="ArgmaxClasses"/> &gt; 0: the output's
-/// last axis holds that many class scores, and the zoo also counts how many rows (images, CTC time steps) keep their argmax.
+/// last axis holds that many class scores, and the zoo also counts how many rows (images, CTC time steps) keep their argmax;
+/// with <see cref="CtcText"/> the rows are a CTC recognizer's time steps, and the zoo also measures the text it reads (ctc metric).
 /// </summary>
 internal sealed record ZooModel(
     string Name,
@@ -19,7 +20,8 @@ internal sealed record ZooModel(
     Func<TempDir, HeldOut> HeldOut,
     Func<TempDir, string>? Calibration = null,
     string? Preprocess = null,
-    int ArgmaxClasses = 0);
+    int ArgmaxClasses = 0,
+    bool CtcText = false);
 
 /// <summary>
 /// Real held-out data for one model: <see cref="Compare"/> runs the original and the optimized file (paths) on it and
@@ -31,8 +33,6 @@ internal sealed record HeldOut(Func<string, string, IReadOnlyList<OutputComparis
     /// <summary>Share of rows of <paramref name="classes"/> scores whose argmax is the same in both models, over every held-out sample.</summary>
     public double ArgmaxAgreement(string original, string optimized, int classes)
     {
-        static float[] Run(string model, Sample sample) =>
-            Support.OrtRun.Run(File.ReadAllBytes(model), [.. sample.Inputs.Select(i => (i.Name, Onnx.Graph.Tensors.ToFloatArray(i.Tensor), Onnx.Graph.Tensors.Shape(i.Tensor)))]).Values.First();
         int rows = 0, agree = 0;
         foreach (var sample in All)
         {
@@ -45,6 +45,23 @@ internal sealed record HeldOut(Func<string, string, IReadOnlyList<OutputComparis
 
         return (double)agree / rows;
     }
+
+    /// <summary>The <c>ctc</c> metric on the worst held-out sample: how much of the text a beam search reads stays the same.</summary>
+    public double CtcTextAgreement(string original, string optimized, int classes)
+    {
+        var ctc = AccuracyMetrics.Parse("y: ctc(blank=0) >= 0%").Single();
+        var comparison = new OutputComparison("y", [ctc]);
+        foreach (var sample in All)
+        {
+            var (a, b) = (Run(original, sample), Run(optimized, sample));
+            comparison.Add(a, b, [1, a.Length / classes, classes]);
+        }
+
+        return comparison.Value(ctc);
+    }
+
+    private static float[] Run(string model, Sample sample) =>
+        Support.OrtRun.Run(File.ReadAllBytes(model), [.. sample.Inputs.Select(i => (i.Name, Onnx.Graph.Tensors.ToFloatArray(i.Tensor), Onnx.Graph.Tensors.Shape(i.Tensor)))]).Values.First();
 
     private static int ArgMax(ReadOnlySpan<float> values)
     {

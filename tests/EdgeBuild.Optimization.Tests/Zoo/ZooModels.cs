@@ -27,7 +27,7 @@ internal static class ZooModels
 
     /// <summary>The recognizer reads text lines: held out are the real line crops; calibration uses cls-cal's photos at the recognizer's 48×320 (no other line crops are pinned).</summary>
     public static ZooModel Recognizer => new("PP-OCRv4 recognizer", "MatMul/Gemm net (SVTR neck, CTC head)", Path("ch_PP-OCRv4_rec_infer.onnx"), "N=1;W=320",
-        _ => HeldOut.Folder(Path("ch_PP-OCRv4_rec_infer.onnx"), Split("line-crops"), RecognizerPreprocess), _ => Split("cls-cal"), RecognizerPreprocess, ArgmaxClasses: 6625);
+        _ => HeldOut.Folder(Path("ch_PP-OCRv4_rec_infer.onnx"), Split("line-crops"), RecognizerPreprocess), _ => Split("cls-cal"), RecognizerPreprocess, ArgmaxClasses: 6625, CtcText: true);
 
     public static ZooModel Mlsd => new("M-LSD large", "depthwise net (MobileNetV2, NHWC)", TestAssets.Mlsd, "",
         dir => HeldOut.Folder(TestAssets.Mlsd, MlsdSamples.Write(dir.File("mlsd-val"), MlsdSamples.ValidationImages), null),

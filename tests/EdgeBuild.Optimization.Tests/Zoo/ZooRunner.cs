@@ -11,12 +11,13 @@ using Microsoft.ML.OnnxRuntime;
 namespace EdgeBuild.Optimization.Tests.Zoo;
 
 /// <summary>One zoo measurement: a model through one build path, measured outside the build.</summary>
-internal sealed record ZooRow(ZooModel Model, string Build, OptimizeResult Result, IReadOnlyList<OutputComparison> Accuracy, double? Argmax, BenchmarkResult Latency)
+internal sealed record ZooRow(ZooModel Model, string Build, OptimizeResult Result, IReadOnlyList<OutputComparison> Accuracy, double? Argmax, double? Text, BenchmarkResult Latency)
 {
     public double SizeRatio => Result.SizeRatio;
 
     public string AccuracyText => string.Join("; ", Accuracy.Select(c =>
-        $"{c.Name} {c.SqnrDb.ToString("F1", CultureInfo.InvariantCulture)} dB")) + (Argmax is { } a ? $", argmax {a.ToString("P1", CultureInfo.InvariantCulture)}" : "");
+        $"{c.Name} {c.SqnrDb.ToString("F1", CultureInfo.InvariantCulture)} dB")) + (Argmax is { } a ? $", argmax {a.ToString("P1", CultureInfo.InvariantCulture)}" : "")
+        + (Text is { } t ? $", text (ctc, worst line) {t.ToString("P1", CultureInfo.InvariantCulture)}" : "");
 
     /// <summary>A line of the docs/zoo.md table: model | build | size | accuracy | latency | the build's own check.</summary>
     public string Markdown => string.Create(CultureInfo.InvariantCulture,
@@ -65,7 +66,8 @@ internal static class ZooRunner
         var accuracy = heldOut.Compare(model.Path, result.OutputPath);
         var latency = Latency(File.ReadAllBytes(model.Path), File.ReadAllBytes(result.OutputPath), heldOut.Bench);
         double? argmax = model.ArgmaxClasses > 0 ? heldOut.ArgmaxAgreement(model.Path, result.OutputPath, model.ArgmaxClasses) : null;
-        var row = new ZooRow(model, build, result, accuracy, argmax, latency);
+        double? text = model.CtcText ? heldOut.CtcTextAgreement(model.Path, result.OutputPath, model.ArgmaxClasses) : null;
+        var row = new ZooRow(model, build, result, accuracy, argmax, text, latency);
         if (Environment.GetEnvironmentVariable("EDGEBUILD_ZOO_TABLE") is { Length: > 0 } table) File.AppendAllText(table, row.Markdown + Environment.NewLine);
         return row;
     }
