@@ -95,12 +95,20 @@ internal static class AccuracyFallback
         /// <summary>The latency step's attempts and the hand-backs the budget survived, for its note.</summary>
         public (int Tried, int Kept) HandBacks { get; set; }
 
+        /// <summary>Set once the latency step runs, for the progress words.</summary>
+        public bool HandingBack { get; set; }
+
         public double ElapsedSeconds => _clock.Elapsed.TotalSeconds;
 
         /// <summary>Progress words: "attempt 3 of at most 50, 95 s of 300 s".</summary>
-        public string Where() => TimeBudgetSeconds is { } budget
-            ? string.Create(CultureInfo.InvariantCulture, $"attempt {Made} of at most {Cap}, {ElapsedSeconds:0} s of {budget:0.###} s")
-            : string.Create(CultureInfo.InvariantCulture, $"attempt {Made} of at most {Cap}, {ElapsedSeconds:0} s");
+        public string Where()
+        {
+            // Past the cap only the settling attempt of a round or the latency step runs: say so rather than "58 of at most 50".
+            var count = Made <= Cap ? $"attempt {Made} of at most {Cap}" : $"attempt {Made}, past the cap of {Cap} ({(HandingBack ? "latency step" : "settling attempt")})";
+            return TimeBudgetSeconds is { } budget
+                ? string.Create(CultureInfo.InvariantCulture, $"{count}, {ElapsedSeconds:0} s of {budget:0.###} s")
+                : string.Create(CultureInfo.InvariantCulture, $"{count}, {ElapsedSeconds:0} s");
+        }
 
         /// <summary>Asked only where the search would go on: true (and remembered for the note) once the cap or the time budget is reached.</summary>
         public bool Stop()
@@ -391,6 +399,7 @@ internal static class AccuracyFallback
     private static (Trial Best, List<int> Chosen) HandBackLargest(List<int> chosen, Trial best, Func<IReadOnlyList<int>, Trial> attempt, Func<Trial, bool> meets, Attempts attempts,
         Func<IReadOnlyList<int>, long> floatMacs)
     {
+        attempts.HandingBack = true;
         var total = floatMacs(chosen);
         long Freed(List<int> set, int item) => floatMacs(set) - floatMacs(set.Where(i => i != item).ToList());
         var order = chosen.Select(i => (Item: i, Freed: Freed(chosen, i))).Where(p => p.Freed > 0 && p.Freed * 100 >= total)
