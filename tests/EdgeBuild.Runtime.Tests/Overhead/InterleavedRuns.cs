@@ -5,8 +5,10 @@ namespace EdgeBuild.Runtime.Overhead;
 
 /// <summary>
 /// Compares two ways of running the same model in one process, interleaved run by run: pair i runs A then B when i
-/// is even, B then A when odd; each pair gives a ratio A/B; the median of the ratios is the figure. Load from other
-/// processes that shifts over seconds hits both halves of a pair alike and cancels out. Shared by
+/// is even, B then A when odd; each pair gives a ratio A/B; the figure is the geometric mean of the two orders' median
+/// ratios. Load from other processes that shifts over seconds hits both halves of a pair alike and cancels out; so does
+/// what the first run of a pair does to the second (a session whose idle workers spin slows whatever runs right after
+/// it: with spinning on both sides, one order's ratios sat near 0.67 and the other's near 1.5 on a 2-core host). Shared by
 /// <c>RunOverheadTests</c> (issue 15, acceptance 4) and the benchmarks' <c>run-overhead</c> command.
 /// </summary>
 internal static class InterleavedRuns
@@ -33,7 +35,9 @@ internal static class InterleavedRuns
         }
 
         var sorted = ratios.Order().ToArray();
-        return new Comparison(what, clock, Median(ratios), sorted[pairs / 4], sorted[3 * pairs / 4], Median(aTimes), Median(bTimes), pairs, LoadAverage());
+        var aFirst = Median(ratios.Where((_, i) => i % 2 == 0).ToArray());
+        var bFirst = Median(ratios.Where((_, i) => i % 2 == 1).ToArray());
+        return new Comparison(what, clock, Math.Sqrt(aFirst * bFirst), sorted[pairs / 4], sorted[3 * pairs / 4], Median(aTimes), Median(bTimes), pairs, LoadAverage());
     }
 
     public static double Median(IReadOnlyCollection<double> values)
@@ -87,6 +91,6 @@ internal sealed record Comparison(string What, Clock Clock, double MedianRatio, 
     double MedianA, double MedianB, int Pairs, string Load)
 {
     public override string ToString() =>
-        $"{What}: median pair ratio {MedianRatio:F3} (quartiles {LowerQuartile:F3}-{UpperQuartile:F3}), medians {MedianA * 1e3:F1} ms vs {MedianB * 1e3:F1} ms " +
+        $"{What}: median pair ratio, both orders {MedianRatio:F3} (quartiles {LowerQuartile:F3}-{UpperQuartile:F3}), medians {MedianA * 1e3:F1} ms vs {MedianB * 1e3:F1} ms " +
         $"(ratio of medians {MedianA / MedianB:F3}), {Pairs} pairs, {Clock} clock, load {Load}";
 }
