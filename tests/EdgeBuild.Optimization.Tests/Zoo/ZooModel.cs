@@ -30,9 +30,15 @@ internal sealed record ZooModel(
 /// </summary>
 internal sealed record HeldOut(Func<string, string, IReadOnlyList<OutputComparison>> Compare, IReadOnlyList<Sample> Bench, IReadOnlyList<Sample> All)
 {
-    /// <summary>Share of rows of <paramref name="classes"/> scores whose argmax is the same in both models, over every held-out sample.</summary>
-    public double ArgmaxAgreement(string original, string optimized, int classes)
+    /// <summary>
+    /// Over every held-out sample, one run of each model: the share of rows of <paramref name="classes"/> scores whose
+    /// argmax is the same in both, and with <paramref name="ctcText"/> the <c>ctc</c> metric on the worst sample (how much
+    /// of the text a beam search reads stays the same).
+    /// </summary>
+    public (double Argmax, double? Text) RowAgreement(string original, string optimized, int classes, bool ctcText)
     {
+        var ctc = AccuracyMetrics.Parse("y: ctc(blank=0) >= 0%").Single();
+        var text = new OutputComparison("y", [ctc]);
         int rows = 0, agree = 0;
         foreach (var sample in All)
         {
@@ -41,23 +47,11 @@ internal sealed record HeldOut(Func<string, string, IReadOnlyList<OutputComparis
             {
                 if (ArgMax(a.AsSpan(r * classes, classes)) == ArgMax(b.AsSpan(r * classes, classes))) agree++;
             }
+
+            if (ctcText) text.Add(a, b, [1, a.Length / classes, classes]);
         }
 
-        return (double)agree / rows;
-    }
-
-    /// <summary>The <c>ctc</c> metric on the worst held-out sample: how much of the text a beam search reads stays the same.</summary>
-    public double CtcTextAgreement(string original, string optimized, int classes)
-    {
-        var ctc = AccuracyMetrics.Parse("y: ctc(blank=0) >= 0%").Single();
-        var comparison = new OutputComparison("y", [ctc]);
-        foreach (var sample in All)
-        {
-            var (a, b) = (Run(original, sample), Run(optimized, sample));
-            comparison.Add(a, b, [1, a.Length / classes, classes]);
-        }
-
-        return comparison.Value(ctc);
+        return ((double)agree / rows, ctcText ? text.Value(ctc) : null);
     }
 
     private static float[] Run(string model, Sample sample) =>

@@ -65,8 +65,7 @@ internal static class ZooRunner
         var heldOut = model.HeldOut(dir);
         var accuracy = heldOut.Compare(model.Path, result.OutputPath);
         var latency = Latency(File.ReadAllBytes(model.Path), File.ReadAllBytes(result.OutputPath), heldOut.Bench);
-        double? argmax = model.ArgmaxClasses > 0 ? heldOut.ArgmaxAgreement(model.Path, result.OutputPath, model.ArgmaxClasses) : null;
-        double? text = model.CtcText ? heldOut.CtcTextAgreement(model.Path, result.OutputPath, model.ArgmaxClasses) : null;
+        var (argmax, text) = model.ArgmaxClasses > 0 ? heldOut.RowAgreement(model.Path, result.OutputPath, model.ArgmaxClasses, model.CtcText) : ((double?)null, (double?)null);
         var row = new ZooRow(model, build, result, accuracy, argmax, text, latency);
         if (Environment.GetEnvironmentVariable("EDGEBUILD_ZOO_TABLE") is { Length: > 0 } table) File.AppendAllText(table, row.Markdown + Environment.NewLine);
         return row;
