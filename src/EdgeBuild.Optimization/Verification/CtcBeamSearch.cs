@@ -48,7 +48,7 @@ internal static class CtcBeamSearch
             KeepTop(next, beams);
         }
 
-        return beams.OrderByDescending(b => b.Value.Blank + b.Value.Last).ThenBy(b => b.Key, StringComparer.Ordinal).First().Key;
+        return Likeliest(beams).First().Key;
     }
 
     private static void Add(Dictionary<string, (double Blank, double Last)> beams, string prefix, double blank, double last)
@@ -57,11 +57,14 @@ internal static class CtcBeamSearch
         beams[prefix] = (b + blank, l + last);
     }
 
-    // The BeamWidth likeliest prefixes (ties broken by the prefix: repeatable), rescaled to sum to 1 so long sequences
-    // never underflow.
+    // Likeliest first; ties broken by the prefix, so runs are repeatable.
+    private static IOrderedEnumerable<KeyValuePair<string, (double Blank, double Last)>> Likeliest(Dictionary<string, (double Blank, double Last)> beams) =>
+        beams.OrderByDescending(b => b.Value.Blank + b.Value.Last).ThenBy(b => b.Key, StringComparer.Ordinal);
+
+    // The BeamWidth likeliest prefixes, rescaled to sum to 1 so long sequences never underflow.
     private static void KeepTop(Dictionary<string, (double Blank, double Last)> candidates, Dictionary<string, (double Blank, double Last)> beams)
     {
-        var top = candidates.OrderByDescending(c => c.Value.Blank + c.Value.Last).ThenBy(c => c.Key, StringComparer.Ordinal).Take(BeamWidth).ToList();
+        var top = Likeliest(candidates).Take(BeamWidth).ToList();
         double sum = top.Sum(c => c.Value.Blank + c.Value.Last);
         beams.Clear();
         foreach (var (prefix, (blank, last)) in top) beams[prefix] = sum > 0 ? (blank / sum, last / sum) : (blank, last);

@@ -17,16 +17,15 @@ internal static class CtcTextAgreement
         for (int start = 0; start + size <= reference.Length; start += size)
         {
             var expected = CtcBeamSearch.Decode(reference.Slice(start, size), positions, classes, blank);
-            var actual = HasNaN(candidate.Slice(start, size))
-                ? null // a NaN reads nothing: it agrees with no character
-                : CtcBeamSearch.Decode(candidate.Slice(start, size), positions, classes, blank);
-            int length = Math.Max(expected.Length, actual?.Length ?? 0);
-            if (actual is null)
+            var sequence = candidate.Slice(start, size);
+            if (HasNaN(sequence))
             {
-                count += Math.Max(length, 1);
+                count += Math.Max(expected.Length, 1); // a NaN reads nothing: it agrees with no character
                 continue;
             }
 
+            var actual = CtcBeamSearch.Decode(sequence, positions, classes, blank);
+            int length = Math.Max(expected.Length, actual.Length);
             agree += length - EditDistance.Levenshtein(expected, actual);
             count += length;
         }
