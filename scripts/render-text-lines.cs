@@ -62,12 +62,11 @@ for (int i = 0; i < lines.Length; i++)
     }
     AddNoise(bitmap, random, amplitude: 6);
 
-    string name = $"line{i + 1:D2}.png";
+    // Written in place: scripts/fetch-assets.sh draws into a temporary folder and moves the whole folder when done.
     using var image = SKImage.FromBitmap(bitmap);
     using var png = image.Encode(SKEncodedImageFormat.Png, 100);
-    string path = Path.Combine(dest, name);
-    using (var file = File.Create(path + ".tmp")) png.SaveTo(file);
-    File.Move(path + ".tmp", path, overwrite: true);
+    using var file = File.Create(Path.Combine(dest, $"line{i + 1:D2}.png"));
+    png.SaveTo(file);
 }
 Console.Error.WriteLine($"render-text-lines: {lines.Length} lines in {dest}");
 return 0;
