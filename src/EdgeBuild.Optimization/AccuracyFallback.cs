@@ -114,9 +114,7 @@ internal static class AccuracyFallback
         public bool Stop()
         {
             HitCap |= Made >= Cap;
-            // Before the first attempt only the ranking's time is known: stop once that alone spent the budget.
-            if (!HitCap && TimeBudgetSeconds is { } budget)
-                HitTimeBudget |= ElapsedSeconds + (Made > 0 ? _measuring.TotalSeconds / Made : 0) > budget;
+            if (!HitCap) CheckTimeBudget();
             return HitCap || HitTimeBudget;
         }
 
@@ -146,9 +144,18 @@ internal static class AccuracyFallback
         /// </summary>
         public bool StopHandingBack()
         {
+            CheckTimeBudget();
+            return Made >= Cap + MaxLatencyHandBacks || HitTimeBudget;
+        }
+
+        /// <summary>
+        /// Remembers the time budget as reached when the next attempt, at the mean pace so far, would end past it. Before
+        /// the first attempt only the ranking's time is known: the budget is reached once that alone spent it.
+        /// </summary>
+        private void CheckTimeBudget()
+        {
             if (TimeBudgetSeconds is { } budget)
                 HitTimeBudget |= ElapsedSeconds + (Made > 0 ? _measuring.TotalSeconds / Made : 0) > budget;
-            return Made >= Cap + MaxLatencyHandBacks || HitTimeBudget;
         }
 
         /// <summary>Why the search stopped, for the note, the progress line and EDGE0201.</summary>
