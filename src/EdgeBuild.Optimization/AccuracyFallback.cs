@@ -232,18 +232,22 @@ internal static class AccuracyFallback
         var latency = latencyCost ? MeasureLatency(state, cleaned, firstAttempt, validation) : null;
         // The time side of the trade: MACs each chosen set runs in float (graph and shapes: the same inputs, the same set).
         Func<IEnumerable<string>, long>? floatMacs = latency is null ? null : latency.Macs;
+
+        // A passing set: the progress line, the notes (and the latency trade), the model.
+        (ModelProto, QuantizationSummary, IReadOnlyList<OutputComparison>) Finish(Trial trial, IReadOnlyList<int> activationItems, IReadOnlyList<string> floatWeights, int weightItems)
+        {
+            var floatActivations = NodesOf(free, activationItems).ToHashSet(StringComparer.Ordinal);
+            state.Report(PlanStepIds.ExcludeSensitiveNodes, $"fallback finished after {attempts.Made} attempt(s): {attempts.Stopped()}", attempts.Made, attempts.Made);
+            context.Notes.AddRange(FallbackNotes(floatActivations, floatWeights, activationItems.Count, weightItems, attempts));
+            if (latency is not null) context.Notes.Add(LatencyTrade(latency, floatActivations.Concat(floatWeights), attempts));
+            return Answer(trial);
+        }
+
         // Under a time budget "every activation float" is tried first: when even that misses (ISNet's side outputs on
         // int8 weights), the doubling towards it would spend the budget before resort 2 ever ran.
         var (activationTrial, activationChoice, allActivations) = SmallestPassingPrefix(free.Count, items => Attempt(NodesOf(free, items), []), Meets, attempts,
             feasibilityFirst: timeBudgetSeconds is not null, floatMacs: floatMacs is null ? null : items => floatMacs(NodesOf(free, items)));
-        if (activationTrial is not null)
-        {
-            var floatActivations = NodesOf(free, activationChoice).ToHashSet(StringComparer.Ordinal);
-            state.Report(PlanStepIds.ExcludeSensitiveNodes, $"fallback finished after {attempts.Made} attempt(s): {attempts.Stopped()}", attempts.Made, attempts.Made);
-            context.Notes.AddRange(FallbackNotes(floatActivations, [], activationChoice.Count, 0, attempts));
-            if (latency is not null) context.Notes.Add(LatencyTrade(latency, floatActivations, attempts));
-            return Answer(activationTrial);
-        }
+        if (activationTrial is not null) return Finish(activationTrial, activationChoice, [], 0);
 
         // Resort 2: every free place in float, weights back to float32. Ranked on the weight-only model, where a
         // weight's damage is not hidden under activation noise, by added noise power per byte its float copy costs.
@@ -264,11 +268,7 @@ internal static class AccuracyFallback
             var floatWeights = NodesOf(weights, weightChoice).ToList();
             var (trial, activationsKept) = Prune(Enumerable.Range(0, free.Count).ToList(), weightTrial, items => Attempt(NodesOf(free, items), floatWeights), Meets, attempts,
                 floatMacs is null ? null : items => floatMacs(NodesOf(free, items).Concat(floatWeights)));
-            var floatActivations = NodesOf(free, activationsKept).ToHashSet(StringComparer.Ordinal);
-            state.Report(PlanStepIds.ExcludeSensitiveNodes, $"fallback finished after {attempts.Made} attempt(s): {attempts.Stopped()}", attempts.Made, attempts.Made);
-            context.Notes.AddRange(FallbackNotes(floatActivations, floatWeights, activationsKept.Count, weightChoice.Count, attempts));
-            if (latency is not null) context.Notes.Add(LatencyTrade(latency, floatActivations.Concat(floatWeights), attempts));
-            return Answer(trial);
+            return Finish(trial, activationsKept, floatWeights, weightChoice.Count);
         }
 
         var last = everything ?? weightOnly;
