@@ -95,16 +95,9 @@ internal static class BodyActivationChoice
     /// <summary>Latency of <paramref name="candidate"/> over <paramref name="baseline"/>, each as it will be written (float-read weights as Cast→Mul).</summary>
     private static double MeasureRatio(PipelineState state, ModelProto baseline, ModelProto candidate)
     {
-        static byte[] AsWritten(ModelProto model)
-        {
-            var copy = model.Clone();
-            FloatOpWeightsAsCastMul.RunAll(copy);
-            return copy.ToByteArray();
-        }
-
         var threads = state.Profile.Session.IntraOpThreads is > 0 and var t ? Math.Min(t, Environment.ProcessorCount) : Environment.ProcessorCount;
         var samples = state.Validation!.Read().Take(MaxSamples).ToList();
-        var result = PairedBenchmark.Run(AsWritten(baseline), AsWritten(candidate), samples,
+        var result = PairedBenchmark.Run(FloatOpWeightsAsCastMul.AsWritten(baseline), FloatOpWeightsAsCastMul.AsWritten(candidate), samples,
             () => Sessions.Options(state.Profile, threads), () => Sessions.Options(state.Profile, threads), Iterations);
         return result.MedianRatio;
     }
