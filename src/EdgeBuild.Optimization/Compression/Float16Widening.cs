@@ -23,8 +23,11 @@ public static class Float16Widening
         public bool Any => Tensors > 0 || ComputesInFloat16;
     }
 
-    /// <summary>What widening did: tensors widened, Casts removed (now float32 → float32), Casts added at the boundaries.</summary>
-    public sealed record Summary(int WidenedTensors, long WidenedValues, int CastsRemoved, int CastsAdded, int ValuesWidened)
+    /// <summary>
+    /// What widening did: tensors widened and their element count, Casts removed (now float32 → float32), Casts added at the
+    /// boundaries, and how many named values of the graph are float32 now (the widened weights and what the graph computes).
+    /// </summary>
+    public sealed record Summary(int WidenedTensors, long WidenedValues, int CastsRemoved, int CastsAdded, int Float32Names)
     {
         /// <summary>The initializers now float32 that were float16 (what <see cref="NarrowBack"/> may return to float16).</summary>
         public IReadOnlySet<string> Initializers { get; init; } = new HashSet<string>(StringComparer.Ordinal);

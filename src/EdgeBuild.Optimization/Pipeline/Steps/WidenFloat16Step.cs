@@ -19,7 +19,7 @@ internal sealed class WidenFloat16Step : PipelineStep<NoSettings>
         state.Reference = state.Model.Clone();
         state.WidenedFloat16 = summary.Initializers;
         state.Context.Notes.Add(string.Create(CultureInfo.InvariantCulture,
-            $"float16 source widened to float32: {summary.WidenedTensors} weight/constant tensor(s) ({summary.WidenedValues:N0} values, exact), {summary.ValuesWidened} value(s) now computed in float32, "
+            $"float16 source widened to float32: {summary.WidenedTensors} weight/constant tensor(s) ({summary.WidenedValues:N0} values, exact), {summary.Float32Names} named value(s) now float32 (weights included), "
             + $"{summary.CastsRemoved} Cast(s) removed{(summary.CastsAdded > 0 ? $", {summary.CastsAdded} added at float16 inputs/outputs" : "")}; accuracy is measured against this float32 model"));
     }
 }
