@@ -45,7 +45,10 @@ public sealed record OpTimeProfile(IReadOnlyList<OpTime> ByOpType, long TotalMic
         }
     }
 
-    /// <summary>Aggregates "Node" events of an ORT profile (warm-up excluded by taking the last <paramref name="runs"/> runs' share).</summary>
+    /// <summary>
+    /// Aggregates the "Node" events of an ORT profile: every run's, the warm-up's included (nothing here tells them apart),
+    /// so a per-run figure is a total over <paramref name="runs"/> + 1; <paramref name="runs"/> (the timed runs) is kept as <see cref="Runs"/>.
+    /// </summary>
     public static OpTimeProfile Parse(byte[] json, int runs)
     {
         using var doc = JsonDocument.Parse(json);
