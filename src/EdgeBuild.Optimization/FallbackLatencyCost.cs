@@ -13,9 +13,10 @@ namespace EdgeBuild.Optimization;
 /// What keeping a node in float costs in time, for the accuracy fallback's latency step: the multiply-accumulates (MACs)
 /// of its Conv / ConvTranspose / MatMul / Gemm, priced by ONNX Runtime's profiler on this host.
 /// <para>
-/// Measured once per fallback: one profiled run of the float model and one of the fully quantized model (the first
-/// attempt) on one validation sample. For an S8S8 file for an ARM target measured on x64 the quantized model is timed as
-/// its U8S8 twin (<see cref="UnsignedActivationTwin"/>), the kernels an x64 host runs fast, as the device does S8S8.
+/// Measured once per fallback, on one validation sample: one run for the shapes, then the float model and the fully
+/// quantized model (the first attempt) each profiled over a warm-up and <see cref="ProfiledRuns"/> runs. For an S8S8
+/// file for an ARM target measured on x64 the quantized model is timed as its U8S8 twin
+/// (<see cref="UnsignedActivationTwin"/>), the kernels an x64 host runs fast, as the device does S8S8.
 /// From the two profiles: float µs per MAC (float MAC kernels and their NCHWc reorders over the float model's MACs) and
 /// integer µs per MAC (QLinearConv / QLinearMatMul / … over the MACs of the nodes quantized on both sides).
 /// </para>
@@ -37,6 +38,9 @@ internal sealed class FallbackLatencyCost
     // Float MAC time includes the NCHWc layout reorders ORT wraps around its float Convs (14 % of the detector's time).
     private static readonly HashSet<string> FloatMacKernels = new(StringComparer.Ordinal) { "Conv", "FusedConv", "ConvTranspose", "MatMul", "FusedMatMul", "Gemm", "FusedGemm", "ReorderInput", "ReorderOutput" };
     private static readonly HashSet<string> IntegerMacKernels = new(StringComparer.Ordinal) { "QLinearConv", "QLinearMatMul", "MatMulInteger", "ConvInteger", "QGemm" };
+
+    /// <summary>Timed runs per profiled model (after one warm-up, which the profile's totals include).</summary>
+    private const int ProfiledRuns = 3;
 
     private readonly IReadOnlyDictionary<string, long> _macs;
 
@@ -84,8 +88,8 @@ internal sealed class FallbackLatencyCost
         var feed = sample.Inputs.Select(i => (i.Name, Value: OrtTensors.ToOrtValue(i.Tensor))).ToList();
         try
         {
-            var floatProfile = OpTimeProfile.Measure(reference.ToByteArray(), () => Sessions.Options(null), feed, 3);
-            var integerProfile = OpTimeProfile.Measure(timed.ToByteArray(), () => Sessions.Options(twin ? null : target), feed, 3);
+            var floatProfile = OpTimeProfile.Measure(reference.ToByteArray(), () => Sessions.Options(null), feed, ProfiledRuns);
+            var integerProfile = OpTimeProfile.Measure(timed.ToByteArray(), () => Sessions.Options(twin ? null : target), feed, ProfiledRuns);
             var integerNodes = QuantizedOnBothSides(quantized);
             var integerMacs = macs.Where(m => integerNodes.Contains(m.Key)).Sum(m => m.Value);
             static double PerMac(OpTimeProfile p, HashSet<string> kernels, long total) =>
