@@ -384,7 +384,6 @@ internal static class AccuracyFallback
             {
                 var start = Math.Max(0, end - chunk);
                 var candidate = chosen.Take(start).Concat(chosen.Skip(end)).ToList();
-                if (candidate.Count == chosen.Count) continue;
                 pruneAttempts++;
                 var trial = attempt(candidate);
                 if (!meets(trial)) continue;
