@@ -432,7 +432,7 @@ internal static class AccuracyFallback
         var initializers = graphs.SelectMany(g => g.Initializer).GroupBy(t => t.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var dequantized = nodes.Where(n => n.OpType == "DequantizeLinear" && initializers.TryGetValue(n.Input[0], out var t) && t.DataType is DType.Int8 or DType.Uint8)
             .GroupBy(n => n.Output[0], StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => initializers[g.First().Input[0]].Dims.Aggregate(1L, (a, d) => a * d), StringComparer.Ordinal);
+            .ToDictionary(g => g.Key, g => Tensors.ElementCount(initializers[g.First().Input[0]]), StringComparer.Ordinal);
         return nodes.Where(n => n.Name.Length > 0)
             .GroupBy(n => n.Name, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.SelectMany(n => n.Input).Sum(i => dequantized.GetValueOrDefault(i)), StringComparer.Ordinal);
