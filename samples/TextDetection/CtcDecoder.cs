@@ -58,7 +58,9 @@ public sealed class CtcDecoder(string[] dictionary)
         }
 
         var best = beams.MaxBy(b => (b.Value.Blank + b.Value.Last, b.Key)).Key;
-        return (string.Concat(best.Select(k => k <= dictionary.Length ? dictionary[k - 1] : " ")), BestPathScore(probabilities, positions));
+        // Spaces at either end are the crop's margin, not text: they come and go with the smallest change of the input
+        // or the weights (a rendered line's paper margin reads " Batteries included" or not).
+        return (string.Concat(best.Select(k => k <= dictionary.Length ? dictionary[k - 1] : " ")).Trim(' '), BestPathScore(probabilities, positions));
     }
 
     private static void Add(Dictionary<string, (double Blank, double Last)> beams, string prefix, double blank, double last)

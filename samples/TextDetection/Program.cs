@@ -27,13 +27,15 @@ using var runDurations = new RunDurations();
 using var ocr = new OcrPipeline(floatModels, options.Threads);
 
 // The first read pays for ONNX Runtime's one-time setup: with more than one run it is left out of the timings.
-List<TextLine> lines = [];
+List<TextLine> detections = [];
 var times = new List<StageTimes>();
 for (int run = 0; run < options.Runs; run++)
 {
-    (lines, var time) = ocr.Read(image);
+    (detections, var time) = ocr.Read(image);
     if (run > 0 || options.Runs == 1) times.Add(time);
 }
+
+var lines = detections.Where(d => d.IsText).ToList();
 
 double Median(Func<StageTimes, double> stage) => times.Select(stage).Order().ElementAt(times.Count / 2);
 var latency = new { detector = Median(t => t.Detector), classifier = Median(t => t.Classifier), recognizer = Median(t => t.Recognizer), total = Median(t => t.Total) };
@@ -49,7 +51,8 @@ if (options.Json)
         width = image.Width,
         height = image.Height,
         lines = lines.Select(l => new { text = l.Text, score = l.Score, rotated = l.Rotated, boxScore = l.Box.Score, corners = Corners(l.Box) }),
-        boxes = lines.Select(l => new { score = l.Box.Score, corners = Corners(l.Box) }), // what compare-detections.cs reads
+        // Every box the detector found, text or not: compare-detections.cs matches them with another run's.
+        boxes = detections.Select(d => new { score = d.Box.Score, corners = Corners(d.Box), text = d.IsText }),
         latencyMs = latency,
         runs = options.Runs,
         models = models.Select(m => new { m.Name, m.Bytes, m.Precision, m.FloatBytes }),
@@ -60,7 +63,9 @@ if (options.Json)
     return 0;
 }
 
-Console.WriteLine($"{Path.GetFileName(options.ImagePath)} ({image.Width}×{image.Height}): {lines.Count} lines{(floatModels is null ? "" : " (float32 models)")}");
+int unread = detections.Count - lines.Count;
+Console.WriteLine($"{Path.GetFileName(options.ImagePath)} ({image.Width}×{image.Height}): {lines.Count} lines" +
+                  (unread > 0 ? $" and {unread} box(es) whose reading scored under {TextLine.MinScore}, not text" : "") + (floatModels is null ? "" : " (float32 models)"));
 foreach (var line in lines)
 {
     Console.WriteLine($"  {line.Text}");
@@ -68,7 +73,7 @@ foreach (var line in lines)
 }
 
 Console.WriteLine($"latency (median of {times.Count} run(s) on this machine, {Environment.ProcessorCount} cores, pre/post-processing included): " +
-                  $"detector {latency.detector:F1} ms, classifier {latency.classifier:F1} ms, recognizer {latency.recognizer:F1} ms ({lines.Count} lines), total {latency.total:F1} ms");
+                  $"detector {latency.detector:F1} ms, classifier {latency.classifier:F1} ms, recognizer {latency.recognizer:F1} ms ({detections.Count} boxes), total {latency.total:F1} ms");
 Console.WriteLine($"  the runtime's {EdgeBuild.Runtime.EdgeRuntimeTelemetry.RunDuration} for the detector's Run(): " +
                   (runDurations.Median(nameof(TextDetector)) is { } ms ? $"{ms:F1} ms" : "off"));
 Console.WriteLine("models:");

@@ -38,10 +38,10 @@ public sealed class SampleChecksTests : IClassFixture<SamplePreparation>, IDispo
     [Fact]
     public void Sample_built_for_rpi5_reads_the_same_text_as_the_float32_models_at_under_0_30x_their_size()
     {
-        // bw_text.png, held out from every build. Not the default page.png: there float32 itself sits on coin flips (a
-        // space against a blank at 0.500/0.500, the direction classifier at 0.88 against its 0.9 threshold, a cut-off
-        // box scoring 0.605 against 0.6), so any change, even float32 on boxes half a pixel off, reads it differently
-        // (docs/optimization.md, "The OCR sample"). The arm64 check compares the same models on page.png.
+        // bw_text.png, held out from every build. Not the default page.png: there float32 itself sits on coin flips (two
+        // spaces of line 7 at 0.33-0.38 against a blank, the direction classifier at 0.88 against its 0.9 threshold, a
+        // cut-off box scoring 0.605 against 0.6), so any change, even float32 on boxes half a pixel off, reads it
+        // differently (docs/optimization.md, "The OCR sample"). The arm64 check compares the same models on page.png.
         string image = Path.Combine(TestAssets.Root, "ppocr-split", "det-val", "bw_text.png");
         var (exitCode, log) = SampleScript.Run("check-int8.sh", [image, "--out-dir", _outDir], TimeSpan.FromMinutes(20));
 
@@ -64,7 +64,7 @@ public sealed class SampleChecksTests : IClassFixture<SamplePreparation>, IDispo
     private static void AssertReadsText(SampleScript.Comparison comparison)
     {
         Assert.True(comparison.SameText, "the two runs read different text (comparison.json lists the differing lines)");
-        Assert.Equal(comparison.ReferenceBoxes, comparison.Text.Length);
+        Assert.InRange(comparison.Text.Length, 1, comparison.ReferenceBoxes); // boxes read below PaddleOCR's 0.5 are not lines
         Assert.Contains(comparison.Text, line => line.Count(char.IsAsciiLetter) >= 10);
     }
 

@@ -14,7 +14,7 @@ namespace EdgeBuild.Optimization.Pipeline.Steps;
 /// float ones at the body's sizes: small bodies (an MLP on 64 values, a few 1-D Convs) can run slower as int8. So both
 /// forms are built, the quantized one is measured against bodies computed in float on the same int8 weights (interleaved
 /// pairs on the validation samples with the target's session settings, <see cref="PairedBenchmark"/>), and kept only
-/// when it is at least <see cref="MinGain"/> faster and meets the accuracy budget; otherwise bodies stay float on int8
+/// when it is at least <see cref="MinGain"/> faster in two measurements and meets the accuracy budget; otherwise bodies stay float on int8
 /// weights, and the accuracy fallback then works on that model as on any other (it ranks places inside bodies too).
 /// </summary>
 internal static class BodyActivationChoice
@@ -72,8 +72,13 @@ internal static class BodyActivationChoice
             return (floatBodies, floatSummary);
         }
 
-        var ratio = MeasureRatio(state, floatBodies, quantized);
-        var text = string.Create(CultureInfo.InvariantCulture, $"{ratio:F2}x the latency of float bodies (median of interleaved pairs on {state.Profile.Id} session settings)");
+        // A "faster" verdict is measured twice and must hold both times: a body that runs in microseconds (the 8-channel
+        // If body, 1.09-1.17x alone) once measured under 0.97x with other processes on the cores, and a fluke must not
+        // decide the bytes. A real gain (the conv-heavy bodies, 0.32-0.41x) holds in both.
+        var ratios = new List<double> { MeasureRatio(state, floatBodies, quantized) };
+        if (ratios[0] <= 1 - MinGain) ratios.Add(MeasureRatio(state, floatBodies, quantized));
+        var ratio = ratios.Max();
+        var text = string.Create(CultureInfo.InvariantCulture, $"{string.Join(", ", ratios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))}x the latency of float bodies (median of interleaved pairs on {state.Profile.Id} session settings)");
         if (ratio <= 1 - MinGain)
         {
             state.Context.Notes.Add($"{count} activation(s) inside If/Loop/Scan bodies quantized: {text}");
