@@ -30,7 +30,7 @@ public static class Float16Conversion
         // Control-flow nodes (If/Loop/Scan) stay float32 with their whole subgraphs: values they read from this graph,
         // explicitly or by name inside a body, are cast back to float32 for them.
         bool Blocked(NodeProto n) => blockList.Contains(n.OpType) || n.Domain is not ("" or "ai.onnx") || (excludeNodes?.Contains(n.Name) ?? false)
-            || n.Attribute.Any(a => a.G is not null || a.Graphs.Count > 0);
+            || NodeKind.HasSubgraphs(n);
 
         var nodes = graph.TopologicalOrder().ToList();
         var halfValues = HalfValues(graph, nodes, IsFloat, Blocked);

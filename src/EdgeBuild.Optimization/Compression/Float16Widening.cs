@@ -201,7 +201,7 @@ public static class Float16Widening
     /// and custom domains (their kernels may exist for float16 only).
     /// </summary>
     private static bool Kept(NodeProto node) =>
-        node.Domain is not ("" or "ai.onnx") || node.Attribute.Any(a => a.G is not null || a.Graphs.Count > 0);
+        node.Domain is not ("" or "ai.onnx") || NodeKind.HasSubgraphs(node);
 
     private static bool IsConstant(NodeProto node) => node.OpType is "Constant" or "ConstantOfShape" && node.Domain is "" or "ai.onnx";
 

@@ -18,7 +18,7 @@ public sealed class CompactNamesPass : IGraphPass
     public int Run(OnnxGraph graph, PassContext context)
     {
         // Subgraphs read outer values by name; renaming those is safe through OnnxGraph, but keep it simple.
-        if (graph.Nodes.Any(n => n.Attribute.Any(a => a.G is not null || a.Graphs.Count > 0))) return 0;
+        if (graph.Nodes.Any(NodeKind.HasSubgraphs)) return 0;
 
         var keep = graph.Proto.Input.Select(i => i.Name).Concat(graph.Proto.Output.Select(o => o.Name)).ToHashSet(StringComparer.Ordinal);
         var order = new List<string>();

@@ -78,7 +78,7 @@ public sealed class ConstantFoldingPass : IGraphPass
         && !KeepCompact.Contains(node.OpType)
         && !IsWideningCastOfWeight(graph, node)
         && !IsDequantizeScaleProduct(graph, node)
-        && node.Attribute.All(a => a.G is null && a.Graphs.Count == 0)
+        && !NodeKind.HasSubgraphs(node)
         && !node.Output.Any(graph.IsGraphOutput);
 
     private static bool IsWideningCastOfWeight(OnnxGraph graph, NodeProto node) =>

@@ -224,7 +224,7 @@ public static class QdqQuantizer
         // Relu into its Q, for one) drop the producer's edges without the subgraph's implicit read, and ORT aborts on
         // the dangling edge (Silero VAD legacy: a Relu and a Transpose output read by the LSTM branch).
         // Nor does an output of such a node: ORT's QDQ rewrites around it abort the same way.
-        foreach (var node in graph.Nodes.Where(n => n.Attribute.Any(a => a.G is not null || a.Graphs.Count > 0)))
+        foreach (var node in graph.Nodes.Where(NodeKind.HasSubgraphs))
         {
             foreach (var read in graph.InputsOf(node).Except(node.Input, StringComparer.Ordinal))
             {
