@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeBuild.Onnx.Graph;
 using EdgeBuild.Onnx.Protos;
 using Google.Protobuf;
 
@@ -113,7 +114,7 @@ internal static class ModelWriter
             if (!includeConstantNodes) continue;
             foreach (var node in graph.Node)
             {
-                if (node.OpType != "Constant" || node.Domain is not ("" or "ai.onnx")) continue;
+                if (node.OpType != "Constant" || !NodeKind.IsStandard(node)) continue;
                 foreach (var attribute in node.Attribute)
                 {
                     if (attribute.Name == "value" && attribute.T is not null) yield return attribute.T;

@@ -1,3 +1,4 @@
+using EdgeBuild.Onnx.Graph;
 using EdgeBuild.Onnx.IO;
 using EdgeBuild.Onnx.Protos;
 
@@ -22,7 +23,7 @@ public static class ModelSummarizer
         foreach (var node in graphs.SelectMany(g => g.Node))
         {
             nodeCount++;
-            var key = node.Domain is "" or "ai.onnx" ? node.OpType : $"{node.Domain}:{node.OpType}";
+            var key = NodeKind.IsStandard(node) ? node.OpType : $"{node.Domain}:{node.OpType}";
             ops[key] = ops.GetValueOrDefault(key) + 1;
         }
 
@@ -67,7 +68,7 @@ public static class ModelSummarizer
 
         foreach (var node in graph.Node)
         {
-            if (node.OpType != "Constant" || node.Domain is not ("" or "ai.onnx")) continue;
+            if (node.OpType != "Constant" || !NodeKind.IsStandard(node)) continue;
             foreach (var a in node.Attribute)
             {
                 if (a.Name == "value" && a.T is not null) yield return a.T;

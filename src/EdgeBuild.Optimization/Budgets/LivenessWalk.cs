@@ -1,3 +1,4 @@
+using EdgeBuild.Onnx.Graph;
 using EdgeBuild.Onnx.Protos;
 
 namespace EdgeBuild.Optimization.Budgets;
@@ -64,7 +65,7 @@ public static class LivenessWalk
         return peak;
     }
 
-    public static bool IsConstant(NodeProto node) => node.OpType == "Constant" && (node.Domain.Length == 0 || node.Domain == "ai.onnx");
+    public static bool IsConstant(NodeProto node) => node.OpType == "Constant" && NodeKind.IsStandard(node);
 
     /// <summary>Node inputs plus values read inside its subgraphs (If/Loop bodies), which stay live until the node ends.</summary>
     private static IEnumerable<string> ConsumedNames(NodeProto node)

@@ -36,7 +36,7 @@ internal static class ElementTypes
     private static int OutputType(NodeProto node, int output, IReadOnlyDictionary<string, int> types)
     {
         int In(int i) => i < node.Input.Count && types.TryGetValue(node.Input[i], out var t) ? t : 0;
-        if (node.Domain is not ("" or "ai.onnx")) return In(0);
+        if (!NodeKind.IsStandard(node)) return In(0);
         return node.OpType switch
         {
             "Shape" or "Size" or "NonZero" or "ArgMax" or "ArgMin" => DType.Int64,

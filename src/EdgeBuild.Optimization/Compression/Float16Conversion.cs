@@ -29,7 +29,7 @@ public static class Float16Conversion
         bool IsFloat(string value) => value.Length > 0 && types.TryGetValue(value, out var t) && t == DType.Float;
         // Control-flow nodes (If/Loop/Scan) stay float32 with their whole subgraphs: values they read from this graph,
         // explicitly or by name inside a body, are cast back to float32 for them.
-        bool Blocked(NodeProto n) => blockList.Contains(n.OpType) || n.Domain is not ("" or "ai.onnx") || (excludeNodes?.Contains(n.Name) ?? false)
+        bool Blocked(NodeProto n) => blockList.Contains(n.OpType) || !NodeKind.IsStandard(n) || (excludeNodes?.Contains(n.Name) ?? false)
             || NodeKind.HasSubgraphs(n);
 
         var nodes = graph.TopologicalOrder().ToList();

@@ -40,7 +40,7 @@ public static class Float16Widening
             .Concat(graph.Node.Where(IsConstant).Select(n => Attributes.Find(n, "value")?.T).OfType<TensorProto>().Where(t => t.DataType == DType.Float16))
             .ToList();
         var computes = graph.ValueInfo.Any(v => v.Type?.TensorType?.ElemType == DType.Float16)
-            || graph.Node.Any(n => n.OpType == "Cast" && n.Domain is "" or "ai.onnx" && Attributes.GetInt(n, "to", 0) == DType.Float16);
+            || graph.Node.Any(n => n.OpType == "Cast" && NodeKind.IsStandard(n) && Attributes.GetInt(n, "to", 0) == DType.Float16);
         return new Survey(tensors.Count, tensors.Sum(Tensors.ElementCount), computes);
     }
 
@@ -201,9 +201,9 @@ public static class Float16Widening
     /// and custom domains (their kernels may exist for float16 only).
     /// </summary>
     private static bool Kept(NodeProto node) =>
-        node.Domain is not ("" or "ai.onnx") || NodeKind.HasSubgraphs(node);
+        !NodeKind.IsStandard(node) || NodeKind.HasSubgraphs(node);
 
-    private static bool IsConstant(NodeProto node) => node.OpType is "Constant" or "ConstantOfShape" && node.Domain is "" or "ai.onnx";
+    private static bool IsConstant(NodeProto node) => node.OpType is "Constant" or "ConstantOfShape" && NodeKind.IsStandard(node);
 
     /// <summary>float16 → float32 in place, name and dims kept; exact.</summary>
     private static void WidenInPlace(TensorProto tensor)

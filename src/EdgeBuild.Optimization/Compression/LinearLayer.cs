@@ -16,7 +16,7 @@ internal sealed record LinearLayer(NodeProto Node, string Input, TensorProto Sou
 
     public static LinearLayer? Of(OnnxGraph graph, NodeProto node)
     {
-        if (node.Domain is not ("" or "ai.onnx")) return null;
+        if (!NodeKind.IsStandard(node)) return null;
         return node.OpType switch
         {
             "MatMul" => OfMatMul(graph, node),

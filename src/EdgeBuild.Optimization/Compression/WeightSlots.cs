@@ -40,7 +40,7 @@ internal static class WeightSlots
     /// LSTM weights into gates inside an If body).
     /// </summary>
     public static bool IsLayoutRead(NodeProto node, int input) =>
-        (node.Domain.Length == 0 || node.Domain == "ai.onnx") && node.OpType switch
+        NodeKind.IsStandard(node) && node.OpType switch
         {
             "Slice" or "Unsqueeze" or "Squeeze" or "Reshape" or "Expand" or "Split" or "Gather" => input == 0,
             "Transpose" or "Identity" or "Concat" => true,

@@ -15,7 +15,7 @@ public sealed class BatchNormFoldingPass : IGraphPass
     public int Run(OnnxGraph graph, PassContext context)
     {
         var changes = 0;
-        foreach (var bn in graph.Nodes.Where(n => n.OpType == "BatchNormalization" && ConstantToInitializerPass.IsStandardDomain(n.Domain)).ToList())
+        foreach (var bn in graph.Nodes.Where(n => n.OpType == "BatchNormalization" && NodeKind.IsStandard(n)).ToList())
         {
             if (TryFold(graph, bn)) changes++;
         }
@@ -29,7 +29,7 @@ public sealed class BatchNormFoldingPass : IGraphPass
         if (bn.Input.Count < 5 || !bn.Input.Skip(1).All(i => IsFloatConstant(graph, i))) return false;
 
         var producer = graph.Producer(bn.Input[0]);
-        if (producer is null || !ConstantToInitializerPass.IsStandardDomain(producer.Domain)) return false;
+        if (producer is null || !NodeKind.IsStandard(producer)) return false;
         if (graph.Consumers(bn.Input[0]).Count != 1 || graph.IsGraphOutput(bn.Input[0])) return false;
         if (producer.Output.Count(o => o.Length > 0) != 1) return false;
 

@@ -72,7 +72,7 @@ public sealed class ConstantFoldingPass : IGraphPass
     }
 
     private static bool IsCandidate(OnnxGraph graph, NodeProto node) =>
-        ConstantToInitializerPass.IsStandardDomain(node.Domain)
+        NodeKind.IsStandard(node)
         && node.Input.Any(i => i.Length > 0)
         && !Nondeterministic.Contains(node.OpType)
         && !KeepCompact.Contains(node.OpType)

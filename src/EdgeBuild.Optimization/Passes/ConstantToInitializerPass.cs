@@ -14,7 +14,7 @@ public sealed class ConstantToInitializerPass : IGraphPass
     public int Run(OnnxGraph graph, PassContext context)
     {
         var changes = 0;
-        foreach (var node in graph.Nodes.Where(n => n.OpType == "Constant" && IsStandardDomain(n.Domain)).ToList())
+        foreach (var node in graph.Nodes.Where(n => n.OpType == "Constant" && NodeKind.IsStandard(n)).ToList())
         {
             var output = node.Output[0];
             if (graph.IsGraphOutput(output) || graph.IsInitializer(output)) continue;
@@ -29,8 +29,6 @@ public sealed class ConstantToInitializerPass : IGraphPass
 
         return changes;
     }
-
-    internal static bool IsStandardDomain(string domain) => domain.Length == 0 || domain == "ai.onnx";
 
     private static TensorProto? ToTensor(NodeProto node)
     {

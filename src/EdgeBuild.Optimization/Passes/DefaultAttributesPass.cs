@@ -19,7 +19,7 @@ public sealed class DefaultAttributesPass : IGraphPass
         var changes = 0;
         foreach (var node in graph.Nodes)
         {
-            if (!ConstantToInitializerPass.IsStandardDomain(node.Domain)) continue;
+            if (!NodeKind.IsStandard(node)) continue;
             for (var i = node.Attribute.Count - 1; i >= 0; i--)
             {
                 if (!IsDefault(graph, node, node.Attribute[i])) continue;

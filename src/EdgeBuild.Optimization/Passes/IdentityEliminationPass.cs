@@ -13,7 +13,7 @@ public sealed class IdentityEliminationPass : IGraphPass
     public int Run(OnnxGraph graph, PassContext context)
     {
         var changes = 0;
-        foreach (var node in graph.Nodes.Where(n => n.OpType == "Identity" && ConstantToInitializerPass.IsStandardDomain(n.Domain)).ToList())
+        foreach (var node in graph.Nodes.Where(n => n.OpType == "Identity" && NodeKind.IsStandard(n)).ToList())
         {
             var input = node.Input[0];
             var output = node.Output[0];

@@ -37,7 +37,7 @@ public sealed class AffineFoldingPass : IGraphPass
     }
 
     private static bool IsAffine(NodeProto node) =>
-        node.OpType is "Mul" or "Add" && node.Domain is "" or "ai.onnx" && node.Input.Count == 2;
+        node.OpType is "Mul" or "Add" && NodeKind.IsStandard(node) && node.Input.Count == 2;
 
     private static bool TryFoldIntoReaders(OnnxGraph graph, NodeProto node)
     {
@@ -88,7 +88,7 @@ public sealed class AffineFoldingPass : IGraphPass
     /// <summary>A Conv reading <paramref name="value"/> as its data input, with constant weights (and bias), and for an Add no padding.</summary>
     private static bool CanAbsorbInput(OnnxGraph graph, NodeProto reader, string value, bool isAdd)
     {
-        if (reader.OpType != "Conv" || reader.Domain is not ("" or "ai.onnx") || reader.Input[0] != value) return false;
+        if (reader.OpType != "Conv" || !NodeKind.IsStandard(reader) || reader.Input[0] != value) return false;
         if (reader.Input.Skip(1).Any(i => i == value)) return false;
         if (reader.Input.Count < 2 || !IsFloatConstant(graph, reader.Input[1])) return false;
         if (reader.Input.Count > 2 && reader.Input[2].Length > 0 && !IsFloatConstant(graph, reader.Input[2])) return false;
@@ -103,7 +103,7 @@ public sealed class AffineFoldingPass : IGraphPass
         if (constantIndex < 0) return false;
         var x = node.Input[1 - constantIndex];
         var producer = graph.Producer(x);
-        if (producer is null || producer.OpType is not ("Conv" or "ConvTranspose") || producer.Domain is not ("" or "ai.onnx")) return false;
+        if (producer is null || producer.OpType is not ("Conv" or "ConvTranspose") || !NodeKind.IsStandard(producer)) return false;
         if (graph.Consumers(x).Count != 1 || graph.IsGraphOutput(x) || producer.Output.Count != 1) return false;
         if (producer.Input.Count < 2 || !IsFloatConstant(graph, producer.Input[1])) return false;
         if (producer.Input.Count > 2 && producer.Input[2].Length > 0 && !IsFloatConstant(graph, producer.Input[2])) return false;

@@ -46,21 +46,21 @@ public static class ChannelEqualization
     private static List<Pair> FindPairs(OnnxGraph graph)
     {
         var pairs = new List<Pair>();
-        foreach (var first in graph.TopologicalOrder().Where(n => n.OpType == "Conv" && IsStandard(n)))
+        foreach (var first in graph.TopologicalOrder().Where(n => n.OpType == "Conv" && NodeKind.IsStandard(n)))
         {
             if (!HasConstantWeights(graph, first) || first.Output.Count != 1) continue;
             var output = first.Output[0];
             if (!OnlyReader(graph, output, out var next)) continue;
             NodeProto? relu = null;
             var middle = output;
-            if (next.OpType == "Relu" && IsStandard(next))
+            if (next.OpType == "Relu" && NodeKind.IsStandard(next))
             {
                 relu = next;
                 middle = next.Output[0];
                 if (!OnlyReader(graph, middle, out next)) continue;
             }
 
-            if (next.OpType != "Conv" || !IsStandard(next) || next.Input[0] != middle || !HasConstantWeights(graph, next)) continue;
+            if (next.OpType != "Conv" || !NodeKind.IsStandard(next) || next.Input[0] != middle || !HasConstantWeights(graph, next)) continue;
             if (next.Input.Skip(1).Contains(middle)) continue;
             var w1 = graph.Initializer(first.Input[1])!;
             var w2 = graph.Initializer(next.Input[1])!;
@@ -149,7 +149,6 @@ public static class ChannelEqualization
         return readers.Count == 1 && !graph.IsGraphOutput(value);
     }
 
-    private static bool IsStandard(NodeProto node) => node.Domain is "" or "ai.onnx";
 
     private static bool IsFloatConstant(OnnxGraph graph, string name) =>
         graph.IsConstant(name) && graph.Initializer(name)!.DataType == DType.Float;

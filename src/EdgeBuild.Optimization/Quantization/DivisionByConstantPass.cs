@@ -15,7 +15,7 @@ public sealed class DivisionByConstantPass : IGraphPass
     public int Run(OnnxGraph graph, PassContext context)
     {
         var changes = 0;
-        foreach (var node in graph.Nodes.Where(n => n.OpType == "Div" && n.Domain is "" or "ai.onnx").ToList())
+        foreach (var node in graph.Nodes.Where(n => n.OpType == "Div" && NodeKind.IsStandard(n)).ToList())
         {
             var divisor = graph.IsConstant(node.Input[1]) ? graph.Initializer(node.Input[1]) : null;
             if (divisor is null || divisor.DataType != DType.Float) continue;

@@ -19,7 +19,7 @@ public sealed class HardSwishFusionPass : IGraphPass
 
     public int Run(OnnxGraph graph, PassContext context)
     {
-        var opset = context.Model.OpsetImport.FirstOrDefault(o => o.Domain is "" or "ai.onnx");
+        var opset = context.Model.OpsetImport.FirstOrDefault(o => NodeKind.IsStandardDomain(o.Domain));
         if (opset is null || opset.Version < HardSwishOpset - 1) return 0;
         var changes = 0;
         foreach (var add in graph.TopologicalOrder().Where(n => n.OpType == "Add").ToList())
@@ -33,16 +33,16 @@ public sealed class HardSwishFusionPass : IGraphPass
 
     private static bool TryFuse(OnnxGraph graph, NodeProto add)
     {
-        if (!IsStandard(add) || add.Input.Count != 2) return false;
+        if (!NodeKind.IsStandard(add) || add.Input.Count != 2) return false;
         var addConstant = ScalarIndex(graph, add, 3f);
         if (addConstant < 0) return false;
         var x = add.Input[1 - addConstant];
-        if (!Single(graph, add.Output[0], out var clip) || clip.OpType != "Clip" || !IsStandard(clip)) return false;
+        if (!Single(graph, add.Output[0], out var clip) || clip.OpType != "Clip" || !NodeKind.IsStandard(clip)) return false;
         if (clip.Input.Count != 3 || !IsScalar(graph, clip.Input[1], 0f) || !IsScalar(graph, clip.Input[2], 6f)) return false;
-        if (!Single(graph, clip.Output[0], out var mul) || mul.OpType != "Mul" || !IsStandard(mul) || mul.Input.Count != 2) return false;
+        if (!Single(graph, clip.Output[0], out var mul) || mul.OpType != "Mul" || !NodeKind.IsStandard(mul) || mul.Input.Count != 2) return false;
         var other = mul.Input[0] == clip.Output[0] ? mul.Input[1] : mul.Input[0];
         if (other != x) return false;
-        if (!Single(graph, mul.Output[0], out var scale) || !IsStandard(scale) || scale.Input.Count != 2 || scale.Input[0] != mul.Output[0]) return false;
+        if (!Single(graph, mul.Output[0], out var scale) || !NodeKind.IsStandard(scale) || scale.Input.Count != 2 || scale.Input[0] != mul.Output[0]) return false;
         var isDivBy6 = scale.OpType == "Div" && IsScalar(graph, scale.Input[1], 6f);
         var isMulBySixth = scale.OpType == "Mul" && IsScalar(graph, scale.Input[1], 1f / 6f, tolerance: 1e-6f);
         if (!isDivBy6 && !isMulBySixth) return false;
@@ -60,7 +60,6 @@ public sealed class HardSwishFusionPass : IGraphPass
         return true;
     }
 
-    private static bool IsStandard(NodeProto node) => node.Domain is "" or "ai.onnx";
 
     /// <summary>The one reader of <paramref name="value"/>, when it has exactly one and is not a graph output.</summary>
     private static bool Single(OnnxGraph graph, string value, out NodeProto consumer)

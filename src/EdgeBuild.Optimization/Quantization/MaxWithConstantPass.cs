@@ -17,7 +17,7 @@ public sealed class MaxWithConstantPass : IGraphPass
     public int Run(OnnxGraph graph, PassContext context)
     {
         var changes = 0;
-        foreach (var node in graph.Nodes.Where(n => n.OpType == "Max" && n.Domain is "" or "ai.onnx" && n.Input.Count == 2).ToList())
+        foreach (var node in graph.Nodes.Where(n => n.OpType == "Max" && NodeKind.IsStandard(n) && n.Input.Count == 2).ToList())
         {
             var constantIndex = graph.IsConstant(node.Input[1]) ? 1 : graph.IsConstant(node.Input[0]) ? 0 : -1;
             if (constantIndex < 0 || graph.IsConstant(node.Input[1 - constantIndex])) continue;

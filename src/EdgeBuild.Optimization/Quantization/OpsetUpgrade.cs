@@ -17,13 +17,13 @@ public static class OpsetUpgrade
 
     public static void To13(ModelProto model, OnnxGraph graph)
     {
-        var opset = model.OpsetImport.FirstOrDefault(o => o.Domain is "" or "ai.onnx");
+        var opset = model.OpsetImport.FirstOrDefault(o => NodeKind.IsStandardDomain(o.Domain));
         if (opset is null || opset.Version >= QdqOpset) return;
         var from = opset.Version;
 
         foreach (var node in graph.Nodes.ToList())
         {
-            if (node.Domain is not ("" or "ai.onnx")) continue;
+            if (!NodeKind.IsStandard(node)) continue;
             switch (node.OpType)
             {
                 case "Clip" when from < 11:

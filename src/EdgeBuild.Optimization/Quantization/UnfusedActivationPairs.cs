@@ -21,8 +21,8 @@ internal static class UnfusedActivationPairs
     {
         var ort = new OnnxGraph(ortGraph);
         return ort.Nodes
-            .Where(q => q.OpType == "QuantizeLinear" && q.Domain is "" or "ai.onnx" && !ort.IsInitializer(q.Input[0]) && !ort.IsGraphOutput(q.Output[0]))
-            .Where(q => ort.Consumers(q.Output[0]) is { Count: > 0 } readers && readers.All(r => r.OpType == "DequantizeLinear" && r.Domain is "" or "ai.onnx"))
+            .Where(q => q.OpType == "QuantizeLinear" && NodeKind.IsStandard(q) && !ort.IsInitializer(q.Input[0]) && !ort.IsGraphOutput(q.Output[0]))
+            .Where(q => ort.Consumers(q.Output[0]) is { Count: > 0 } readers && readers.All(r => r.OpType == "DequantizeLinear" && NodeKind.IsStandard(r)))
             .Select(q => q.Input[0])
             .ToHashSet(StringComparer.Ordinal);
     }

@@ -1,3 +1,5 @@
+using EdgeBuild.Onnx.Graph;
+
 namespace EdgeBuild.Optimization.Quantization.Operators;
 
 /// <summary>
@@ -38,5 +40,5 @@ public static class OperatorQuantizers
     public static IReadOnlyCollection<string> OpTypes => Registry.Keys;
 
     public static IOperatorQuantizer? For(string opType, string domain) =>
-        domain is "" or "ai.onnx" && Registry.TryGetValue(opType, out var q) ? q : null;
+        NodeKind.IsStandardDomain(domain) && Registry.TryGetValue(opType, out var q) ? q : null;
 }
