@@ -34,14 +34,7 @@ public static class Float16Conversion
 
         var nodes = graph.TopologicalOrder().ToList();
         var halfValues = HalfValues(graph, nodes, IsFloat, Blocked);
-        var casts = new Dictionary<(string Value, int To), string>();
-        string CastOf(string value, int to)
-        {
-            if (casts.TryGetValue((value, to), out var existing)) return existing;
-            var output = graph.UniqueName(value + (to == DType.Float16 ? "_fp16" : "_fp32"));
-            graph.AddNode(new NodeProto { Name = graph.UniqueName(output + "_Cast"), OpType = "Cast", Input = { value }, Output = { output }, Attribute = { Attributes.Int("to", to) } });
-            return casts[(value, to)] = output;
-        }
+        var casts = new Float16Casts(graph);
 
         foreach (var node in nodes)
         {
@@ -50,7 +43,7 @@ public static class Float16Conversion
             {
                 if (!IsFloat(input)) continue;
                 var has = halfValues.Contains(input) ? DType.Float16 : DType.Float;
-                if (has != wanted) graph.ReplaceUse(node, input, CastOf(input, wanted));
+                if (has != wanted) graph.ReplaceUse(node, input, casts.Of(input, wanted));
             }
 
             if (!Blocked(node)) RetypeAttributes(node, IsFloat);

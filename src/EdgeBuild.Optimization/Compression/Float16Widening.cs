@@ -64,34 +64,24 @@ public static class Float16Widening
             foreach (var output in node.Output.Where(Half)) widened.Add(output);
         }
 
-        var casts = new Dictionary<(string Value, int To), string>();
-        var float32Casts = new HashSet<string>(StringComparer.Ordinal);
-        var castsAdded = 0;
-        string CastOf(string value, int to)
-        {
-            if (casts.TryGetValue((value, to), out var existing)) return existing;
-            var output = graph.UniqueName(value + (to == DType.Float16 ? "_fp16" : "_fp32"));
-            graph.AddNode(new NodeProto { Name = graph.UniqueName(output + "_Cast"), OpType = "Cast", Input = { value }, Output = { output }, Attribute = { Attributes.Int("to", to) } });
-            castsAdded++;
-            if (to == DType.Float) float32Casts.Add(output);
-            return casts[(value, to)] = output;
-        }
+        var casts = new Float16Casts(graph);
 
         // Boundaries in: float16 graph inputs and float16 outputs of kept nodes are cast to float32 for the widened readers.
         var halfSources = graph.Proto.Input.Select(i => i.Name).Where(i => graph.IsGraphInput(i) && Half(i))
             .Concat(nodes.Where(Kept).SelectMany(n => n.Output).Where(Half)).Distinct(StringComparer.Ordinal).ToList();
         foreach (var value in halfSources)
         {
-            foreach (var reader in graph.Consumers(value).Where(r => !Kept(r)).ToList()) graph.ReplaceUse(reader, value, CastOf(value, DType.Float));
+            foreach (var reader in graph.Consumers(value).Where(r => !Kept(r)).ToList()) graph.ReplaceUse(reader, value, casts.Of(value, DType.Float));
         }
 
         // Boundaries out: kept nodes (explicitly or inside their bodies) read a float16 copy of a widened value.
         foreach (var value in widened.ToList())
         {
-            foreach (var reader in graph.Consumers(value).Where(Kept).ToList()) graph.ReplaceUse(reader, value, CastOf(value, DType.Float16));
+            foreach (var reader in graph.Consumers(value).Where(Kept).ToList()) graph.ReplaceUse(reader, value, casts.Of(value, DType.Float16));
         }
 
         // A widened graph output keeps its name and float16 type: its producer writes a float32 copy, cast back.
+        var outputCasts = 0;
         foreach (var output in graph.Proto.Output.Select(o => o.Name).Where(widened.Contains).Distinct(StringComparer.Ordinal).ToList())
         {
             if (graph.Producer(output) is not { } producer) continue;
@@ -101,7 +91,7 @@ public static class Float16Widening
             widened.Remove(output);
             widened.Add(wide);
             graph.AddNode(new NodeProto { Name = graph.UniqueName(output + "_Cast"), OpType = "Cast", Input = { wide }, Output = { output }, Attribute = { Attributes.Int("to", DType.Float16) } });
-            castsAdded++;
+            outputCasts++;
         }
 
         var (tensorsWidened, valuesWidened) = (0, 0L);
@@ -115,7 +105,7 @@ public static class Float16Widening
         }
 
         // The graph's own nodes: float16 in their attributes becomes float32; Casts to float32 of float32 values go.
-        bool IsFloat32Now(string value) => widened.Contains(value) || float32Casts.Contains(value) || (types.TryGetValue(value, out var t) && t == DType.Float);
+        bool IsFloat32Now(string value) => widened.Contains(value) || casts.IsFloat32Copy(value) || (types.TryGetValue(value, out var t) && t == DType.Float);
         var castsRemoved = 0;
         foreach (var node in nodes.Where(n => !Kept(n)))
         {
@@ -154,7 +144,7 @@ public static class Float16Widening
 
         // The Casts made Identity, and the constants only they read, go with the usual (exact) cleanup.
         CleanupPipeline.Run(graph, context);
-        return new Summary(tensorsWidened, valuesWidened, castsRemoved, castsAdded, widened.Count) { Initializers = initializers };
+        return new Summary(tensorsWidened, valuesWidened, castsRemoved, casts.Count + outputCasts, widened.Count) { Initializers = initializers };
     }
 
     /// <summary>
