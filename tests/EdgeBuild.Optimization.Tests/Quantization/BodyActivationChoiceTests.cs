@@ -104,9 +104,6 @@ public sealed class BodyActivationChoiceTests(ITestOutputHelper output)
         return model;
     }
 
-    private static IEnumerable<GraphProto> Bodies(GraphProto graph) =>
-        graph.Node.SelectMany(n => n.Attribute).Where(a => a.G is not null).SelectMany(a => Bodies(a.G).Prepend(a.G));
-
     private (OptimizeResult Result, ModelProto Optimized, string Decision, double Ratio) Build(TempDir dir, ModelProto model, string what)
     {
         var shape = model.Graph.Input[0].Type.TensorType.Shape.Dim.Select(d => d.DimValue).ToArray();
@@ -144,7 +141,7 @@ public sealed class BodyActivationChoiceTests(ITestOutputHelper output)
 
         Assert.Matches(@"^\d+ activation\(s\) inside If/Loop/Scan bodies quantized: ", decision);
         Assert.True(ratio <= 0.97, decision);
-        var then = Bodies(optimized.Graph).Single(b => b.Name == "then");
+        var then = GraphBodies.Of(optimized.Graph).Single(b => b.Name == "then");
         Assert.True(then.Node.Count(n => n.OpType == "QuantizeLinear") >= 4, "the body's Convs read quantized activations");
         Assert.Contains(then.Node, n => n.OpType == "DequantizeLinear");
         Assert.Equal(4, then.Initializer.Count(t => t.DataType == DType.Int8 && t.Dims.Count == 4));
@@ -158,7 +155,7 @@ public sealed class BodyActivationChoiceTests(ITestOutputHelper output)
 
         Assert.Matches(@"^\d+ activation\(s\) inside If/Loop/Scan bodies kept float \(int8 weights\): quantized they ran at \d+\.\d+(, \d+\.\d+)?x .*, not faster by 3 ?%", decision);
         Assert.True(ratio > 0.97, decision);
-        var then = Bodies(optimized.Graph).Single(b => b.Name == "then");
+        var then = GraphBodies.Of(optimized.Graph).Single(b => b.Name == "then");
         Assert.DoesNotContain(then.Node, n => n.OpType == "QuantizeLinear");
         Assert.Equal(2, then.Initializer.Count(t => t.DataType == DType.Int8 && t.Dims.Count == 4));
     }
@@ -171,7 +168,7 @@ public sealed class BodyActivationChoiceTests(ITestOutputHelper output)
 
         Assert.Matches(@"^\d+ activation\(s\) inside If/Loop/Scan bodies quantized: ", decision);
         Assert.True(ratio <= 0.97, decision);
-        var loop = Bodies(optimized.Graph).Single(b => b.Name == "loop");
+        var loop = GraphBodies.Of(optimized.Graph).Single(b => b.Name == "loop");
         Assert.True(loop.Node.Count(n => n.OpType == "QuantizeLinear") >= 2, "the body's Convs read quantized activations");
         Assert.Equal(2, loop.Initializer.Count(t => t.DataType == DType.Int8 && t.Dims.Count == 4));
     }

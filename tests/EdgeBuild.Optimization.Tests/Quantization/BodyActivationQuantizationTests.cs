@@ -80,9 +80,6 @@ public class BodyActivationQuantizationTests
 
     private static float[] Scaled(int count, int seed, float scale) => OrtRun.Random(count, seed).Select(v => v * scale).ToArray();
 
-    private static IEnumerable<GraphProto> Bodies(GraphProto graph) =>
-        graph.Node.SelectMany(n => n.Attribute).Where(a => a.G is not null).SelectMany(a => Bodies(a.G).Prepend(a.G));
-
     [Fact]
     public void Activations_inside_if_and_loop_bodies_get_qdq_and_the_model_checks_runs_and_stays_close()
     {
@@ -94,7 +91,7 @@ public class BodyActivationQuantizationTests
         var quantized = model.Clone();
         var summary = QdqQuantizer.Quantize(quantized, calibration, new QuantizationOptions());
 
-        var bodies = Bodies(quantized.Graph).ToDictionary(g => g.Name);
+        var bodies = GraphBodies.Of(quantized.Graph).ToDictionary(g => g.Name);
         foreach (var name in new[] { "then", "loop" })
         {
             var body = bodies[name];
@@ -129,7 +126,7 @@ public class BodyActivationQuantizationTests
         FloatOpWeightsAsCastMul.RunAll(quantized);
 
         Assert.Empty(summary.BodyActivations);
-        foreach (var body in Bodies(quantized.Graph).Where(b => b.Name is "then" or "loop"))
+        foreach (var body in GraphBodies.Of(quantized.Graph).Where(b => b.Name is "then" or "loop"))
         {
             Assert.DoesNotContain(body.Node, n => n.OpType is "QuantizeLinear" or "DequantizeLinear");
             Assert.Contains(body.Initializer, t => t.DataType == DType.Int8); // read as Cast→Mul, folded by ORT at load

@@ -19,9 +19,6 @@ public sealed class BodyFallbackTests(ITestOutputHelper output)
     private const int C = 16;
     private const int Size = 16;
 
-    private static IEnumerable<GraphProto> Bodies(GraphProto graph) =>
-        graph.Node.SelectMany(n => n.Attribute).Where(a => a.G is not null).SelectMany(a => Bodies(a.G).Prepend(a.G));
-
     [Fact]
     public void Damage_ranking_measures_places_inside_an_if_body_and_puts_the_outlier_conv_first()
     {
@@ -88,7 +85,7 @@ public sealed class BodyFallbackTests(ITestOutputHelper output)
         Assert.StartsWith("accuracy fallback, float: then_conv1;", kept);
         foreach (var a in result.Accuracy) Assert.True(a.SqnrDb >= 30, $"{a.Name} at {a.SqnrDb:F1} dB");
 
-        var then = Bodies(ModelProto.Parser.ParseFrom(File.ReadAllBytes(result.OutputPath)).Graph).Single(b => b.Name == "then");
+        var then = GraphBodies.Of(ModelProto.Parser.ParseFrom(File.ReadAllBytes(result.OutputPath)).Graph).Single(b => b.Name == "then");
         Assert.Equal(2, then.Initializer.Count(t => t.DataType == DType.Int8 && t.Dims.Count == 4));
         var (exit, text) = OnnxChecker.Run([result.OutputPath]);
         Assert.True(exit == 0, text);
