@@ -16,7 +16,7 @@ namespace EdgeBuild.Optimization.Tests.Quantization;
 /// </summary>
 public class BodyActivationQuantizationTests
 {
-    private const int C = 8;
+    internal const int C = 8;
 
     /// <summary>
     /// x → If(mean(x) > -100: Conv→Relu→Conv, else: x) → Loop(3 times: s → Conv → Relu) → Conv → y. Every weight lives

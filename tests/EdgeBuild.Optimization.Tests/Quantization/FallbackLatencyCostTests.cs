@@ -13,7 +13,8 @@ namespace EdgeBuild.Optimization.Tests.Quantization;
 /// </summary>
 public class FallbackLatencyCostTests
 {
-    private const int C = 8;
+    // The model's channel count, from where the model is built.
+    private const int C = BodyActivationQuantizationTests.C;
 
     // A 3×3 Conv, C → C channels, 8×8 output with padding: each of the 1·C·8·8 outputs sums C·3·3 products.
     private const long Conv3x3 = 1L * C * 8 * 8 * (C * 3 * 3);
