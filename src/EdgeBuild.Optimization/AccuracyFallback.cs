@@ -9,7 +9,6 @@ using EdgeBuild.Optimization.Reporting;
 using EdgeBuild.Optimization.Runtime;
 using EdgeBuild.Optimization.Planning;
 using EdgeBuild.Optimization.Verification;
-using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeBuild.Optimization;
@@ -206,7 +205,7 @@ internal static class AccuracyFallback
         Trial Measure(IReadOnlyList<string> floatActivations, IReadOnlyList<string> floatNodes, string key)
         {
             var (model, summary) = Build(floatActivations, floatNodes);
-            var accuracy = budget.Compare(reference, FloatOpWeightsAsCastMul.AsWritten(model), validation, target, ranges);
+            var accuracy = budget.CompareAsWritten(reference, model, validation, target, ranges);
             state.Report(PlanStepIds.ExcludeSensitiveNodes, string.Create(CultureInfo.InvariantCulture,
                 $"fallback {attempts.Where()}: closest to its budget {budget.Worst(accuracy)}"), attempts.Made, attempts.Cap);
             return new Trial(key, floatActivations, floatNodes, accuracy) { Model = model, Summary = summary };

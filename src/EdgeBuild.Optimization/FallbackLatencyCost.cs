@@ -3,6 +3,7 @@ using EdgeBuild.Onnx.Protos;
 using EdgeBuild.Optimization.Benchmarking;
 using EdgeBuild.Optimization.Calibration;
 using EdgeBuild.Optimization.Data;
+using EdgeBuild.Optimization.Quantization;
 using EdgeBuild.Optimization.Runtime;
 using Google.Protobuf;
 using DeviceProfile = EdgeBuild.Optimization.Profiles.DeviceProfile;
@@ -24,7 +25,7 @@ namespace EdgeBuild.Optimization;
 /// Why MACs and not each node's own measured time: a node's time moves ±20 % from run to run on a shared host, so a
 /// ranking by it would change the chosen set, and with it the bytes written, between two builds of the same inputs;
 /// and ORT renames the nodes it fuses (a float Conv+HardSwish becomes "&lt;output tensor&gt;_nchwc"), so matching them by
-/// name is partial. MACs come from the graph and the shapes of one run (deterministic), and the latency step orders the
+/// name is partial. MACs come from the graph, its If/Loop/Scan bodies included, and the shapes of one run (deterministic), and the latency step orders the
 /// float places it hands back by MACs only: a measured µs/MAC would be one factor shared by every place, which cannot
 /// reorder them. The profile only
 /// prices the trade the notes show: even the per-MAC ratio moved from 0.75x to 1.19x between two runs of the detector on
@@ -102,28 +103,41 @@ internal sealed class FallbackLatencyCost
         }
     }
 
-    /// <summary>MAC nodes whose data input and weight both come through a DequantizeLinear: the ones ORT runs as integer kernels.</summary>
-    private static HashSet<string> QuantizedOnBothSides(ModelProto quantized)
+    /// <summary>
+    /// MAC nodes, in the main graph or any body, whose data input and weight both come through a DequantizeLinear: the
+    /// ones ORT runs as integer kernels (a body's Q/DQ pairs sit inside the body, next to its nodes).
+    /// </summary>
+    internal static HashSet<string> QuantizedOnBothSides(ModelProto quantized)
     {
-        var dequantized = quantized.Graph.Node.Where(n => n.OpType == "DequantizeLinear").SelectMany(n => n.Output).ToHashSet(StringComparer.Ordinal);
-        return quantized.Graph.Node.Where(n => MacOps.Contains(n.OpType) && n.Input.Count > 1 && dequantized.Contains(n.Input[0]))
+        var nodes = AllGraphs(quantized).SelectMany(g => g.Node).ToList();
+        var dequantized = nodes.Where(n => n.OpType == "DequantizeLinear").SelectMany(n => n.Output).ToHashSet(StringComparer.Ordinal);
+        return nodes.Where(n => MacOps.Contains(n.OpType) && n.Input.Count > 1 && dequantized.Contains(n.Input[0]))
             .Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
     }
 
-    /// <summary>MACs of every Conv / ConvTranspose / MatMul / Gemm, from weight shapes and the tensor shapes of one float run.</summary>
+    /// <summary>
+    /// MACs per run of every Conv / ConvTranspose / MatMul / Gemm, in the main graph and inside If/Loop/Scan bodies, from
+    /// weight shapes and the tensor shapes of one float run. Body values are routed out as calibration routes them
+    /// (<see cref="Calibrator.Open"/>): a Loop/Scan stacks a value over its iterations, so the output's element count, and
+    /// with it the MACs, is per run, every iteration included; an If branch the sample does not take gives an empty
+    /// tensor, and its nodes no MACs. Left out, as in the main graph: nodes whose weight is not an initializer (of any
+    /// graph: a Constant node's output, a MatMul of two computed values), and body nodes whose values ORT could not route out.
+    /// </summary>
     internal static Dictionary<string, long> MacsPerNode(ModelProto model, Sample sample)
     {
-        var initializers = model.Graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
-        var nodes = model.Graph.Node.Where(n => MacOps.Contains(n.OpType) && n.Name.Length > 0 && n.Input.Count > 1 && n.Output.Count > 0).ToList();
+        var graphs = AllGraphs(model).ToList();
+        var initializers = new Dictionary<string, TensorProto>(StringComparer.Ordinal);
+        foreach (var t in graphs.SelectMany(g => g.Initializer)) initializers.TryAdd(t.Name, t);
+        var nodes = graphs.SelectMany(g => g.Node).Where(n => MacOps.Contains(n.OpType) && n.Name.Length > 0 && n.Input.Count > 1 && n.Output.Count > 0).ToList();
         var sampleShapes = sample.Inputs.ToDictionary(i => i.Name, i => i.Tensor.Dims.ToArray(), StringComparer.Ordinal);
         var wanted = nodes.SelectMany(n => new[] { n.Input[0], n.Output[0] })
             .Where(t => !initializers.ContainsKey(t) && !sampleShapes.ContainsKey(t)).Distinct(StringComparer.Ordinal).ToList();
         var shapes = new Dictionary<string, long[]>(sampleShapes, StringComparer.Ordinal);
-        using (var options = Sessions.Quiet(Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_ENABLE_BASIC))
-        using (var session = new Microsoft.ML.OnnxRuntime.InferenceSession(Calibrator.Augment(model, wanted).ToByteArray(), options))
-        using (var outputs = Sessions.Run(session, sample, wanted))
+        var (session, names, outputs, _) = Calibrator.Open(model, wanted);
+        using (session)
+        using (var results = Sessions.Run(session, sample, outputs))
         {
-            for (var i = 0; i < wanted.Count; i++) shapes[wanted[i]] = outputs[i].GetTensorTypeAndShape().Shape;
+            for (var i = 0; i < names.Count; i++) shapes[names[i]] = results[i].GetTensorTypeAndShape().Shape;
         }
 
         long[]? Shape(string name) => initializers.TryGetValue(name, out var t) ? [.. t.Dims] : shapes.GetValueOrDefault(name);
@@ -133,12 +147,14 @@ internal sealed class FallbackLatencyCost
         {
             var (x, w, y) = (Shape(node.Input[0]), Shape(node.Input[1]), Shape(node.Output[0]));
             if (x is null || w is null || y is null || x.Length == 0 || w.Length == 0) continue;
+            if (y.Contains(0)) continue; // not computed on this sample (an If branch not taken, a Loop run 0 times)
             long macs = node.OpType switch
             {
                 // Each output element sums C/group × kernel products; a transposed conv scatters each input element likewise.
                 "Conv" => Product(y) * Product(w.Skip(1)),
                 "ConvTranspose" => Product(x) * Product(w.Skip(1)),
-                "Gemm" when node.Attribute.Any(a => a.Name == "transA" && a.I == 1) => Product(y) * x[0],
+                // A is 2-D, [K, M] when transposed; x[^2] rather than x[0], which a Loop's stacking axis would take.
+                "Gemm" when node.Attribute.Any(a => a.Name == "transA" && a.I == 1) => Product(y) * x[^2],
                 _ => Product(y) * x[^1],
             };
             result[node.Name] = result.GetValueOrDefault(node.Name) + macs;
@@ -146,4 +162,6 @@ internal sealed class FallbackLatencyCost
 
         return result;
     }
+
+    private static IEnumerable<GraphProto> AllGraphs(ModelProto model) => ControlFlowBodies.All(model.Graph).Select(b => b.Graph).Prepend(model.Graph);
 }

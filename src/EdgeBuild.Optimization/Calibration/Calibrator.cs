@@ -96,7 +96,7 @@ public static class Calibrator
     /// tensors measured, the output each is read from (same order), and those stacked per loop iteration. When ORT
     /// cannot run the routed copy (a loop whose value changes shape between iterations cannot be stacked), bodies
     /// are left out and their values stay float. The accuracy fallback opens its probes the same way (with ORT's rewrites
-    /// off for the quantized model: <paramref name="level"/>).
+    /// off for the quantized model: <paramref name="level"/>), and its latency cost reads the MAC nodes' shapes through it.
     /// </summary>
     internal static (InferenceSession Session, List<string> Names, List<string> Outputs, HashSet<string> Stacked) Open(ModelProto model, IReadOnlyCollection<string> tensors,
         GraphOptimizationLevel level = GraphOptimizationLevel.ORT_ENABLE_BASIC)

@@ -16,9 +16,9 @@ namespace EdgeBuild.Optimization.Quantization;
 internal static class FloatOpWeightsAsCastMul
 {
     /// <summary>
-    /// The bytes of <paramref name="model"/> as the write step will have them (a rewritten copy): what the accuracy
-    /// fallback measures, since the pre-packed kernels' other summation order moves map pixels that sit on a task
-    /// metric's threshold (PP-OCRv4 det, 480x640: an attempt measured at 99.012 % iou@0.3 read 98.939 % once written).
+    /// The bytes of <paramref name="model"/> as the write step will have them (a rewritten copy): what every accuracy
+    /// judgement during the build measures (<see cref="Verification.AccuracyBudget.CompareAsWritten"/> says why) and what
+    /// the body-activation speed check times.
     /// </summary>
     public static byte[] AsWritten(ModelProto model)
     {

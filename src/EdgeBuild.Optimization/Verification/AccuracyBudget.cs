@@ -1,7 +1,9 @@
 using System.Globalization;
+using EdgeBuild.Onnx.Protos;
 using EdgeBuild.Optimization.Calibration;
 using EdgeBuild.Optimization.Data;
 using EdgeBuild.Optimization.Profiles;
+using EdgeBuild.Optimization.Quantization;
 using EdgeBuild.Optimization.Reporting;
 
 namespace EdgeBuild.Optimization.Verification;
@@ -77,6 +79,16 @@ public sealed class AccuracyBudget(double minSqnrDb, IReadOnlyList<AccuracyRequi
     public IReadOnlyList<OutputComparison> Compare(ReferenceOutputs reference, byte[] candidate, SampleSource samples, DeviceProfile? target, IReadOnlyDictionary<string, TensorRange>? ranges = null,
         IProgress<ProgressEvent>? progress = null) =>
         ModelVerifier.Compare(reference, candidate, samples, target, progress, this, name => SignalFloorOf(ranges, name));
+
+    /// <summary>
+    /// The one rule for judging a candidate during the build: compared as the write step will store it
+    /// (<see cref="FloatOpWeightsAsCastMul.AsWritten"/>: float-read int8 weights as Cast→Mul, which ORT pre-packs and sums
+    /// in another order), not as it stands now. A metric sitting on its threshold reads differently in the two forms
+    /// (PP-OCRv4 det: 99.012 % iou@0.3 measured, 98.939 % written), so every choice that decides bytes measures this form.
+    /// </summary>
+    internal IReadOnlyList<OutputComparison> CompareAsWritten(ReferenceOutputs reference, ModelProto candidate, SampleSource samples, DeviceProfile? target,
+        IReadOnlyDictionary<string, TensorRange>? ranges = null, IProgress<ProgressEvent>? progress = null) =>
+        Compare(reference, FloatOpWeightsAsCastMul.AsWritten(candidate), samples, target, ranges, progress);
 
     public IReadOnlyList<MetricResult> Results(OutputComparison comparison) =>
         For(comparison.Name).Select(r => new MetricResult(comparison.Name, r, comparison.Value(r))).ToList();

@@ -22,7 +22,7 @@ public class BodyActivationQuantizationTests
     /// x → If(mean(x) > -100: Conv→Relu→Conv, else: x) → Loop(3 times: s → Conv → Relu) → Conv → y. Every weight lives
     /// in the main graph and is read by the bodies across the scope boundary, as exporters write it.
     /// </summary>
-    private static ModelProto ControlFlowModel()
+    internal static ModelProto ControlFlowModel()
     {
         // No shape: a body value's shape is left to inference, as exporters write it (an empty shape would mean a scalar).
         static ValueInfoProto Value(string name, int type) => new() { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = type } } };

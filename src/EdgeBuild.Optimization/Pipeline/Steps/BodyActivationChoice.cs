@@ -4,7 +4,6 @@ using EdgeBuild.Optimization.Benchmarking;
 using EdgeBuild.Optimization.Quantization;
 using EdgeBuild.Optimization.Runtime;
 using EdgeBuild.Optimization.Verification;
-using Google.Protobuf;
 
 namespace EdgeBuild.Optimization.Pipeline.Steps;
 
@@ -42,10 +41,10 @@ internal static class BodyActivationChoice
             // No body value was computed on the calibration samples (a branch never taken) or none is float: the bodies'
             // weights still go int8 (computed in float, as the data-free path stores them), if the budget holds.
             const string none = "no activation inside If/Loop/Scan bodies quantized: none of their quantizable values was computed on the calibration samples (a branch never taken) or is float";
-            var weightsAccuracy = budget.Compare(reference, floatBodies.ToByteArray(), state.Validation!, state.Profile, state.Ranges);
+            var weightsAccuracy = budget.CompareAsWritten(reference, floatBodies, state.Validation!, state.Profile, state.Ranges);
             // The main graph alone may miss the budget (the accuracy fallback fixes that next): the bodies' weights are
             // judged by what they change, against the same model with float bodies.
-            var bodiesFloat = budget.Compare(reference, quantized.ToByteArray(), state.Validation!, state.Profile, state.Ranges);
+            var bodiesFloat = budget.CompareAsWritten(reference, quantized, state.Validation!, state.Profile, state.Ranges);
             if (!budget.Meets(weightsAccuracy) && !NoWorse(weightsAccuracy, bodiesFloat))
             {
                 state.Context.Notes.Add($"{none}; their weights stay float too (int8: {budget.Worst(weightsAccuracy)})");
@@ -57,12 +56,12 @@ internal static class BodyActivationChoice
             return (floatBodies, floatSummary);
         }
 
-        var accuracy = budget.Compare(reference, quantized.ToByteArray(), state.Validation!, state.Profile, state.Ranges);
+        var accuracy = budget.CompareAsWritten(reference, quantized, state.Validation!, state.Profile, state.Ranges);
         var count = summary.BodyActivations.Count;
         if (!budget.Meets(accuracy))
         {
             var why = $"quantized they miss the accuracy budget ({budget.Worst(accuracy)})";
-            var floatAccuracy = budget.Compare(reference, floatBodies.ToByteArray(), state.Validation!, state.Profile, state.Ranges);
+            var floatAccuracy = budget.CompareAsWritten(reference, floatBodies, state.Validation!, state.Profile, state.Ranges);
             state.Quantization = options;
             // Float activations on int8 weights: what the accuracy fallback starts from when that misses too. It ranks the
             // bodies' weights with the main graph's places and keeps float what the budget needs, nothing more.

@@ -2,7 +2,6 @@ using EdgeBuild.Onnx.Graph;
 using EdgeBuild.Optimization.Planning;
 using EdgeBuild.Optimization.Quantization;
 using EdgeBuild.Optimization.Verification;
-using Google.Protobuf;
 
 namespace EdgeBuild.Optimization.Pipeline.Steps;
 
@@ -31,7 +30,7 @@ internal sealed class ExcludeSensitiveNodesStep : PipelineStep<ExcludeSensitiveN
         // The reference's outputs once for every comparison of this step (first check, fallback attempts, last check).
         var reference = ReferenceOutputs.Of(state.ReferenceBytes, state.Validation!);
         // Measured as written (FloatOpWeightsAsCastMul runs at the end): the final check must read what the fallback read.
-        state.Accuracy = budget.Compare(reference, FloatOpWeightsAsCastMul.AsWritten(state.Model), state.Validation!, state.Profile, state.Ranges, state.Request.Progress);
+        state.Accuracy = budget.CompareAsWritten(reference, state.Model, state.Validation!, state.Profile, state.Ranges, state.Request.Progress);
         budget.CheckOutputs(state.Accuracy.Select(a => a.Name).ToList(), state.Request.ModelPath);
         if (budget.Meets(state.Accuracy)) return;
         var (model, summary, accuracy) = AccuracyFallback.Run(state, budget, reference, settings.MaxAttempts, settings.TimeBudgetSeconds, settings.LatencyCost);
@@ -51,7 +50,7 @@ internal sealed class ExcludeSensitiveNodesStep : PipelineStep<ExcludeSensitiveN
         var candidate = attempt.Clone();
         var removed = UnfusedActivationPairs.Remove(new OnnxGraph(candidate.Graph), unfused);
         if (removed.Count == 0) return (attempt, summary, accuracy);
-        var candidateAccuracy = budget.Compare(reference, FloatOpWeightsAsCastMul.AsWritten(candidate), state.Validation!, state.Profile, state.Ranges);
+        var candidateAccuracy = budget.CompareAsWritten(reference, candidate, state.Validation!, state.Profile, state.Ranges);
         if (!budget.Meets(candidateAccuracy))
         {
             state.Context.Notes.Add($"{removed.Count} activation Q/DQ pair(s) that ONNX Runtime fuses into no integer kernel kept: without them {budget.Worst(candidateAccuracy)}");
