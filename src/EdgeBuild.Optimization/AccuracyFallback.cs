@@ -283,7 +283,10 @@ internal static class AccuracyFallback
 
     /// <summary>
     /// The latency cost (<see cref="FallbackLatencyCost"/>), measured once per fallback; null (ranking by damage alone) with a
-    /// note when the profile cannot be taken, since a ranking is still possible without it.
+    /// note when the profile cannot be taken, since a ranking is still possible without it: ORT refuses to profile
+    /// (<see cref="OnnxRuntimeException"/>), its profile file in the temp folder cannot be written, read or parsed
+    /// (<see cref="IOException"/>, <see cref="System.Text.Json.JsonException"/>), or the sample cannot be fed to it
+    /// (<see cref="NotSupportedException"/>). Anything else is a bug and escapes.
     /// </summary>
     private static FallbackLatencyCost? MeasureLatency(Pipeline.PipelineState state, ModelProto reference, ModelProto quantized, SampleSource validation)
     {
@@ -294,7 +297,7 @@ internal static class AccuracyFallback
             state.Context.Notes.Add(cost.Describe());
             return cost;
         }
-        catch (OnnxRuntimeException e)
+        catch (Exception e) when (e is OnnxRuntimeException or IOException or System.Text.Json.JsonException or NotSupportedException)
         {
             state.Context.Notes.Add($"latency cost not measured ({e.Message.Split('\n')[0]}): ranking by damage alone");
             return null;

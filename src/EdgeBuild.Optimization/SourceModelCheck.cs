@@ -35,6 +35,32 @@ internal static partial class SourceModelCheck
     }
 
     /// <summary>
+    /// widen-float16 hands every later step a float32 model of its own making (<see cref="Compression.Float16Widening"/>), the
+    /// reference calibration, the checks and the fallback run. When ONNX Runtime refuses that model, the source is not at fault
+    /// and neither are the samples: without this check the refusal surfaced later as EDGE0101 "cannot run the model on sample
+    /// …" (calibration) or as an internal error (the data-free steps). One extra load, with no graph optimizations.
+    /// </summary>
+    /// <exception cref="OptimizationInputException">EDGE0202, naming the source model, ORT's reason and the precisions that need no widening.</exception>
+    /// <exception cref="NotSupportedException">The widened model's protobuf reaches 2 GB: ORT cannot be handed it, and no later step could either.</exception>
+    public static void EnsureRuntimeAcceptsWidened(ModelProto widened, string path)
+    {
+        long size = widened.CalculateSize();
+        if (size is < 0 or >= int.MaxValue)
+            throw new NotSupportedException($"int8 of a float16 model whose float32 form exceeds 2 GB is not supported yet ({path}); use --precision fp16 or none");
+        try
+        {
+            using var options = Runtime.Sessions.Quiet(GraphOptimizationLevel.ORT_DISABLE_ALL);
+            using var session = new InferenceSession(widened.ToByteArray(), options);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new OptimizationInputException(DiagnosticCodes.Float16WideningRejected, path,
+                $"widen-float16 made a float32 model ONNX Runtime rejects ({OneLine(e.Message)})",
+                "Build with Precision=\"fp16\" or \"none\" instead (--precision fp16 or none), and report the model: widening should not break it", e);
+        }
+    }
+
+    /// <summary>
     /// Loading is not enough: a model can load and still fail when run (a Conv whose group does not divide its
     /// channels, a kernel larger than its input). Before calibrating, the source model runs once on the first sample;
     /// failing there is the model's (or the sample's) fault, EDGE0101 naming both, not an internal error later on.

@@ -21,6 +21,7 @@ internal static class DiagnosticCodes
     public const string ExternalData = "EDGE0102";
     public const string Samples = "EDGE0110";
     public const string AccuracyBudget = "EDGE0201";
+    public const string Float16WideningRejected = "EDGE0202";
 
     // Never silent (warnings): what the optimizer did not do, or did without data.
     public const string WeightsLeftFloat = "EDGE0220";

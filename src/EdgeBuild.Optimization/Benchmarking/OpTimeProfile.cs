@@ -16,12 +16,14 @@ public sealed record OpTimeProfile(IReadOnlyList<OpTime> ByOpType, long TotalMic
     /// <summary>Runs the model <paramref name="runs"/> times on <paramref name="feed"/> after one warm-up run and aggregates kernel times.</summary>
     public static OpTimeProfile Measure(byte[] model, Func<SessionOptions> options, IReadOnlyList<(string Name, OrtValue Value)> feed, int runs)
     {
-        var prefix = Path.Combine(Path.GetTempPath(), $"edgebuild-profile-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        var prefix = Path.Combine(ProfileFolder.Value ?? Path.GetTempPath(), $"edgebuild-profile-{Environment.ProcessId}-{Guid.NewGuid():N}");
         string file;
         using (var so = options())
         {
-            so.EnableProfiling = true;
+            // Prefix first: ORT's C# EnableProfiling setter hands ORT the prefix it holds at that moment, and setting the
+            // prefix afterwards changes nothing native (profiles went to "onnxruntime_profile_*" in the working folder).
             so.ProfileOutputPathPrefix = prefix;
+            so.EnableProfiling = true;
             using var session = new InferenceSession(model, so);
             using var runOptions = new RunOptions();
             var names = feed.Select(f => f.Name).ToList();
@@ -43,6 +45,26 @@ public sealed record OpTimeProfile(IReadOnlyList<OpTime> ByOpType, long TotalMic
         {
             File.Delete(file);
         }
+    }
+
+    /// <summary>Where profiles are written (and deleted after reading): the temp folder, unless <see cref="WriteProfilesTo"/> scoped another.</summary>
+    private static readonly AsyncLocal<string?> ProfileFolder = new();
+
+    /// <summary>
+    /// Test seam: profiles taken in this async flow go to <paramref name="folder"/> until disposed. A folder that does not
+    /// exist makes the measurement fail as a vanished or unwritable temp folder does. Scoped, not global, so parallel tests
+    /// and concurrent runs in the process are unaffected.
+    /// </summary>
+    internal static IDisposable WriteProfilesTo(string folder)
+    {
+        var previous = ProfileFolder.Value;
+        ProfileFolder.Value = folder;
+        return new RestoreFolder(previous);
+    }
+
+    private sealed class RestoreFolder(string? previous) : IDisposable
+    {
+        public void Dispose() => ProfileFolder.Value = previous;
     }
 
     /// <summary>

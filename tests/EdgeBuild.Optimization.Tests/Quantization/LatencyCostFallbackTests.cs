@@ -1,5 +1,8 @@
+using EdgeBuild.Onnx.Graph;
+using EdgeBuild.Optimization.Benchmarking;
 using EdgeBuild.Optimization.Tests.Support;
 using EdgeBuild.Tests.Shared;
+using Google.Protobuf;
 
 namespace EdgeBuild.Optimization.Tests.Quantization;
 
@@ -94,5 +97,55 @@ public class LatencyCostFallbackTests
         var (s8, u8) = (Run(model), Run(twin));
         Assert.Equal(s8.Length, u8.Length);
         Assert.All(s8.Zip(u8), p => Assert.True(Math.Abs(p.First - p.Second) <= 1e-6, $"{p.First} vs {p.Second}"));
+    }
+
+    /// <summary>
+    /// When the profile cannot be taken (here its folder does not exist, as when the temp folder vanished or is full: an
+    /// IOException from reading the profile file, not an ORT error), the fallback still completes, ranking by damage alone,
+    /// and says so in a note; the model is the one the fallback without the latency cost writes. Before, only
+    /// OnnxRuntimeException was caught and this failed the build.
+    /// </summary>
+    [Fact]
+    public void A_latency_profile_that_cannot_be_taken_is_skipped_with_a_note_and_the_fallback_completes()
+    {
+        using var dir = new TempDir();
+        var model = new ModelBuilder()
+            .Input("x", DType.Float, 4, 64)
+            .Initializer("w1", OrtRun.Random(64 * 96, 1), 64, 96)
+            .Initializer("b1", OrtRun.Random(96, 2), 96)
+            .Node("MatMul", ["x", "w1"], ["h"])
+            .Node("Add", ["h", "b1"], ["a"])
+            .Node("Relu", ["a"], ["r"])
+            .Initializer("w2", OrtRun.Random(96 * 32, 3), 96, 32)
+            .Node("MatMul", ["r", "w2"], ["y"])
+            .Output("y", DType.Float, 4, 32)
+            .Build();
+        File.WriteAllBytes(dir.File("mlp.onnx"), model.ToByteArray());
+        var (calibration, validation) = (Npy.RandomSamples(dir, "cal", 6, [4, 64], seed: 10), Npy.RandomSamples(dir, "val", 3, [4, 64], seed: 40));
+        OptimizeResult Build(string output, bool latencyCost) => ModelOptimizer.Optimize(new OptimizeRequest
+        {
+            ModelPath = dir.File("mlp.onnx"),
+            OutputPath = dir.File(output),
+            TargetId = "x64-vnni",
+            Precision = "int8",
+            CalibrationData = calibration,
+            ValidationData = validation,
+            MinSqnrDb = 60, // int8 alone misses 60 dB on this MLP, so the fallback runs (its note is asserted below)
+            FallbackLatencyCost = latencyCost,
+        });
+
+        OptimizeResult skipped;
+        using (OpTimeProfile.WriteProfilesTo(dir.File("no-such-folder")))
+        {
+            skipped = Build("skipped.onnx", latencyCost: true);
+        }
+
+        var note = Assert.Single(skipped.Notes, n => n.StartsWith("latency cost not measured (", StringComparison.Ordinal));
+        Assert.Contains("no-such-folder", note, StringComparison.Ordinal); // why: the profile file could not be read
+        Assert.EndsWith("): ranking by damage alone", note, StringComparison.Ordinal);
+        Assert.DoesNotContain(skipped.Notes, n => n.StartsWith("latency cost: ", StringComparison.Ordinal) || n.StartsWith("latency trade: ", StringComparison.Ordinal));
+        Assert.Contains(skipped.Notes, n => n.StartsWith("accuracy fallback kept ", StringComparison.Ordinal));
+        Assert.True(Assert.Single(skipped.Accuracy).SqnrDb >= 60, $"SQNR {skipped.Accuracy[0].SqnrDb:F1} dB");
+        Assert.Equal(File.ReadAllBytes(Build("plain.onnx", latencyCost: false).OutputPath), File.ReadAllBytes(skipped.OutputPath));
     }
 }

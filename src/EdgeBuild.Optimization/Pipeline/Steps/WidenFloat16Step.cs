@@ -16,6 +16,8 @@ internal sealed class WidenFloat16Step : PipelineStep<NoSettings>
     protected override void Run(PipelineState state, NoSettings settings)
     {
         var summary = Float16Widening.Run(state.Model, state.Context);
+        // Every later step runs this model: if ORT refuses it, say so here (EDGE0202), not as a bad sample or an internal error.
+        SourceModelCheck.EnsureRuntimeAcceptsWidened(state.Model, state.Request.ModelPath);
         state.Reference = state.Model.Clone();
         state.WidenedFloat16 = summary.Initializers;
         state.Context.Notes.Add(string.Create(CultureInfo.InvariantCulture,
