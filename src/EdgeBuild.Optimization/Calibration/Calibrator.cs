@@ -28,6 +28,7 @@ public static class Calibrator
         var max = new Dictionary<string, float>(StringComparer.Ordinal);
         var types = new Dictionary<string, int>(StringComparer.Ordinal);
         var means = new Dictionary<string, ChannelMean>(StringComparer.Ordinal);
+        var shapes = new Dictionary<string, long[]?>(StringComparer.Ordinal);
         var done = 0;
         foreach (var sample in samples.Read())
         {
@@ -42,6 +43,7 @@ public static class Calibrator
                 // Empty: a body value on a branch this sample did not take, or a loop that ran no iteration.
                 if (values.IsEmpty) continue;
                 var (lo, hi) = MinMax(values);
+                if (!stacked.Contains(names[i])) shapes[names[i]] = !shapes.TryGetValue(names[i], out var seen) ? info.Shape : seen is not null && seen.SequenceEqual(info.Shape) ? seen : null;
                 if (info.Shape.Length >= 2 && info.Shape[1] > 0 && !stacked.Contains(names[i]))
                 {
                     if (!means.TryGetValue(names[i], out var mean)) means[names[i]] = mean = new ChannelMean((int)info.Shape[1]);
@@ -59,7 +61,7 @@ public static class Calibrator
         // A float value never computed on these samples (a branch never taken) has no range: it stays float.
         return names.Where(n => types.TryGetValue(n, out var t) && (t != DType.Float || min.ContainsKey(n))).ToDictionary(
             n => n,
-            n => new TensorRange(n, types[n], min.GetValueOrDefault(n), max.GetValueOrDefault(n), means.GetValueOrDefault(n)?.Means()),
+            n => new TensorRange(n, types[n], min.GetValueOrDefault(n), max.GetValueOrDefault(n), means.GetValueOrDefault(n)?.Means()) { Shape = shapes.GetValueOrDefault(n) },
             StringComparer.Ordinal);
     }
 

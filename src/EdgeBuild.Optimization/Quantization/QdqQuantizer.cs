@@ -37,6 +37,7 @@ public static class QdqQuantizer
         var quantizedNodes = new List<string>();
         var activations = new Dictionary<string, QuantParams>(StringComparer.Ordinal);
         var bodyActivations = new List<string>();
+        var keptFloat = new List<KernelRefusal>();
         foreach (var scope in scopes)
         {
             // With bodies, a fresh view per graph: its new names must avoid those of every graph, including the ones just added.
@@ -49,14 +50,7 @@ public static class QdqQuantizer
                 if (TensorsOf(node, plan).Any(t => !IsFloat(graph, ranges, t))) plans.Remove(node);
             }
 
-            var emitter = new QdqEmitter(graph, options, ranges);
-            var quantizedTensors = SelectActivationTensors(graph, plans);
-            foreach (var node in graph.TopologicalOrder())
-            {
-                if (!plans.TryGetValue(node, out var plan)) continue;
-                emitter.Prepare(node, plan, quantizedTensors);
-            }
-
+            var emitter = PrepareWithinKernelLimits(graph, plans, options, ranges, keptFloat);
             emitter.Emit(plans);
             if (scope.IsBody) graph.SortTopologically();
             quantizedNodes.AddRange(plans.Keys.Select(n => n.Name));
@@ -72,7 +66,55 @@ public static class QdqQuantizer
         return new QuantizationSummary(quantizedNodes.Order(StringComparer.Ordinal).ToList(), activations)
         {
             BodyActivations = bodyActivations.Order(StringComparer.Ordinal).ToList(),
+            KeptFloat = keptFloat,
         };
+    }
+
+    /// <summary>
+    /// Decides every planned tensor's parameters; a node whose integer kernel would refuse them at run time
+    /// (<see cref="KernelLimits"/>) loses its plan and its output pair, so ORT finds no DQ→op→Q to fuse and runs it
+    /// in float, and is listed in <paramref name="keptFloat"/>. Repeats until no node is refused: dropping pairs can
+    /// change parameters shared through pass-through ops. Deterministic: the limits are checked here, nothing is run.
+    /// </summary>
+    private static QdqEmitter PrepareWithinKernelLimits(OnnxGraph graph, Dictionary<NodeProto, NodeQuantization> plans, QuantizationOptions options,
+        IReadOnlyDictionary<string, TensorRange> ranges, List<KernelRefusal> keptFloat)
+    {
+        var withoutPair = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
+        {
+            var emitter = new QdqEmitter(graph, options, ranges);
+            var quantizedTensors = SelectActivationTensors(graph, plans);
+            quantizedTensors.ExceptWith(withoutPair);
+            foreach (var node in graph.TopologicalOrder())
+            {
+                if (!plans.TryGetValue(node, out var plan)) continue;
+                emitter.Prepare(node, plan, quantizedTensors);
+            }
+
+            var refused = new List<(NodeProto Node, string Reason)>();
+            foreach (var node in plans.Keys)
+            {
+                var tensors = emitter.QuantizedTensors;
+                if (node.Input.Count == 0 || node.Output.Count == 0 || !tensors.TryGetValue(node.Input[0], out var x) || !tensors.TryGetValue(node.Output[0], out var y)) continue;
+                if (KernelLimits.Refusal(node, x, y, ranges.GetValueOrDefault(node.Input[0])) is { } reason) refused.Add((node, reason));
+            }
+
+            if (refused.Count == 0) return emitter;
+            foreach (var (node, reason) in refused)
+            {
+                plans.Remove(node);
+                keptFloat.Add(new KernelRefusal(node.Name, node.OpType, reason));
+                // ORT moves a Q back over data-movement ops and removes a Relu/Clip into the Q after it: a pair after
+                // GAP→Reshape or GAP→Relu would still close DQ→GAP→Q.
+                var pending = new Stack<string>([node.Output[0]]);
+                while (pending.TryPop(out var tensor))
+                {
+                    if (!withoutPair.Add(tensor)) continue;
+                    foreach (var reader in graph.Consumers(tensor).Where(r => (DqPropagatesThrough.Contains(r.OpType) || r.OpType is "Relu" or "Clip") && r.Output.Count > 0))
+                        pending.Push(reader.Output[0]);
+                }
+            }
+        }
     }
 
     /// <summary>
@@ -245,4 +287,10 @@ public sealed record QuantizationSummary(IReadOnlyList<string> QuantizedNodes, I
 {
     /// <summary>Activations quantized inside If/Loop/Scan bodies (a subset of <see cref="Activations"/>).</summary>
     public IReadOnlyList<string> BodyActivations { get; init; } = [];
+
+    /// <summary>Nodes left float because ONNX Runtime's integer kernel would refuse their parameters (<see cref="KernelLimits"/>).</summary>
+    public IReadOnlyList<KernelRefusal> KeptFloat { get; init; } = [];
 }
+
+/// <summary>A node quantization planned but left float, and why.</summary>
+public sealed record KernelRefusal(string Node, string OpType, string Reason);

@@ -43,6 +43,13 @@ internal sealed class QuantizeQdqStep : PipelineStep<QuantizeQdqSettings>
 
         var attempt = state.Reference!.Clone();
         var summary = QdqQuantizer.Quantize(attempt, state.Calibration!, options, state.Ranges, state.Request.Progress);
+        if (summary.KeptFloat.Count > 0)
+        {
+            state.Context.Notes.Add($"{summary.KeptFloat.Count} node(s) kept float: ONNX Runtime's integer kernel refuses their calibrated parameters ("
+                + string.Join("; ", summary.KeptFloat.Select(k => $"{k.Node} ({k.OpType}): {k.Reason}"))
+                + "); ranges that extreme usually mean wild weights: check the model's weights");
+        }
+
         (state.Model, state.QuantizationSummary) = BodyActivationChoice.Choose(state, attempt, summary);
     }
 }
