@@ -14,6 +14,7 @@ internal static class StepRegistry
         new WidenFloat16Step(),
         new SynthesizeInputsStep(),
         new CompressWeightsInt8Step(),
+        new CorrectWeightBiasStep(),
         new CalibrateStep(),
         new QuantizeQdqStep(),
         new ExcludeSensitiveNodesStep(),

@@ -77,10 +77,15 @@ public static class OptimizationPlanner
 
         var warnings = new List<string>();
         var checkWithoutData = precision != Precision.None && request.ValidationData is null && request.CalibrationData is null;
-        if (checkWithoutData)
+        // The data-free int8 weights' bias correction measures mean inputs on made-up ones even when ValidationData is
+        // given: validation data must stay held out.
+        var dataFreeInt8 = dataFree && precision == Precision.Int8;
+        if (checkWithoutData || dataFreeInt8)
         {
             steps.Add(PlanStep.Create(PlanStepIds.SynthesizeInputs,
-                "no data given: inputs made up from the declared dims and element types (image-like images, zero state, the integer values the model tests for), to check the result runs and stays close to the original",
+                (checkWithoutData ? "no data given: " : "ValidationData stays held out: ")
+                + "inputs made up from the declared dims and element types (image-like images, zero state, the integer values the model tests for), "
+                + (checkWithoutData ? "to check the result runs and stays close to the original" : "to measure the mean inputs the weights' bias correction needs"),
                 new SynthesizeInputsSettings(SyntheticInputCount, SyntheticInputSeed, request.SyntheticValues)));
         }
 
@@ -98,7 +103,12 @@ public static class OptimizationPlanner
                 steps.Add(PlanStep.Create(PlanStepIds.CompressWeightsInt8,
                     $"auto without CalibrationData: int8 weights per channel (the smallest, an eighth of the values, int16) computed in float (Cast→Mul, folded by ONNX Runtime at load), inside If/Loop/Scan bodies too: about 0.3x the size at float32's latency (every weight float16 instead when int8 breaks the model on the made-up inputs); "
                     + "integer kernels need activation ranges, which CalibrationData buys",
-                    new CompressWeightsInt8Settings(DataFreeMinElements, DataFreeInt16Share, request.ExcludeNodes, request.MinSqnrDb, DataFreeMaxFloatTensors, DataFreeMaxSearchAttempts, SyntheticCheck.WildlyDifferentDb)));
+                    new CompressWeightsInt8Settings(DataFreeMinElements, DataFreeInt16Share, request.ExcludeNodes, request.MinSqnrDb, DataFreeMaxFloatTensors, DataFreeMaxSearchAttempts, SyntheticCheck.WildlyDifferentDb,
+                        SearchOnMadeUpInputs: checkWithoutData)));
+                steps.Add(PlanStep.Create(PlanStepIds.CorrectWeightBias,
+                    "rounded weights shift each layer's mean output by (rounding error)·(mean input), and the network carries the shift on like a signal: each layer's bias takes it back, "
+                    + "measured on the made-up inputs (PP-OCRv4 recognizer: its extra spaces gone, docs/optimization.md)",
+                    NoSettings.Instance));
                 break;
             case Precision.Int8 when request.Dynamic:
                 steps.Add(PlanStep.Create(PlanStepIds.QuantizeDynamicInt8,

@@ -18,6 +18,9 @@ public static class PlanStepIds
     /// <summary>The data-free default: int8 weights per channel, computed in float (Cast→Mul), the most sensitive kept float.</summary>
     public const string CompressWeightsInt8 = "compress-weights-int8";
 
+    /// <summary>Each compressed layer's bias absorbs the mean shift its rounded weights cause, measured on made-up inputs.</summary>
+    public const string CorrectWeightBias = "correct-weight-bias";
+
     /// <summary>Open the samples, check the model runs on them, and collect activation ranges, streamed (memory independent of the sample count).</summary>
     public const string Calibrate = "calibrate";
 
@@ -65,7 +68,7 @@ public static class PlanStepIds
 
     public static IReadOnlyList<string> All { get; } =
     [
-        Cleanup, WidenFloat16, SynthesizeInputs, CompressWeightsInt8, Calibrate, QuantizeQdq, ExcludeSensitiveNodes, MeasureLayerError, WeightsAsCastMul, QuantizeDynamicInt8, ConvertFp16,
+        Cleanup, WidenFloat16, SynthesizeInputs, CompressWeightsInt8, CorrectWeightBias, Calibrate, QuantizeQdq, ExcludeSensitiveNodes, MeasureLayerError, WeightsAsCastMul, QuantizeDynamicInt8, ConvertFp16,
         QuantizeInt4Weights, RestoreFloat16Weights, CompactEncoding, Verify, CheckSynthetic, Write, ReviewResult, CheckBudgets,
     ];
 }

@@ -96,14 +96,14 @@ public sealed class ZooTests(ITestOutputHelper output)
     [Fact]
     public void Recognizer_matmul()
     {
-        var rows = OneLine(ZooModels.Recognizer, maxSize: 0.30, minDb: 15, maxLatency: 1.25);
+        var rows = OneLine(ZooModels.Recognizer, maxSize: 0.30, minDb: 20, maxLatency: 1.25); // 24.8 dB with the weights' bias correction, 18.7 without
         Assert.All(rows, r => Assert.InRange(r.Text!.Value, 0.9, 1.0));
         Assert.Equal([false, true], rows.Select(r => r.Result.ExecutedSteps.Contains(PlanStepIds.QuantizeDynamicInt8)));
     }
 
     /// <summary>The int8 MatMul kernels the one line does not use: 0.67–0.72× latency measured (~40 s). Its only pinned
     /// calibration data are photos squeezed to 48×320, not text, and it shows on the printed lines: 12.8 dB, the worst line's
-    /// text 90 % (the one line: 18.7 dB, 95.2 %).</summary>
+    /// text 90 % (the one line: 24.8 dB, 95.5 %).</summary>
     [Fact]
     public void Recognizer_calibrated() => Assert.InRange(Calibrated(ZooModels.Recognizer, maxSize: 0.30, minDb: 10).Text!.Value, 0.85, 1.0);
 
@@ -129,7 +129,7 @@ public sealed class ZooTests(ITestOutputHelper output)
             Assert.Contains(PlanStepIds.CompressWeightsInt8, row.Result.ExecutedSteps);
             Assert.True(row.SizeRatio <= 0.30, $"{row.Build}: {row.SizeRatio:F3}x");
             Assert.Contains(row.Accuracy, c => c.SqnrDb < 30); // the int8 weights' real figure; when this fails, the float16 fallback may no longer be needed
-            Assert.All(row.Accuracy, c => Assert.True(c.SqnrDb >= 8, $"{row.Build} {c.Name}: {c.SqnrDb:F1} dB on held-out photos")); // today: offsets 24.0, scores 9.8 dB
+            Assert.All(row.Accuracy, c => Assert.True(c.SqnrDb >= 8, $"{row.Build} {c.Name}: {c.SqnrDb:F1} dB on held-out photos")); // today: offsets 27.3, scores 10.8 dB
             AssertLatency(dir, row, OneLineLatencyBound);
         }
     }

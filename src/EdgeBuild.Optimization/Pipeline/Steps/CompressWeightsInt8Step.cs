@@ -12,7 +12,8 @@ namespace EdgeBuild.Optimization.Pipeline.Steps;
 /// <param name="MaxFloatTensors">At most this many weights kept float by that search (each costs one compression and check per candidate).</param>
 /// <param name="Float16BelowDb">When the worst output on made-up inputs stays under this even after the search, int8 breaks the model: every weight becomes float16 instead.</param>
 /// <param name="MaxSearchAttempts">The search runs only when candidates × <paramref name="MaxFloatTensors"/> is at most this (its cost grows with both).</param>
-public sealed record CompressWeightsInt8Settings(int MinElements, double Int16Share, IReadOnlyList<string> ExcludeNodes, double SensitivityTargetDb, int MaxFloatTensors, int MaxSearchAttempts, double Float16BelowDb);
+/// <param name="SearchOnMadeUpInputs">Whether the sensitivity search and the float16 fallback run (on the made-up inputs): only without ValidationData, whose real verify then decides.</param>
+public sealed record CompressWeightsInt8Settings(int MinElements, double Int16Share, IReadOnlyList<string> ExcludeNodes, double SensitivityTargetDb, int MaxFloatTensors, int MaxSearchAttempts, double Float16BelowDb, bool SearchOnMadeUpInputs);
 
 /// <summary>
 /// The data-free default (<see cref="DataFreeWeightCompression"/>): Conv/ConvTranspose/MatMul/Gemm, recurrent and
@@ -27,7 +28,7 @@ internal sealed class CompressWeightsInt8Step : PipelineStep<CompressWeightsInt8
     {
         var options = new DataFreeWeightCompression.Options(settings.MinElements, ExcludeNodes: settings.ExcludeNodes.ToHashSet(StringComparer.Ordinal), Int16Share: settings.Int16Share);
         state.Report("compress", "int8 weights, data-free");
-        var outcome = state.SyntheticSamples is { } samples
+        var outcome = settings.SearchOnMadeUpInputs && state.SyntheticSamples is { } samples
             ? DataFreeSensitivity.Run(state.Model.ToByteArray(), samples, options, settings.SensitivityTargetDb, settings.MaxFloatTensors, settings.MaxSearchAttempts)
             : new DataFreeSensitivity.Outcome(state.Model, DataFreeWeightCompression.Run(state.Model, options), [], double.NaN);
         if (outcome.WorstSyntheticSqnrDb < settings.Float16BelowDb)

@@ -26,6 +26,7 @@ internal sealed class SynthesizeInputsStep : PipelineStep<SynthesizeInputsSettin
         }
         catch (ArgumentException e)
         {
+            if (state.Request.ValidationData is not null) return; // only the bias correction needed them: it says so
             state.SyntheticSamplesMissing = $"not checked: no data was given and inputs cannot be made up ({e.Message})";
             state.Context.Notes.Add(state.SyntheticSamplesMissing);
         }
