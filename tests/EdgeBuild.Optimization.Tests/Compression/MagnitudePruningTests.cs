@@ -70,7 +70,7 @@ public sealed class MagnitudePruningTests(ITestOutputHelper output)
         return sink.Length;
     }
 
-    private sealed record Point(string What, long Bytes, long Gzip, IReadOnlyList<OutputComparison> Accuracy, double Latency);
+    private sealed record Point(string What, long Bytes, long Gzip, IReadOnlyList<OutputComparison> Accuracy, double Latency, Func<double> MeasureLatencyAgain);
 
     private List<Point> Measure(TempDir dir, string model, string data, string preprocess, string dims, bool latency)
     {
@@ -79,9 +79,10 @@ public sealed class MagnitudePruningTests(ITestOutputHelper output)
         SampleSource Samples() => SampleSource.Open(data, SampleSource.InputsOf(source), ImagePreprocessing.Parse(preprocess));
         var bench = Samples().Read().Take(2).ToList();
         static SessionOptions Options() => new() { IntraOpNumThreads = 1 };
+        double Latency(byte[] candidate, int iterations) => PairedBenchmark.Run(original, candidate, bench, Options, Options, iterations).MedianRatio;
         Point At(string what, byte[] candidate) => new(what, candidate.Length, Gzipped(candidate),
             ModelVerifier.Compare(original, candidate, Samples()),
-            latency ? PairedBenchmark.Run(original, candidate, bench, Options, Options, iterations: 20).MedianRatio : double.NaN);
+            latency ? Latency(candidate, 20) : double.NaN, () => Latency(candidate, 40));
 
         var points = new List<Point> { At("fp32 (source)", original) };
         points.AddRange(Sparsities.Select(s => At($"fp32, {s:P0} pruned", Prune(source, s).ToByteArray())));
@@ -120,7 +121,12 @@ public sealed class MagnitudePruningTests(ITestOutputHelper output)
 
         Assert.All(pruned, p => Assert.InRange(p.Bytes, fp32.Bytes - 1024, fp32.Bytes + 1024));
         Assert.True(pruned.Zip(pruned.Skip(1)).All(x => x.Second.Gzip < x.First.Gzip), "gzip size falls with sparsity");
-        Assert.All(pruned, p => Assert.True(p.Latency > 0.7, $"{p.What}: {p.Latency:F2}x")); // no sparse kernel: 90 % zeros run at fp32 speed (0.92–1.04× measured), not at 0.1–0.5×
+        // No sparse kernel: 90 % zeros run at fp32 speed (0.92–1.04× measured), not at 0.1–0.5× (a real gain would show in every measurement).
+        Assert.All(pruned, p =>
+        {
+            var ratios = NoisyRatio.Measure(p.Latency, p.MeasureLatencyAgain, r => r > 0.7);
+            Assert.True(ratios.Max() > 0.7, $"{p.What}: {NoisyRatio.Format(ratios)}");
+        });
         var asGood = pruned.Where(p => p.Accuracy[0].SqnrDb >= oneLine.Accuracy[0].SqnrDb).ToList();
         Assert.All(asGood, p => Assert.True(p.Gzip > oneLine.Bytes, $"{p.What}: gzip {p.Gzip} <= one-line {oneLine.Bytes}"));
     }
