@@ -5,6 +5,8 @@ namespace EdgeBuild.Optimization.Quantization;
 /// shifts each output channel's mean by E[(W_q − W) x] = Σ (W_q − W)[c, i, k] · E[x_i], which a float or int32 bias
 /// can absorb exactly. E[x_i] is the calibration mean of input channel i. Only the mean shift goes: the rest of the
 /// rounding noise is left as is. Border taps over padding see zeros, not the mean; that part is not corrected.
+/// Applied by the calibrated path to Convs computed in float (<see cref="QdqEmitter"/>, calibration means) and by the
+/// data-free plan to every compressed layer (<see cref="Compression.DataFreeBiasCorrection"/>, means on made-up inputs).
 /// </summary>
 internal static class WeightBiasCorrection
 {
@@ -36,5 +38,28 @@ internal static class WeightBiasCorrection
         }
 
         return shift;
+    }
+
+    /// <summary>
+    /// The same for y = x·B (+ bias), B [K, N] (or [N, K] with <paramref name="transposed"/>, Gemm's transB), given the
+    /// mean of each of the K input features; null when the means do not fit.
+    /// </summary>
+    public static float[]? LinearShift(float[] weights, float[] dequantized, long[] dims, bool transposed, float[] inputMeans)
+    {
+        if (dims.Length != 2) return null;
+        var (rows, columns) = ((int)dims[0], (int)dims[1]);
+        var (inputs, outputs) = transposed ? (columns, rows) : (rows, columns);
+        if (inputMeans.Length != inputs) return null;
+        var sums = new double[outputs];
+        for (var k = 0; k < inputs; k++)
+        {
+            for (var n = 0; n < outputs; n++)
+            {
+                var at = transposed ? (n * columns) + k : (k * columns) + n;
+                sums[n] += (dequantized[at] - weights[at]) * (double)inputMeans[k];
+            }
+        }
+
+        return [.. sums.Select(s => (float)-s)];
     }
 }

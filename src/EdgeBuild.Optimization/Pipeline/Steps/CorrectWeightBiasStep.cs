@@ -5,7 +5,7 @@ namespace EdgeBuild.Optimization.Pipeline.Steps;
 
 /// <summary>
 /// After <see cref="CompressWeightsInt8Step"/>: each compressed layer's bias absorbs the mean shift its rounded weights
-/// cause (<see cref="WeightBiasCorrection"/>), measured on the made-up inputs, so no data is needed and validation data
+/// cause (<see cref="DataFreeBiasCorrection"/>), measured on the made-up inputs, so no data is needed and validation data
 /// stays held out. Without made-up inputs nothing is corrected, and the note says so.
 /// </summary>
 internal sealed class CorrectWeightBiasStep : PipelineStep<NoSettings>
@@ -21,7 +21,7 @@ internal sealed class CorrectWeightBiasStep : PipelineStep<NoSettings>
         }
 
         state.Report("correct-bias", $"measuring mean inputs on {samples.Count} made-up samples");
-        var result = WeightBiasCorrection.Run(state.Reference!, state.Model, samples);
+        var result = DataFreeBiasCorrection.Run(state.Reference!, state.Model, samples);
         state.Context.Notes.Add($"weight rounding bias corrected in {result.Corrected} layer(s) (mean inputs measured on {samples.Count} made-up samples)"
             + (result.Skipped > 0 ? $"; {result.Skipped} compressed weight(s) left as they are (inside a body, shared, or no bias to carry it)" : ""));
     }

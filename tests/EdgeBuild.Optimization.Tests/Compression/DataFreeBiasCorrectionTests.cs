@@ -15,7 +15,7 @@ namespace EdgeBuild.Optimization.Tests.Compression;
 /// channel's rounding error δW·E[x] a steady shift; after the correction, measured on other inputs than it was fitted on,
 /// that shift is (nearly) gone and the outputs are closer to float32's.
 /// </summary>
-public sealed class WeightBiasCorrectionTests(ITestOutputHelper output)
+public sealed class DataFreeBiasCorrectionTests(ITestOutputHelper output)
 {
     private static readonly DataFreeWeightCompression.Options CompressEverything = new(MinElements: 1);
 
@@ -62,13 +62,13 @@ public sealed class WeightBiasCorrectionTests(ITestOutputHelper output)
     private static double Rms(double[] values) => Math.Sqrt(values.Average(v => v * v));
 
     /// <summary>Compresses a copy, corrects a second copy on 8 fitting inputs, and compares both with float on 8 other inputs.</summary>
-    private static (WeightBiasCorrection.Result Result, ModelProto Corrected, double BeforeRms, double AfterRms, double BeforeDb, double AfterDb) CompressAndCorrect(ModelProto model, long[] shape, int channelAxis)
+    private static (DataFreeBiasCorrection.Result Result, ModelProto Corrected, double BeforeRms, double AfterRms, double BeforeDb, double AfterDb) CompressAndCorrect(ModelProto model, long[] shape, int channelAxis)
     {
         var compressed = model.Clone();
         DataFreeWeightCompression.Run(compressed, CompressEverything);
         var corrected = compressed.Clone();
         var fitting = Enumerable.Range(100, 8).Select(s => SampleOf("x", Offset((int)shape.Aggregate(1L, (a, d) => a * d), s), shape)).ToList();
-        var result = WeightBiasCorrection.Run(model, corrected, fitting);
+        var result = DataFreeBiasCorrection.Run(model, corrected, fitting);
         int[] heldOut = [1, 2, 3, 4, 5, 6, 7, 8];
         var before = Compare(model, compressed, shape, channelAxis, heldOut);
         var after = Compare(model, corrected, shape, channelAxis, heldOut);
@@ -87,7 +87,7 @@ public sealed class WeightBiasCorrectionTests(ITestOutputHelper output)
 
         var (result, corrected, beforeRms, afterRms, beforeDb, afterDb) = CompressAndCorrect(model, [1, 16, 12, 12], channelAxis: 1);
 
-        Assert.Equal(new WeightBiasCorrection.Result(1, 0), result);
+        Assert.Equal(new DataFreeBiasCorrection.Result(1, 0), result);
         var conv = corrected.Graph.Node.Single(n => n.OpType == "Conv");
         Assert.Equal(3, conv.Input.Count);
         Assert.Contains(corrected.Graph.Initializer, t => t.Name == conv.Input[2] && t.Dims.SequenceEqual([32L]));
@@ -132,7 +132,7 @@ public sealed class WeightBiasCorrectionTests(ITestOutputHelper output)
 
         var (result, corrected, beforeRms, afterRms, beforeDb, afterDb) = CompressAndCorrect(model, [1, 20, 48], channelAxis: -1);
 
-        Assert.Equal(new WeightBiasCorrection.Result(2, 0), result);
+        Assert.Equal(new DataFreeBiasCorrection.Result(2, 0), result);
         Assert.Equal(3, corrected.Graph.Node.Single(n => n.OpType == "Gemm").Input.Count);
         Assert.True(afterRms < 0.2 * beforeRms, $"mean shift per channel: {beforeRms:G3} before, {afterRms:G3} after");
         Assert.True(afterDb > beforeDb, $"{beforeDb:F1} dB before, {afterDb:F1} dB after");
@@ -152,9 +152,9 @@ public sealed class WeightBiasCorrectionTests(ITestOutputHelper output)
         DataFreeWeightCompression.Run(compressed, CompressEverything);
         var before = compressed.ToByteArray();
 
-        var result = WeightBiasCorrection.Run(model, compressed, [SampleOf("x", Offset(16 * 32, 1), [1, 16, 32])]);
+        var result = DataFreeBiasCorrection.Run(model, compressed, [SampleOf("x", Offset(16 * 32, 1), [1, 16, 32])]);
 
-        Assert.Equal(new WeightBiasCorrection.Result(0, 1), result);
+        Assert.Equal(new DataFreeBiasCorrection.Result(0, 1), result);
         Assert.Equal(before, compressed.ToByteArray());
     }
 
@@ -177,7 +177,7 @@ public sealed class WeightBiasCorrectionTests(ITestOutputHelper output)
         var corrected = compressed.Clone();
         var madeUp = SyntheticSamples.Create(model, new Dictionary<string, long> { ["N"] = 1, ["W"] = 320 }, null, new SyntheticSamples.Options());
 
-        var result = WeightBiasCorrection.Run(model, corrected, madeUp);
+        var result = DataFreeBiasCorrection.Run(model, corrected, madeUp);
 
         File.WriteAllBytes(dir.File("compressed.onnx"), compressed.ToByteArray());
         File.WriteAllBytes(dir.File("corrected.onnx"), corrected.ToByteArray());

@@ -3,6 +3,7 @@ using EdgeBuild.Onnx.IO;
 using EdgeBuild.Onnx.Protos;
 using EdgeBuild.Optimization.Calibration;
 using EdgeBuild.Optimization.Data;
+using EdgeBuild.Optimization.Quantization;
 using EdgeBuild.Optimization.Runtime;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
@@ -10,11 +11,12 @@ using Microsoft.ML.OnnxRuntime;
 namespace EdgeBuild.Optimization.Compression;
 
 /// <summary>
-/// Bias correction for weights rounded to int8/int16 (Nagel et al., "Data-Free Quantization", 2019, §4.2): rounding a
-/// channel's weights leaves an error δW that is fixed, so for inputs whose mean is not zero the layer's output moves by
-/// δW·E[x] on average, and the network carries that shift on like a signal. The mean input per channel is measured on the
-/// float model over the given samples (made-up ones in the data-free plan, never validation data), and each output
-/// channel's bias absorbs −δW·E[x]: the layer's mean output is float32's again, with no byte more in the file.
+/// The data-free plan's bias correction (<see cref="WeightBiasCorrection"/>, the calibrated path's rule, Nagel et al.
+/// 2019): rounding a channel's weights leaves an error δW that is fixed, so for inputs whose mean is not zero the layer's
+/// output moves by δW·E[x] on average, and the network carries that shift on like a signal. Here the weights are the
+/// data-free compression's Cast→Mul ones and the mean input per channel is measured on the float model over the given
+/// samples (made-up ones in the data-free plan, never validation data); each output channel's bias absorbs −δW·E[x]:
+/// the layer's mean output is float32's again, with no byte more in the file.
 /// </summary>
 /// <remarks>
 /// Why it matters: on the PP-OCRv4 recognizer the rounding shifted the log-odds of "space" against "blank" by +0.48 on
@@ -23,12 +25,12 @@ namespace EdgeBuild.Optimization.Compression;
 /// kernel; the mean over positions ignores padding at the borders), Gemm and 2-D MatMul followed by an Add of a
 /// constant bias; others (ConvTranspose, bodies, shared weights) are left as they are and counted.
 /// </remarks>
-public static class WeightBiasCorrection
+public static class DataFreeBiasCorrection
 {
     /// <summary>Layers whose bias was corrected, and compressed weights left as they are (no place for a bias, shared, or inside a body).</summary>
     public sealed record Result(int Corrected, int Skipped);
 
-    private sealed record Layer(NodeProto Node, float[] Error, long[] Dims, string Input, int ChannelAxis);
+    private sealed record Layer(NodeProto Node, float[] Original, float[] Rounded, long[] Dims, string Input, int ChannelAxis);
 
     /// <param name="reference">The float model <paramref name="compressed"/> was made from (same value names).</param>
     /// <param name="compressed">The model with Cast→Mul weights (<see cref="DataFreeWeightCompression"/>); its biases are rewritten.</param>
@@ -46,9 +48,7 @@ public static class WeightBiasCorrection
             if (readers.Count == 1 && !readInBodies.Contains(weight) && floats.TryGetValue(weight, out var original) && original.Length == rounded.Length
                 && LayerOf(graph, readers[0], weight, dims) is { } channelAxis)
             {
-                var error = new float[rounded.Length];
-                for (var i = 0; i < error.Length; i++) error[i] = rounded[i] - original[i];
-                layers.Add(new Layer(readers[0], error, dims, readers[0].Input[0], channelAxis));
+                layers.Add(new Layer(readers[0], original, rounded, dims, readers[0].Input[0], channelAxis));
             }
             else
             {
@@ -64,7 +64,7 @@ public static class WeightBiasCorrection
             if (!means.TryGetValue(layer.Input, out var mean)) { skipped++; continue; }
             var shift = OutputShift(layer, mean);
             if (shift is null) { skipped++; continue; }
-            SubtractFromBias(graph, layer.Node, shift);
+            AddToBias(graph, layer.Node, shift);
             corrected++;
         }
 
@@ -91,24 +91,16 @@ public static class WeightBiasCorrection
         }
     }
 
-    /// <summary>Multiplies <paramref name="values"/> by <paramref name="scale"/> broadcast to their dims (same rank with 1s, or a scalar).</summary>
+    /// <summary>
+    /// Multiplies <paramref name="values"/> by <paramref name="scale"/> broadcast to their dims: a scalar, or the weight's
+    /// rank with its (contiguous, <see cref="SymmetricWeights"/>) channel axes and 1 elsewhere.
+    /// </summary>
     private static void Scale(float[] values, long[] dims, float[] scale, long[] scaleDims)
     {
-        if (scale.Length == 1)
-        {
-            for (var i = 0; i < values.Length; i++) values[i] *= scale[0];
-            return;
-        }
-
-        var rank = dims.Length;
-        var index = new long[rank];
-        for (var i = 0; i < values.Length; i++)
-        {
-            long s = 0;
-            for (var d = 0; d < rank; d++) s = s * scaleDims[d] + (scaleDims[d] == 1 ? 0 : index[d]);
-            values[i] *= scale[s];
-            for (var d = rank - 1; d >= 0 && ++index[d] == dims[d]; d--) index[d] = 0;
-        }
+        var lastChannelAxis = Array.FindLastIndex(scaleDims, d => d != 1);
+        long inner = 1;
+        for (var d = lastChannelAxis + 1; d < dims.Length; d++) inner *= dims[d];
+        for (var i = 0; i < values.Length; i++) values[i] *= scale[i / inner % scale.Length];
     }
 
     /// <summary>The float values of every initializer and Constant of the reference's main graph.</summary>
@@ -153,7 +145,7 @@ public static class WeightBiasCorrection
     }
 
     /// <summary>Per layer input, the mean of each channel over every sample and position, on the float model (one thread: the same sums everywhere).</summary>
-    private static Dictionary<string, double[]> InputMeans(ModelProto reference, IReadOnlyList<Layer> layers, IReadOnlyList<Sample> samples)
+    private static Dictionary<string, float[]> InputMeans(ModelProto reference, IReadOnlyList<Layer> layers, IReadOnlyList<Sample> samples)
     {
         var inputs = layers.Select(l => (l.Input, l.ChannelAxis)).Distinct().ToList();
         var names = inputs.Select(i => i.Input).ToList();
@@ -175,12 +167,7 @@ public static class WeightBiasCorrection
             }
         }
 
-        foreach (var sum in sums.Values)
-        {
-            for (var c = 0; c < sum.Length; c++) sum[c] /= samples.Count;
-        }
-
-        return sums;
+        return sums.ToDictionary(s => s.Key, s => s.Value.Select(v => (float)(v / samples.Count)).ToArray(), StringComparer.Ordinal);
     }
 
     private static double[] ChannelMeans(ReadOnlySpan<float> values, long[] shape, int axis)
@@ -195,56 +182,19 @@ public static class WeightBiasCorrection
         return sums;
     }
 
-    /// <summary>δW·E[x] per output channel, or null when the measured input does not fit the weight.</summary>
-    private static double[]? OutputShift(Layer layer, double[] mean)
-    {
-        var (error, dims) = (layer.Error, layer.Dims);
-        if (layer.Node.OpType == "Conv")
-        {
-            // [M, C/group, k...]: output channel m reads input channels of its group.
-            long outChannels = dims[0], perGroup = dims[1], kernel = error.Length / (outChannels * perGroup);
-            var groups = mean.Length / perGroup;
-            if (groups * perGroup != mean.Length || outChannels % groups != 0) return null;
-            var shift = new double[outChannels];
-            for (long m = 0; m < outChannels; m++)
-            {
-                var firstInput = m / (outChannels / groups) * perGroup;
-                double s = 0;
-                for (long c = 0; c < perGroup; c++)
-                {
-                    double sum = 0;
-                    for (long k = 0; k < kernel; k++) sum += error[(m * perGroup + c) * kernel + k];
-                    s += sum * mean[firstInput + c];
-                }
+    /// <summary>What each output channel's bias needs added (−δW·E[x]), or null when the measured input does not fit the weight.</summary>
+    private static float[]? OutputShift(Layer layer, float[] mean) => layer.Node.OpType == "Conv"
+        ? WeightBiasCorrection.Shift(layer.Original, layer.Rounded, layer.Dims, Attributes.GetInt(layer.Node, "group", 1), mean)
+        : WeightBiasCorrection.LinearShift(layer.Original, layer.Rounded, layer.Dims, layer.Node.OpType == "Gemm" && Attributes.GetInt(layer.Node, "transB", 0) != 0, mean);
 
-                shift[m] = s;
-            }
-
-            return shift;
-        }
-
-        // Gemm / MatMul: y = x·B (+ bias); Gemm's transB stores B as [N, K].
-        var transposed = layer.Node.OpType == "Gemm" && layer.Node.Attribute.Any(a => a.Name == "transB" && a.I != 0);
-        long rows = dims[0], cols = dims[1];
-        var (k2, n2) = transposed ? (cols, rows) : (rows, cols);
-        if (mean.Length != k2) return null;
-        var result = new double[n2];
-        for (long k = 0; k < k2; k++)
-        {
-            for (long n = 0; n < n2; n++) result[n] += mean[k] * error[transposed ? n * cols + k : k * cols + n];
-        }
-
-        return result;
-    }
-
-    /// <summary>bias −= shift, in a bias of the layer's own (a new initializer when it had none or shared one).</summary>
-    private static void SubtractFromBias(OnnxGraph graph, NodeProto node, double[] shift)
+    /// <summary>bias += shift, in a bias of the layer's own (a new initializer when it had none or shared one).</summary>
+    private static void AddToBias(OnnxGraph graph, NodeProto node, float[] shift)
     {
         var (owner, slot, current) = node.OpType == "MatMul" && BiasAdd(graph, node, shift.Length) is { } add
             ? (add.Add, add.Add.Input.IndexOf(add.Bias), add.Bias)
             : (node, 2, node.Input.Count > 2 && node.Input[2].Length > 0 ? node.Input[2] : null);
         var bias = current is null ? new float[shift.Length] : Tensors.ToFloatArray(graph.Initializer(current)!);
-        for (var c = 0; c < bias.Length; c++) bias[c] = (float)(bias[c] - shift[c]);
+        for (var c = 0; c < bias.Length; c++) bias[c] += shift[c];
         var name = current is not null && graph.Consumers(current).Count == 1 ? current : graph.UniqueName((current ?? node.Output[0]) + "_bias");
         if (name == current) graph.RemoveInitializer(name);
         graph.AddInitializer(Tensors.FromFloats(name, bias, shift.Length));
