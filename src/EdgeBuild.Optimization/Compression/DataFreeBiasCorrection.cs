@@ -35,7 +35,20 @@ public static class DataFreeBiasCorrection
     /// <param name="reference">The float model <paramref name="compressed"/> was made from (same value names).</param>
     /// <param name="compressed">The model with Cast→Mul weights (<see cref="DataFreeWeightCompression"/>); its biases are rewritten.</param>
     /// <param name="samples">Inputs to measure the mean input of each layer on.</param>
-    public static Result Run(ModelProto reference, ModelProto compressed, IReadOnlyList<Sample> samples)
+    public static Result Run(ModelProto reference, ModelProto compressed, IReadOnlyList<Sample> samples) => Run(reference, compressed, [samples]);
+
+    /// <summary>
+    /// The correction measured on each of several sets of made-up inputs that differ only in what a made-up input cannot
+    /// know (how the model expects its images scaled, <see cref="SyntheticSamples.InImageScalings"/>), and applied per
+    /// output channel only as far as every set agrees: the smallest of the shifts when they all point the same way, none
+    /// when they disagree. A shift that depends on the input's scaling would be right for one scaling and wrong for the
+    /// others: measured on ISNet (images in [-0.5, 0.5], made-up ones ImageNet-normalized), correcting by one set cost
+    /// 0.8–6.6 dB per output on held-out photos (IsnetBiasCorrectionTests).
+    /// </summary>
+    /// <param name="reference">The float model <paramref name="compressed"/> was made from (same value names).</param>
+    /// <param name="compressed">The model with Cast→Mul weights; its biases are rewritten.</param>
+    /// <param name="sampleSets">Sets of inputs, each measured on its own; one set applies its shift as it is.</param>
+    public static Result Run(ModelProto reference, ModelProto compressed, IReadOnlyList<IReadOnlyList<Sample>> sampleSets)
     {
         var graph = new OnnxGraph(compressed.Graph);
         var floats = FloatWeights(reference.Graph);
@@ -56,15 +69,14 @@ public static class DataFreeBiasCorrection
             }
         }
 
-        if (layers.Count == 0 || samples.Count == 0) return new Result(0, skipped + layers.Count);
-        var means = InputMeans(reference, layers, samples);
+        if (layers.Count == 0 || sampleSets.Count == 0 || sampleSets.Any(set => set.Count == 0)) return new Result(0, skipped + layers.Count);
+        var means = sampleSets.Select(set => InputMeans(reference, layers, set)).ToList();
         var corrected = 0;
         foreach (var layer in layers)
         {
-            if (!means.TryGetValue(layer.Input, out var mean)) { skipped++; continue; }
-            var shift = OutputShift(layer, mean);
-            if (shift is null) { skipped++; continue; }
-            AddToBias(graph, layer.Node, shift);
+            var shifts = means.Select(m => m.TryGetValue(layer.Input, out var mean) ? OutputShift(layer, mean) : null).ToList();
+            if (shifts.Any(shift => shift is null)) { skipped++; continue; }
+            AddToBias(graph, layer.Node, Agreed(shifts!));
             corrected++;
         }
 
@@ -180,6 +192,19 @@ public static class DataFreeBiasCorrection
         var perChannel = (double)values.Length / channels;
         for (var c = 0; c < channels; c++) sums[c] /= perChannel;
         return sums;
+    }
+
+    /// <summary>Per channel, the smallest of the shifts when all have the same sign, else 0.</summary>
+    private static float[] Agreed(IReadOnlyList<float[]> shifts)
+    {
+        var agreed = new float[shifts[0].Length];
+        for (var c = 0; c < agreed.Length; c++)
+        {
+            var values = shifts.Select(s => s[c]).ToList();
+            agreed[c] = values.All(v => v > 0) ? values.Min() : values.All(v => v < 0) ? values.Max() : 0;
+        }
+
+        return agreed;
     }
 
     /// <summary>What each output channel's bias needs added (−δW·E[x]), or null when the measured input does not fit the weight.</summary>

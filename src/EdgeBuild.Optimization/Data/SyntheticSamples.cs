@@ -106,6 +106,41 @@ public static class SyntheticSamples
         }
     }
 
+    /// <summary>
+    /// The made-up <paramref name="samples"/> as they are (images ImageNet-normalized), then, when an input is an image, the
+    /// same samples with their images in [0, 1] and in [-1, 1]: models differ in how they expect images scaled, and a
+    /// made-up image cannot know which, so what depends on the scaling is measured under each.
+    /// </summary>
+    public static IReadOnlyList<IReadOnlyList<Sample>> InImageScalings(IReadOnlyList<Sample> samples) =>
+        WithImagesScaled(samples, mean: 0, std: 1) is { } unit && WithImagesScaled(samples, mean: 0.5f, std: 0.5f) is { } symmetric
+            ? [samples, unit, symmetric]
+            : [samples];
+
+    /// <summary>
+    /// The same made-up samples with their images rescaled from ImageNet's normalization to <paramref name="mean"/> and
+    /// <paramref name="std"/> (in [0, 1] pixel units; every other input as it was), or null when no input is an image.
+    /// </summary>
+    private static IReadOnlyList<Sample>? WithImagesScaled(IReadOnlyList<Sample> samples, float mean, float std)
+    {
+        if (!samples.SelectMany(s => s.Inputs).Any(i => i.Tensor.DataType == DType.Float && IsImage([.. i.Tensor.Dims]))) return null;
+        return samples.Select(s => s with { Inputs = s.Inputs.Select(i => i.Tensor.DataType == DType.Float && IsImage([.. i.Tensor.Dims]) ? i with { Tensor = Rescaled(i.Tensor, mean, std) } : i).ToList() }).ToList();
+    }
+
+    private static TensorProto Rescaled(TensorProto image, float mean, float std)
+    {
+        var shape = image.Dims.ToArray();
+        var nchw = shape[1] == 3;
+        long inner = nchw ? shape[2] * shape[3] : 1;
+        var values = Tensors.ToFloatArray(image);
+        for (var i = 0; i < values.Length; i++)
+        {
+            var c = (int)(i / inner % 3);
+            values[i] = (values[i] * ImageStd[c] + ImageMean[c] - mean) / std;
+        }
+
+        return Tensors.FromFloats(image.Name, values, shape);
+    }
+
     private static bool IsImage(long[] s) => s.Length == 4 && (s[1] == 3 || s[3] == 3) && Math.Min(s[2], s[1] == 3 ? s[3] : s[2]) >= 16;
 
     /// <summary>Smooth per-channel gradients plus a few flat rectangles, normalized per channel; NCHW or NHWC.</summary>

@@ -1,4 +1,5 @@
 using EdgeBuild.Optimization.Compression;
+using EdgeBuild.Optimization.Data;
 using EdgeBuild.Optimization.Planning;
 
 namespace EdgeBuild.Optimization.Pipeline.Steps;
@@ -6,7 +7,8 @@ namespace EdgeBuild.Optimization.Pipeline.Steps;
 /// <summary>
 /// After <see cref="CompressWeightsInt8Step"/>: each compressed layer's bias absorbs the mean shift its rounded weights
 /// cause (<see cref="DataFreeBiasCorrection"/>), measured on the made-up inputs, so no data is needed and validation data
-/// stays held out. Without made-up inputs nothing is corrected, and the note says so.
+/// stays held out. Made-up images are measured in three scalings and only the shift they agree on is applied
+/// (<see cref="SyntheticSamples.InImageScalings"/>). Without made-up inputs nothing is corrected, and the note says so.
 /// </summary>
 internal sealed class CorrectWeightBiasStep : PipelineStep<NoSettings>
 {
@@ -20,9 +22,11 @@ internal sealed class CorrectWeightBiasStep : PipelineStep<NoSettings>
             return;
         }
 
-        state.Report("correct-bias", $"measuring mean inputs on {samples.Count} made-up samples");
-        var result = DataFreeBiasCorrection.Run(state.Reference!, state.Model, samples);
-        state.Context.Notes.Add($"weight rounding bias corrected in {result.Corrected} layer(s) (mean inputs measured on {samples.Count} made-up samples)"
+        var sets = SyntheticSamples.InImageScalings(samples);
+        var measuredOn = sets.Count == 1 ? $"{samples.Count} made-up samples" : $"{samples.Count} made-up samples, their images scaled {sets.Count} ways; applied as far as all agree";
+        state.Report("correct-bias", $"measuring mean inputs on {measuredOn}");
+        var result = DataFreeBiasCorrection.Run(state.Reference!, state.Model, sets);
+        state.Context.Notes.Add($"weight rounding bias corrected in {result.Corrected} layer(s) (mean inputs measured on {measuredOn})"
             + (result.Skipped > 0 ? $"; {result.Skipped} compressed weight(s) left as they are (inside a body, shared, or no bias to carry it)" : ""));
     }
 }
