@@ -20,6 +20,9 @@
 # Audio: Debian package alsa-utils 1.2.8-1 (speaker-test's spoken channel names, GPL-2.0+ package), unpacked with dpkg-deb.
 # Images: Debian package python3-skimage 0.19.3-8 (scikit-image's sample photos and scans), unpacked
 # with dpkg-deb, not installed.
+# Held-out OCR photos and scans (images/ocr-heldout; no build or test tunes on them, `samples/check-int8.sh FOLDER` measures
+# the OCR sample on them): tesseract.js@3.0.3's example pages (Apache-2.0 package) and jscanify@1.4.3's test photos of
+# documents (MIT package; some carry GPS EXIF tags, unread here).
 # Fonts: Debian package fonts-dejavu-core 2.37-6, for the held-out text lines scripts/render-text-lines.cs draws.
 # Split: ppocr-split/ (scripts/ppocr-image-split.txt) with those lines as ppocr-split/line-crops.
 set -euo pipefail
@@ -156,6 +159,28 @@ fetch_isnet() {
   place "$work/isnet.onnx" "$isnet" $isnet_sha
 }
 
+fetch_ocr_heldout() {
+  local dir="$assets/images/ocr-heldout"
+  local marker="$dir/.tesseract.js-3.0.3+jscanify-1.4.3.ok"
+  if [ -f "$marker" ]; then return; fi
+  (cd "$work" && npm pack --silent tesseract.js@3.0.3 jscanify@1.4.3 >/dev/null)
+  verify "$work/tesseract.js-3.0.3.tgz" ecf46d48a6c018873c7b7f1bdef69b88cbf91100fd546109d25aae8c499c94cb
+  verify "$work/jscanify-1.4.3.tgz" d2dd660883a1219fc2e08a7e032d809f7ae76df35606d21978f3ba75fa4c187d
+  mkdir -p "$work/tjs" "$work/jsc"
+  tar -xzf "$work/tesseract.js-3.0.3.tgz" -C "$work/tjs" package/examples/data
+  tar -xzf "$work/jscanify-1.4.3.tgz" -C "$work/jsc" package/docs/images
+  local t="$work/tjs/package/examples/data" j="$work/jsc/package/docs/images"
+  place "$t/meditations.jpg" "$dir/tjs-meditations.jpg" 142bdced17d0bc104d3930052658ed498428e0460c755d9a199709851fddec4b
+  place "$t/tyger.jpg" "$dir/tjs-tyger.jpg" 5e6d258c0e127596dcebe37505aaa53ccc53d5a64194f5fb80eff5122bb66325
+  place "$j/test/test.png" "$dir/jsc-test.jpg" e482a787047ad7b404675c0d9bdd443d2846177d09f9b94b4a1831e287765ff6 # a JPEG named .png
+  place "$j/test/test3.jpg" "$dir/jsc-test3.jpg" 951f33af39289a2b00106fa98e705e3fc8ddfb3a1a3461e1186ef540d15f0c64
+  place "$j/test/test4.JPG" "$dir/jsc-test4.jpg" 59cb72bb0585097a0a1cdec1fdd48a300724fe7d1d78d0fd1bd7dae353b0448a
+  place "$j/test/test9.jpg" "$dir/jsc-test9.jpg" baff7d961e444164eb1b5680bace59709f584c6dbb5a5ccd44708499396cc325
+  place "$j/test/test10.jpg" "$dir/jsc-test10.jpg" eca2f046d77bbe604553265b9ab6651b02d6cd8534aebaea4ba5753f590c9ddd
+  place "$j/scanned-paper1.png" "$dir/jsc-scanned-paper1.png" f3c9d0c72d447288273f7a9696f0521f25091fc7ff09cf35f2650b486c994ff3
+  touch "$marker"
+}
+
 fetch_images() {
   local marker="$assets/images/skimage-0.19.3-8.ok"
   if [ -f "$marker" ]; then return; fi
@@ -209,6 +234,7 @@ fetch_wakeword
 fetch_silero
 fetch_speech
 fetch_images
+fetch_ocr_heldout
 fetch_fonts
 materialize_ppocr_split
 for arg in "$@"; do

@@ -47,7 +47,8 @@ public sealed class SampleChecksTests : IClassFixture<SamplePreparation>, IDispo
         var (exitCode, log) = SampleScript.Run("check-int8.sh", [image, "--out-dir", _outDir], TimeSpan.FromMinutes(20));
 
         Assert.True(exitCode == 0, $"samples/check-int8.sh exited with {exitCode}:\n{log}");
-        var comparison = SampleScript.ReadComparison(_outDir);
+        var imageDir = Path.Combine(_outDir, "bw_text"); // the script's folder per image
+        var comparison = SampleScript.ReadComparison(imageDir);
         Assert.True(comparison.ReferenceBoxes > 0, "the float32 run found no text on bw_text.png");
         Assert.Equal(comparison.ReferenceBoxes, comparison.CandidateBoxes);
         Assert.InRange(comparison.WorstIou, 0.9, 1.0);
@@ -55,9 +56,9 @@ public sealed class SampleChecksTests : IClassFixture<SamplePreparation>, IDispo
 
         // The comparison really is the built models against float32 ones, and they are together at most 0.30x the size
         // (issue 16, acceptance 1).
-        AssertBuiltForRpi5(Path.Combine(_outDir, "int8.json"));
-        Assert.Equal(["float32", "float32", "float32"], SampleScript.Precisions(Path.Combine(_outDir, "float32.json")));
-        long built = SampleScript.ModelBytes(Path.Combine(_outDir, "int8.json")), original = SampleScript.ModelBytes(Path.Combine(_outDir, "float32.json"));
+        AssertBuiltForRpi5(Path.Combine(imageDir, "int8.json"));
+        Assert.Equal(["float32", "float32", "float32"], SampleScript.Precisions(Path.Combine(imageDir, "float32.json")));
+        long built = SampleScript.ModelBytes(Path.Combine(imageDir, "int8.json")), original = SampleScript.ModelBytes(Path.Combine(imageDir, "float32.json"));
         Assert.True(built <= 0.30 * original, $"the sample's three models are {built} bytes, {(double)built / original:F3}x the float32 models' {original}");
     }
 
