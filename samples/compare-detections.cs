@@ -1,7 +1,7 @@
 // Compares two runs of the TextDetection sample (its --json output and, optionally, its --dump-map file):
 // the candidate must find as many boxes as the reference, each overlapping its reference box with IoU >= --min-iou,
-// read the same text line for line (both runs list lines in reading order), and its probability map must be within
-// --min-sqnr dB of the reference's.
+// read the same text line for line (each line paired with the other run's line its box overlaps most; a line without a
+// partner differs), and its probability map must be within --min-sqnr dB of the reference's.
 //
 //   dotnet run compare-detections.cs -- REFERENCE.json CANDIDATE.json [REFERENCE.bin CANDIDATE.bin] [--min-iou 0.9] [--min-sqnr 30]
 //
@@ -25,10 +25,21 @@ var candidate = Boxes(files[1]);
 // Pair each reference box with the candidate box it overlaps most; the worst pair decides.
 double worstIou = reference.Count == 0 ? 1 : reference.Min(r => candidate.Select(c => Iou(r, c)).DefaultIfEmpty(0).Max());
 double? sqnr = files.Length == 4 ? Sqnr(Map(files[2]), Map(files[3])) : null;
-var referenceText = Texts(files[0]);
-var candidateText = Texts(files[1]);
-var differingLines = Enumerable.Range(0, Math.Max(referenceText.Count, candidateText.Count))
-    .Select(i => (line: i, reference: referenceText.ElementAtOrDefault(i), candidate: candidateText.ElementAtOrDefault(i)))
+var referenceLines = Lines(files[0]);
+var candidateLines = Lines(files[1]);
+var referenceText = referenceLines.Select(l => l.Text).ToList();
+// Line for line: each reference line against the candidate line whose box overlaps it most (one each, the largest overlaps
+// first), so a line one run adds or drops, or a box that moves the reading order, is one difference, not a shifted tail.
+var pairs = new List<(int Reference, int Candidate)>();
+foreach (var (r, c, _) in referenceLines.SelectMany((rl, r) => candidateLines.Select((cl, c) => (r, c, iou: Iou(rl.Corners, cl.Corners))))
+             .Where(p => p.iou > 0).OrderByDescending(p => p.iou).ThenBy(p => p.r).ThenBy(p => p.c))
+{
+    if (!pairs.Any(p => p.Reference == r || p.Candidate == c)) pairs.Add((r, c));
+}
+
+var differingLines = referenceLines.Select((l, i) => (line: (int?)i, reference: (string?)l.Text,
+        candidate: pairs.Where(p => p.Reference == i).Select(p => (string?)candidateLines[p.Candidate].Text).FirstOrDefault()))
+    .Concat(candidateLines.Select((l, i) => (i, l)).Where(x => !pairs.Any(p => p.Candidate == x.i)).Select(x => (line: (int?)null, reference: (string?)null, candidate: (string?)x.l.Text)))
     .Where(d => d.reference != d.candidate)
     .Select(d => new { d.line, d.reference, d.candidate })
     .ToList();
@@ -65,11 +76,13 @@ static List<Vector2[]> Boxes(string jsonPath)
         .ToList();
 }
 
-// Each line's recognized string, in the run's reading order.
-static List<string> Texts(string jsonPath)
+// Each line's recognized string and box, in the run's reading order.
+static List<(string Text, Vector2[] Corners)> Lines(string jsonPath)
 {
     using var doc = JsonDocument.Parse(File.ReadAllText(jsonPath));
-    return doc.RootElement.GetProperty("lines").EnumerateArray().Select(l => l.GetProperty("text").GetString()!).ToList();
+    return doc.RootElement.GetProperty("lines").EnumerateArray()
+        .Select(l => (l.GetProperty("text").GetString()!, l.GetProperty("corners").EnumerateArray().Select(c => new Vector2(c[0].GetSingle(), c[1].GetSingle())).ToArray()))
+        .ToList();
 }
 
 static float[] Map(string path) => MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(path)).ToArray();
