@@ -112,21 +112,32 @@ public static class SyntheticSamples
     /// made-up image cannot know which, so what depends on the scaling is measured under each.
     /// </summary>
     public static IReadOnlyList<IReadOnlyList<Sample>> InImageScalings(IReadOnlyList<Sample> samples) =>
-        WithImagesScaled(samples, mean: 0, std: 1) is { } unit && WithImagesScaled(samples, mean: 0.5f, std: 0.5f) is { } symmetric
+        WithImagesScaled(samples, [0, 0, 0], [1, 1, 1]) is { } unit && WithImagesScaled(samples, [0.5f, 0.5f, 0.5f], [0.5f, 0.5f, 0.5f]) is { } symmetric
             ? [samples, unit, symmetric]
             : [samples];
 
     /// <summary>
-    /// The same made-up samples with their images rescaled from ImageNet's normalization to <paramref name="mean"/> and
-    /// <paramref name="std"/> (in [0, 1] pixel units; every other input as it was), or null when no input is an image.
+    /// The made-up <paramref name="samples"/> with their images scaled as <paramref name="preprocessing"/> scales real ones
+    /// (its scale, mean and standard deviation per channel), or the samples as they are when no input is an image: when
+    /// the user said how the model expects its images, there is nothing to guess.
     /// </summary>
-    private static IReadOnlyList<Sample>? WithImagesScaled(IReadOnlyList<Sample> samples, float mean, float std)
+    public static IReadOnlyList<Sample> AsPreprocessed(IReadOnlyList<Sample> samples, ImagePreprocessing preprocessing)
+    {
+        var toPixels = 255 * preprocessing.Scale; // a made-up pixel in [0, 1] is pixel · 255 · scale after the scale step
+        return WithImagesScaled(samples, [.. preprocessing.Mean.Select(m => m / toPixels)], [.. preprocessing.Std.Select(d => d / toPixels)]) ?? samples;
+    }
+
+    /// <summary>
+    /// The same made-up samples with their images rescaled from ImageNet's normalization to <paramref name="mean"/> and
+    /// <paramref name="std"/> per channel (in [0, 1] pixel units; every other input as it was), or null when no input is an image.
+    /// </summary>
+    private static IReadOnlyList<Sample>? WithImagesScaled(IReadOnlyList<Sample> samples, float[] mean, float[] std)
     {
         if (!samples.SelectMany(s => s.Inputs).Any(i => i.Tensor.DataType == DType.Float && IsImage([.. i.Tensor.Dims]))) return null;
         return samples.Select(s => s with { Inputs = s.Inputs.Select(i => i.Tensor.DataType == DType.Float && IsImage([.. i.Tensor.Dims]) ? i with { Tensor = Rescaled(i.Tensor, mean, std) } : i).ToList() }).ToList();
     }
 
-    private static TensorProto Rescaled(TensorProto image, float mean, float std)
+    private static TensorProto Rescaled(TensorProto image, float[] mean, float[] std)
     {
         var shape = image.Dims.ToArray();
         var nchw = shape[1] == 3;
@@ -135,7 +146,7 @@ public static class SyntheticSamples
         for (var i = 0; i < values.Length; i++)
         {
             var c = (int)(i / inner % 3);
-            values[i] = (values[i] * ImageStd[c] + ImageMean[c] - mean) / std;
+            values[i] = (values[i] * ImageStd[c] + ImageMean[c] - mean[c]) / std[c];
         }
 
         return Tensors.FromFloats(image.Name, values, shape);

@@ -212,6 +212,23 @@ public sealed class DataFreeBiasCorrectionTests(ITestOutputHelper output)
         Assert.Single(SyntheticSamples.InImageScalings(SyntheticSamples.Create(audio, new Dictionary<string, long>(), null, new SyntheticSamples.Options())));
     }
 
+    /// <summary>When the item's Preprocess says how images are scaled, the made-up images are scaled that way: one set, nothing to agree on.</summary>
+    [Fact]
+    public void Made_up_images_take_the_items_preprocessing_when_it_is_given()
+    {
+        var model = new ModelBuilder().Input("image", DType.Float, 1, 3, 32, 32).Node("Identity", ["image"], ["y"]).Output("y", DType.Float, 1, 3, 32, 32).Build();
+        var samples = SyntheticSamples.Create(model, new Dictionary<string, long>(), null, new SyntheticSamples.Options(Count: 2));
+        float[] Image(IReadOnlyList<Sample> set) => Tensors.ToFloatArray(set[0].Inputs[0].Tensor);
+
+        var symmetric = SyntheticSamples.AsPreprocessed(samples, ImagePreprocessing.Parse("scale=1/255;mean=0.5,0.5,0.5;std=0.5,0.5,0.5"));
+        var isnetLike = SyntheticSamples.AsPreprocessed(samples, ImagePreprocessing.Parse("scale=1/255;mean=0.5,0.5,0.5;std=1,1,1"));
+        var raw = SyntheticSamples.AsPreprocessed(samples, ImagePreprocessing.Parse("scale=1"));
+
+        Assert.Equal(Image(SyntheticSamples.InImageScalings(samples)[2]), Image(symmetric), (a, b) => Math.Abs(a - b) < 1e-5);
+        Assert.All(Image(isnetLike), v => Assert.InRange(v, -0.5f, 0.5f));
+        Assert.Equal(Image(isnetLike).Select(v => 255 * (v + 0.5f)), Image(raw), (a, b) => Math.Abs(a - b) < 1e-3);
+    }
+
     /// <summary>
     /// The real case: the PP-OCRv4 recognizer's int8/int16 weights (the data-free default's options) shifted its "space"
     /// against "blank" log-odds by +0.48 on average and read extra spaces. Corrected on the 4 made-up inputs the build

@@ -7,8 +7,9 @@ namespace EdgeBuild.Optimization.Pipeline.Steps;
 /// <summary>
 /// After <see cref="CompressWeightsInt8Step"/>: each compressed layer's bias absorbs the mean shift its rounded weights
 /// cause (<see cref="DataFreeBiasCorrection"/>), measured on the made-up inputs, so no data is needed and validation data
-/// stays held out. Made-up images are measured in three scalings and only the shift they agree on is applied
-/// (<see cref="SyntheticSamples.InImageScalings"/>). Without made-up inputs nothing is corrected, and the note says so.
+/// stays held out. Made-up images are scaled as the item's Preprocess scales real ones; without one they are measured in
+/// three scalings and only the shift they agree on is applied (<see cref="SyntheticSamples.InImageScalings"/>). Without
+/// made-up inputs nothing is corrected, and the note says so.
 /// </summary>
 internal sealed class CorrectWeightBiasStep : PipelineStep<NoSettings>
 {
@@ -22,8 +23,10 @@ internal sealed class CorrectWeightBiasStep : PipelineStep<NoSettings>
             return;
         }
 
-        var sets = SyntheticSamples.InImageScalings(samples);
-        var measuredOn = sets.Count == 1 ? $"{samples.Count} made-up samples" : $"{samples.Count} made-up samples, their images scaled {sets.Count} ways; applied as far as all agree";
+        var preprocessing = state.Request.Preprocess is { } spec ? ImagePreprocessing.Parse(spec) : null;
+        var sets = preprocessing is { ChannelCount: 3 } ? [SyntheticSamples.AsPreprocessed(samples, preprocessing)] : SyntheticSamples.InImageScalings(samples);
+        var measuredOn = sets.Count == 1 ? $"{samples.Count} made-up samples" + (preprocessing is null ? "" : ", images scaled as Preprocess says")
+            : $"{samples.Count} made-up samples, their images scaled {sets.Count} ways; applied as far as all agree";
         state.Report("correct-bias", $"measuring mean inputs on {measuredOn}");
         var result = DataFreeBiasCorrection.Run(state.Reference!, state.Model, sets);
         state.Context.Notes.Add($"weight rounding bias corrected in {result.Corrected} layer(s) (mean inputs measured on {measuredOn})"
