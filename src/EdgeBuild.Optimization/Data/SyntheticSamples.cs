@@ -118,13 +118,13 @@ public static class SyntheticSamples
 
     /// <summary>
     /// The made-up <paramref name="samples"/> with their images scaled as <paramref name="preprocessing"/> scales real ones
-    /// (its scale, mean and standard deviation per channel), or the samples as they are when no input is an image: when
-    /// the user said how the model expects its images, there is nothing to guess.
+    /// (its scale, mean and standard deviation per channel), or null when no input is an image: when the user said how the
+    /// model expects its images, there is nothing to guess.
     /// </summary>
-    public static IReadOnlyList<Sample> AsPreprocessed(IReadOnlyList<Sample> samples, ImagePreprocessing preprocessing)
+    public static IReadOnlyList<Sample>? AsPreprocessed(IReadOnlyList<Sample> samples, ImagePreprocessing preprocessing)
     {
         var toPixels = 255 * preprocessing.Scale; // a made-up pixel in [0, 1] is pixel · 255 · scale after the scale step
-        return WithImagesScaled(samples, [.. preprocessing.Mean.Select(m => m / toPixels)], [.. preprocessing.Std.Select(d => d / toPixels)]) ?? samples;
+        return WithImagesScaled(samples, [.. preprocessing.Mean.Select(m => m / toPixels)], [.. preprocessing.Std.Select(d => d / toPixels)]);
     }
 
     /// <summary>
@@ -146,7 +146,7 @@ public static class SyntheticSamples
         for (var i = 0; i < values.Length; i++)
         {
             var c = (int)(i / inner % 3);
-            values[i] = (values[i] * ImageStd[c] + ImageMean[c] - mean[c]) / std[c];
+            values[i] = (values[i] * ImageStd[c] + ImageMean[c] - mean[c % mean.Length]) / std[c % std.Length];
         }
 
         return Tensors.FromFloats(image.Name, values, shape);

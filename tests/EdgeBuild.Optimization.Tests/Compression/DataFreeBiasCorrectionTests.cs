@@ -220,9 +220,9 @@ public sealed class DataFreeBiasCorrectionTests(ITestOutputHelper output)
         var samples = SyntheticSamples.Create(model, new Dictionary<string, long>(), null, new SyntheticSamples.Options(Count: 2));
         float[] Image(IReadOnlyList<Sample> set) => Tensors.ToFloatArray(set[0].Inputs[0].Tensor);
 
-        var symmetric = SyntheticSamples.AsPreprocessed(samples, ImagePreprocessing.Parse("scale=1/255;mean=0.5,0.5,0.5;std=0.5,0.5,0.5"));
-        var isnetLike = SyntheticSamples.AsPreprocessed(samples, ImagePreprocessing.Parse("scale=1/255;mean=0.5,0.5,0.5;std=1,1,1"));
-        var raw = SyntheticSamples.AsPreprocessed(samples, ImagePreprocessing.Parse("scale=1"));
+        var symmetric = SyntheticSamples.AsPreprocessed(samples, ImagePreprocessing.Parse("scale=1/255;mean=0.5,0.5,0.5;std=0.5,0.5,0.5"))!;
+        var isnetLike = SyntheticSamples.AsPreprocessed(samples, ImagePreprocessing.Parse("scale=1/255;mean=0.5,0.5,0.5;std=1,1,1"))!;
+        var raw = SyntheticSamples.AsPreprocessed(samples, ImagePreprocessing.Parse("scale=1"))!;
 
         Assert.Equal(Image(SyntheticSamples.InImageScalings(samples)[2]), Image(symmetric), (a, b) => Math.Abs(a - b) < 1e-5);
         Assert.All(Image(isnetLike), v => Assert.InRange(v, -0.5f, 0.5f));

@@ -34,7 +34,7 @@ public sealed class IsnetBiasCorrectionTests(ITestOutputHelper output)
         var agreed = compressed.Clone();
         DataFreeBiasCorrection.Run(model, agreed, SyntheticSamples.InImageScalings(madeUp));
         var preprocessed = compressed.Clone(); // an item with Preprocess: the made-up images scaled as it says
-        DataFreeBiasCorrection.Run(model, preprocessed, SyntheticSamples.AsPreprocessed(madeUp, ImagePreprocessing.Parse(IsnetInt8Tests.Preprocess)));
+        DataFreeBiasCorrection.Run(model, preprocessed, SyntheticSamples.AsPreprocessed(madeUp, ImagePreprocessing.Parse(IsnetInt8Tests.Preprocess))!);
 
         using var dir = new TempDir();
         var photos = Directory.CreateDirectory(dir.File("val")).FullName;

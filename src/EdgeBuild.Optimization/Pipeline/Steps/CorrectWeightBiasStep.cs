@@ -23,10 +23,12 @@ internal sealed class CorrectWeightBiasStep : PipelineStep<NoSettings>
             return;
         }
 
-        var preprocessing = state.Request.Preprocess is { } spec ? ImagePreprocessing.Parse(spec) : null;
-        var sets = preprocessing is { ChannelCount: 3 } ? [SyntheticSamples.AsPreprocessed(samples, preprocessing)] : SyntheticSamples.InImageScalings(samples);
-        var measuredOn = sets.Count == 1 ? $"{samples.Count} made-up samples" + (preprocessing is null ? "" : ", images scaled as Preprocess says")
-            : $"{samples.Count} made-up samples, their images scaled {sets.Count} ways; applied as far as all agree";
+        var scaledAsGiven = state.Request.Preprocess is { } spec && ImagePreprocessing.Parse(spec) is { ChannelCount: 3 } preprocessing
+            ? SyntheticSamples.AsPreprocessed(samples, preprocessing)
+            : null;
+        var sets = scaledAsGiven is not null ? [scaledAsGiven] : SyntheticSamples.InImageScalings(samples);
+        var measuredOn = $"{samples.Count} made-up samples" + (scaledAsGiven is not null ? ", images scaled as Preprocess says"
+            : sets.Count > 1 ? $", their images scaled {sets.Count} ways; applied as far as all agree" : "");
         state.Report("correct-bias", $"measuring mean inputs on {measuredOn}");
         var result = DataFreeBiasCorrection.Run(state.Reference!, state.Model, sets);
         state.Context.Notes.Add($"weight rounding bias corrected in {result.Corrected} layer(s) (mean inputs measured on {measuredOn})"
