@@ -13,6 +13,7 @@ internal static class StepRegistry
         new CleanupStep(),
         new WidenFloat16Step(),
         new SynthesizeInputsStep(),
+        new FoldAndFuseStep(),
         new CompressWeightsInt8Step(),
         new CorrectWeightBiasStep(),
         new CalibrateStep(),

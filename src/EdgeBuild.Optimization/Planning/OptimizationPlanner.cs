@@ -92,6 +92,10 @@ public static class OptimizationPlanner
         switch (precision)
         {
             case Precision.Int8 when dataFree:
+                steps.Add(PlanStep.Create(PlanStepIds.FoldAndFuse,
+                    "the weights compute in float, so the time is the graph's: the static int8 path's float rewrites (constant Mul/Add after a conv folded into it, hard-swish chains fused, division by a constant as a product), "
+                    + "exact up to float rounding (PP-OCRv4 detector: 0.74x the unrewritten graph's latency, docs/optimization.md)",
+                    NoSettings.Instance));
                 if (profile.Precision.DataFreeMatMul == DataFreeMatMul.DynamicInt8)
                 {
                     steps.Add(PlanStep.Create(PlanStepIds.QuantizeDynamicInt8,
@@ -101,7 +105,7 @@ public static class OptimizationPlanner
                 }
 
                 steps.Add(PlanStep.Create(PlanStepIds.CompressWeightsInt8,
-                    $"auto without CalibrationData: int8 weights per channel (the smallest, an eighth of the values, int16) computed in float (Cast→Mul, folded by ONNX Runtime at load), inside If/Loop/Scan bodies too: about 0.3x the size at float32's latency (every weight float16 instead when int8 breaks the model on the made-up inputs); "
+                    $"auto without CalibrationData: int8 weights per channel (the smallest, an eighth of the values, int16) computed in float (Cast→Mul, folded by ONNX Runtime at load), inside If/Loop/Scan bodies too: about 0.3x the size on float kernels (every weight float16 instead when int8 breaks the model on the made-up inputs); "
                     + "integer kernels need activation ranges, which CalibrationData buys",
                     new CompressWeightsInt8Settings(DataFreeMinElements, DataFreeInt16Share, request.ExcludeNodes, request.MinSqnrDb, DataFreeMaxFloatTensors, DataFreeMaxSearchAttempts, SyntheticCheck.WildlyDifferentDb,
                         SearchOnMadeUpInputs: checkWithoutData)));

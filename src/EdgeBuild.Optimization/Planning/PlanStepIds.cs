@@ -15,6 +15,9 @@ public static class PlanStepIds
     /// <summary>Inputs made up from the declared dims and element types, when the user gave no data.</summary>
     public const string SynthesizeInputs = "synthesize-inputs";
 
+    /// <summary>Data-free plan: the static path's float rewrites (affine Mul/Add folded into convs, hard-swish chains fused), fewer ops to run.</summary>
+    public const string FoldAndFuse = "fold-and-fuse";
+
     /// <summary>The data-free default: int8 weights per channel, computed in float (Cast→Mul), the most sensitive kept float.</summary>
     public const string CompressWeightsInt8 = "compress-weights-int8";
 
@@ -68,7 +71,7 @@ public static class PlanStepIds
 
     public static IReadOnlyList<string> All { get; } =
     [
-        Cleanup, WidenFloat16, SynthesizeInputs, CompressWeightsInt8, CorrectWeightBias, Calibrate, QuantizeQdq, ExcludeSensitiveNodes, MeasureLayerError, WeightsAsCastMul, QuantizeDynamicInt8, ConvertFp16,
+        Cleanup, WidenFloat16, SynthesizeInputs, FoldAndFuse, CompressWeightsInt8, CorrectWeightBias, Calibrate, QuantizeQdq, ExcludeSensitiveNodes, MeasureLayerError, WeightsAsCastMul, QuantizeDynamicInt8, ConvertFp16,
         QuantizeInt4Weights, RestoreFloat16Weights, CompactEncoding, Verify, CheckSynthetic, Write, ReviewResult, CheckBudgets,
     ];
 }

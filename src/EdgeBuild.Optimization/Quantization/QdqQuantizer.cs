@@ -180,9 +180,10 @@ public static class QdqQuantizer
 
     /// <summary>
     /// Rewrites that are exact up to float rounding and leave fewer, better-placed tensors to quantize
-    /// (fewer Q/DQ pairs: less rounding noise and fewer kernels). Only run when quantizing.
+    /// (fewer Q/DQ pairs: less rounding noise and fewer kernels), and fewer ops to run: the data-free plan runs them
+    /// too (Pipeline/Steps/FoldAndFuseStep). Only run when quantizing.
     /// </summary>
-    private static readonly IGraphPass[] PreQuantizationPasses =
+    internal static readonly IGraphPass[] PreQuantizationPasses =
     [
         new HardSwishFusionPass(),
         new AffineFoldingPass(),

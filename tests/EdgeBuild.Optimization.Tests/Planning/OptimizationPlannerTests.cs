@@ -66,7 +66,7 @@ public class OptimizationPlannerTests
         var plan = Plan("rpi5", Request(calibration: null));
         Assert.Equal(Precision.Int8, plan.Precision);
         Assert.Equal(
-            [PlanStepIds.Cleanup, PlanStepIds.SynthesizeInputs, PlanStepIds.CompressWeightsInt8, PlanStepIds.CorrectWeightBias, PlanStepIds.CompactEncoding, PlanStepIds.CheckSynthetic,
+            [PlanStepIds.Cleanup, PlanStepIds.SynthesizeInputs, PlanStepIds.FoldAndFuse, PlanStepIds.CompressWeightsInt8, PlanStepIds.CorrectWeightBias, PlanStepIds.CompactEncoding, PlanStepIds.CheckSynthetic,
              PlanStepIds.Write, PlanStepIds.ReviewResult, PlanStepIds.CheckBudgets],
             plan.Steps.Select(s => s.Id));
         Assert.Contains("CalibrationData", plan.Find(PlanStepIds.CompressWeightsInt8)!.Reason);
@@ -78,7 +78,7 @@ public class OptimizationPlannerTests
         // made-up inputs only feed the bias correction (the validation data stays held out) and no search runs on them.
         var measured = Plan("rpi5", Request(calibration: null) with { ValidationData = "val/*.npy" });
         Assert.Equal(
-            [PlanStepIds.Cleanup, PlanStepIds.SynthesizeInputs, PlanStepIds.CompressWeightsInt8, PlanStepIds.CorrectWeightBias, PlanStepIds.CompactEncoding, PlanStepIds.Verify,
+            [PlanStepIds.Cleanup, PlanStepIds.SynthesizeInputs, PlanStepIds.FoldAndFuse, PlanStepIds.CompressWeightsInt8, PlanStepIds.CorrectWeightBias, PlanStepIds.CompactEncoding, PlanStepIds.Verify,
              PlanStepIds.Write, PlanStepIds.ReviewResult, PlanStepIds.CheckBudgets],
             measured.Steps.Select(s => s.Id));
         Assert.Equal("val/*.npy", measured.Find(PlanStepIds.Verify)!.Read<VerifySettings>().Data);
@@ -91,7 +91,7 @@ public class OptimizationPlannerTests
     {
         var vnni = Plan("x64-vnni", Request("x64-vnni", calibration: null));
         Assert.Equal(
-            [PlanStepIds.Cleanup, PlanStepIds.SynthesizeInputs, PlanStepIds.QuantizeDynamicInt8, PlanStepIds.CompressWeightsInt8, PlanStepIds.CorrectWeightBias, PlanStepIds.CompactEncoding,
+            [PlanStepIds.Cleanup, PlanStepIds.SynthesizeInputs, PlanStepIds.FoldAndFuse, PlanStepIds.QuantizeDynamicInt8, PlanStepIds.CompressWeightsInt8, PlanStepIds.CorrectWeightBias, PlanStepIds.CompactEncoding,
              PlanStepIds.CheckSynthetic, PlanStepIds.Write, PlanStepIds.ReviewResult, PlanStepIds.CheckBudgets],
             vnni.Steps.Select(s => s.Id));
         var dynamic = vnni.Find(PlanStepIds.QuantizeDynamicInt8)!;

@@ -19,6 +19,12 @@ public sealed class ZooTests(ITestOutputHelper output)
     /// <summary>Weights computed in float are folded back at load: latency is fp32's, give or take a shared machine's noise.</summary>
     private const double OneLineLatencyBound = 1.15;
 
+    /// <summary>
+    /// PP-OCR's nets are full of learnable-affine Mul/Add and hard-swish chains, which the one line's float rewrites
+    /// (fold-and-fuse) take out: measured 0.62–0.68× float32 (detector, classifier, recognizer, both targets).
+    /// </summary>
+    private const double FoldedLatencyBound = 0.85;
+
     private static readonly string[] Targets = ["rpi5", "x64-vnni"];
 
     private ZooRow Log(ZooRow row)
@@ -67,7 +73,7 @@ public sealed class ZooTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Detector_plain_conv() => OneLine(ZooModels.Detector, maxSize: 0.30, minDb: 25);
+    public void Detector_plain_conv() => OneLine(ZooModels.Detector, maxSize: 0.30, minDb: 25, FoldedLatencyBound);
 
     [OptInFact("EDGEBUILD_ZOO_HEAVY", "calibrated PP-OCRv4 detector: 21 calibration images at 480x640 and its fallback search")]
     public void Detector_calibrated() => Calibrated(ZooModels.Detector, maxSize: 0.30, minDb: 25);
@@ -75,7 +81,7 @@ public sealed class ZooTests(ITestOutputHelper output)
     [Fact]
     public void Classifier_depthwise_hard_swish()
     {
-        var rows = OneLine(ZooModels.Classifier, maxSize: 0.35, minDb: 25);
+        var rows = OneLine(ZooModels.Classifier, maxSize: 0.35, minDb: 25, FoldedLatencyBound);
         Assert.All(rows, r => Assert.Equal(1.0, r.Argmax));
     }
 
@@ -89,7 +95,7 @@ public sealed class ZooTests(ITestOutputHelper output)
     [Fact]
     public void Recognizer_matmul()
     {
-        var rows = OneLine(ZooModels.Recognizer, maxSize: 0.30, minDb: 20, maxLatency: 1.25); // 24.8 dB with the weights' bias correction, 18.7 without
+        var rows = OneLine(ZooModels.Recognizer, maxSize: 0.30, minDb: 20, FoldedLatencyBound); // 24.8 dB with the weights' bias correction, 18.7 without
         Assert.All(rows, r => Assert.InRange(r.Text!.Value, 0.9, 1.0));
         Assert.Equal([false, true], rows.Select(r => r.Result.ExecutedSteps.Contains(PlanStepIds.QuantizeDynamicInt8)));
     }

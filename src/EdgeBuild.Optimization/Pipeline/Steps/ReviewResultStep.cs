@@ -24,7 +24,7 @@ internal sealed class ReviewResultStep : PipelineStep<NoSettings>
             var dynamicKernels = state.Model.Graph.Node.Count(n => n.OpType == "DynamicQuantizeMatMul");
             state.Findings.Add(new Finding(DiagnosticCodes.DataFreeDefault, IsError: false, source,
                 string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"no CalibrationData: {(dynamicKernels > 0 ? $"{dynamicKernels} MatMul/Gemm as dynamic int8 kernels, " : "")}{dataFree.Tensors} weight tensor(s) stored as {Forms(dataFree)} and computed in float, {ByteSize.Format(state.OptimizedBytes)} ({ratio:F2}x the source), latency of float32{(dynamicKernels > 0 ? " or less" : "")}")
+                    $"no CalibrationData: {(dynamicKernels > 0 ? $"{dynamicKernels} MatMul/Gemm as dynamic int8 kernels, " : "")}{dataFree.Tensors} weight tensor(s) stored as {Forms(dataFree)} and computed in float, {ByteSize.Format(state.OptimizedBytes)} ({ratio:F2}x the source), float kernels{(dynamicKernels > 0 ? " beside the dynamic int8 ones" : "")}")
                 + (state.AccuracyIsSynthetic ? "; checked on made-up inputs only (not an accuracy measurement)" : "")
                 + (state.SyntheticSamplesMissing is { } missing ? "; " + missing : ""),
                 "add CalibrationData (representative inputs) for static int8: integer kernels, faster on " + state.Profile.Id
