@@ -13,9 +13,9 @@ namespace EdgeBuild.Optimization.Pipeline.Steps;
 /// weights compute in float, so without them the one-line default ran at float32's latency while the static path, its
 /// convs in float too, ran at three quarters of it. They need opset 13 or later, so an older model is raised to 13 first
 /// (<see cref="OpsetUpgrade"/>, as the static path does); a model none of them changes is left exactly as it was, and one
-/// the upgrade refuses (or the rewrites cannot read) is left as it was with a note. Exact up to float rounding; the rewritten model becomes the
-/// reference the checks compare against, as <see cref="WidenFloat16Step"/>'s does, so the bias correction compares each
-/// rounded weight with the float weight it was rounded from.
+/// the upgrade refuses (or the rewrites cannot read) is left as it was with a note. Exact up to float rounding; the
+/// rewritten model becomes the reference the checks compare against, as <see cref="WidenFloat16Step"/>'s does, so the
+/// bias correction compares each rounded weight with the float weight it was rounded from.
 /// </summary>
 internal sealed class FoldAndFuseStep : PipelineStep<NoSettings>
 {
