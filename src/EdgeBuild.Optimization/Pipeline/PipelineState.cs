@@ -36,7 +36,8 @@ internal sealed class PipelineState(OptimizeRequest request, DeviceProfile profi
 
     /// <summary>
     /// The cleaned-up float model every check compares against (cleanup is exact); set by the cleanup step, and replaced
-    /// by its float32 form when the source stores float16 weights (the widen-float16 step).
+    /// by its float32 form when the source stores float16 weights (the widen-float16 step) and by its rewritten form in the
+    /// data-free plan (the fold-and-fuse step, exact up to float rounding).
     /// </summary>
     public ModelProto? Reference
     {
