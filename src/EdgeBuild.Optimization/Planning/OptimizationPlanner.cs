@@ -112,7 +112,7 @@ public static class OptimizationPlanner
                 steps.Add(PlanStep.Create(PlanStepIds.CorrectWeightBias,
                     "rounded weights shift each layer's mean output by (rounding error)·(mean input), and the network carries the shift on like a signal: each layer's bias takes it back, "
                     + "measured on the made-up inputs (PP-OCRv4 recognizer: its extra spaces gone, docs/optimization.md)",
-                    NoSettings.Instance));
+                    new CorrectWeightBiasSettings(request.Preprocess)));
                 break;
             case Precision.Int8 when request.Dynamic:
                 steps.Add(PlanStep.Create(PlanStepIds.QuantizeDynamicInt8,

@@ -76,7 +76,7 @@ public class OptimizationPlannerTests
 
         // Validation data without calibration data: the same compression, measured on the user's samples instead; the
         // made-up inputs only feed the bias correction (the validation data stays held out) and no search runs on them.
-        var measured = Plan("rpi5", Request(calibration: null) with { ValidationData = "val/*.npy" });
+        var measured = Plan("rpi5", Request(calibration: null) with { ValidationData = "val/*.npy", Preprocess = "scale=1/255;mean=0.5,0.5,0.5;std=0.5,0.5,0.5" });
         Assert.Equal(
             [PlanStepIds.Cleanup, PlanStepIds.SynthesizeInputs, PlanStepIds.FoldAndFuse, PlanStepIds.CompressWeightsInt8, PlanStepIds.CorrectWeightBias, PlanStepIds.CompactEncoding, PlanStepIds.Verify,
              PlanStepIds.Write, PlanStepIds.ReviewResult, PlanStepIds.CheckBudgets],
@@ -84,6 +84,9 @@ public class OptimizationPlannerTests
         Assert.Equal("val/*.npy", measured.Find(PlanStepIds.Verify)!.Read<VerifySettings>().Data);
         Assert.False(measured.Find(PlanStepIds.CompressWeightsInt8)!.Read<CompressWeightsInt8Settings>().SearchOnMadeUpInputs);
         Assert.Contains("held out", measured.Find(PlanStepIds.SynthesizeInputs)!.Reason);
+        // The bias correction scales its made-up images as the item's Preprocess says (without one it measures three scalings).
+        Assert.Null(plan.Find(PlanStepIds.CorrectWeightBias)!.Read<CorrectWeightBiasSettings>().Preprocess);
+        Assert.Equal("scale=1/255;mean=0.5,0.5,0.5;std=0.5,0.5,0.5", measured.Find(PlanStepIds.CorrectWeightBias)!.Read<CorrectWeightBiasSettings>().Preprocess);
     }
 
     [Fact]

@@ -4,6 +4,9 @@ using EdgeBuild.Optimization.Planning;
 
 namespace EdgeBuild.Optimization.Pipeline.Steps;
 
+/// <summary>Settings of <see cref="CorrectWeightBiasStep"/>: the item's Preprocess, which says how the model expects its images scaled (null: unknown).</summary>
+public sealed record CorrectWeightBiasSettings(string? Preprocess);
+
 /// <summary>
 /// After <see cref="CompressWeightsInt8Step"/>: each compressed layer's bias absorbs the mean shift its rounded weights
 /// cause (<see cref="DataFreeBiasCorrection"/>), measured on the made-up inputs, so no data is needed and validation data
@@ -11,11 +14,11 @@ namespace EdgeBuild.Optimization.Pipeline.Steps;
 /// three scalings and only the shift they agree on is applied (<see cref="SyntheticSamples.InImageScalings"/>). Without
 /// made-up inputs nothing is corrected, and the note says so.
 /// </summary>
-internal sealed class CorrectWeightBiasStep : PipelineStep<NoSettings>
+internal sealed class CorrectWeightBiasStep : PipelineStep<CorrectWeightBiasSettings>
 {
     public override string Id => PlanStepIds.CorrectWeightBias;
 
-    protected override void Run(PipelineState state, NoSettings settings)
+    protected override void Run(PipelineState state, CorrectWeightBiasSettings settings)
     {
         if (state.SyntheticSamples is not { } samples)
         {
@@ -23,7 +26,7 @@ internal sealed class CorrectWeightBiasStep : PipelineStep<NoSettings>
             return;
         }
 
-        var scaledAsGiven = state.Request.Preprocess is { } spec && ImagePreprocessing.Parse(spec) is { ChannelCount: 3 } preprocessing
+        var scaledAsGiven = settings.Preprocess is { } spec && ImagePreprocessing.Parse(spec) is { ChannelCount: 3 } preprocessing
             ? SyntheticSamples.AsPreprocessed(samples, preprocessing)
             : null;
         var sets = scaledAsGiven is not null ? [scaledAsGiven] : SyntheticSamples.InImageScalings(samples);
