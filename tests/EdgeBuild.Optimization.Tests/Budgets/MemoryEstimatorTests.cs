@@ -43,6 +43,22 @@ public class MemoryEstimatorTests
     }
 
     [Fact]
+    public void Every_missing_dim_is_named_in_one_message_with_one_fix_declaring_them_all()
+    {
+        // As PaddleOCR's recognizers come: [batch, 3, '?', width], the height named '?' and the width another name.
+        var model = TinyModels.SkipConnection();
+        var dims = model.Graph.Input[0].Type.TensorType.Shape.Dim;
+        dims[1].ClearDimValue();
+        dims[1].DimParam = "?";
+        dims.Add(new EdgeBuild.Onnx.Protos.TensorShapeProto.Types.Dimension { DimParam = "p2o.DynamicDimension.1" });
+
+        var e = Assert.Throws<ArgumentException>(() => MemoryEstimator.Estimate(model, null, new Dictionary<string, long>(), ProfileCatalog.Get("rpi5").DimDefaults, 1));
+
+        Assert.Contains("dims '?' of input 'x' (axis 1) and 'p2o.DynamicDimension.1' of input 'x' (axis 2) have no value", e.Message);
+        Assert.Contains("Dims=\"?=640;p2o.DynamicDimension.1=640\"", e.Message);
+    }
+
+    [Fact]
     public void Over_budget_is_a_warning_or_an_error_with_the_figures()
     {
         var profile = ProfileCatalog.Get("rpi-zero2w") with { Budgets = new ProfileBudgets { MaxModelBytes = 1000, MaxPeakMemoryBytes = 100 } };
