@@ -20,8 +20,9 @@ namespace EdgeBuild.Optimization;
 /// noise (<see cref="RankByDamage"/>). Two resorts (rounds), in order, each ranked once:
 /// 1. activations (and weightless nodes): computed in float on the same int8 weights
 ///    (<see cref="QuantizationOptions.FloatActivationNodes"/>), which costs no bytes;
-/// 2. only if every activation in float still misses the budget, weights back to float32, ranked again on that
-///    weight-only model by damage per weight byte (3 extra bytes per weight).
+/// 2. only if every activation in float still misses the budget, weights to int16 (<see cref="FloatNodeWeights"/>: computed
+///    in float, 1 extra byte per weight where float32 cost 3), ranked again on that weight-only model by damage per weight
+///    byte; when even every ranked weight in int16 misses, one attempt with them float32 settles it.
 /// In each the smallest passing prefix of the ranking is found by doubling, then bisection, then chunks of it are
 /// handed back to int8 while the budget still holds; after resort 2, the activations get the same pruning.
 /// With the latency cost (opt-in), each pruning ends with <see cref="HandBackLargest"/>: the float places that run the
@@ -63,6 +64,9 @@ internal static class AccuracyFallback
     /// <summary>One measured set of float places; <see cref="Model"/> is kept only while it may still be the answer.</summary>
     private sealed record Trial(string Key, IReadOnlyList<string> FloatActivations, IReadOnlyList<string> FloatNodes, IReadOnlyList<OutputComparison> Accuracy)
     {
+        /// <summary>The float nodes' weights kept float32 rather than int16 (the last attempt before EDGE0201).</summary>
+        public bool Float32Weights { get; init; }
+
         public ModelProto? Model { get; init; }
 
         public QuantizationSummary? Summary { get; init; }
@@ -117,11 +121,12 @@ internal static class AccuracyFallback
             return HitCap || HitTimeBudget;
         }
 
-        public Trial Get(IEnumerable<string> floatActivations, IEnumerable<string> floatNodes, Func<IReadOnlyList<string>, IReadOnlyList<string>, string, Trial> measure)
+        public Trial Get(IEnumerable<string> floatActivations, IEnumerable<string> floatNodes, Func<IReadOnlyList<string>, IReadOnlyList<string>, bool, Trial> measure,
+            bool float32Weights = false)
         {
             var activations = floatActivations.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
             var nodes = floatNodes.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-            var key = string.Join("\n", activations) + "\n|\n" + string.Join("\n", nodes);
+            var key = string.Join("\n", activations) + "\n|\n" + string.Join("\n", nodes) + (float32Weights ? "\n|float32" : "");
             if (_measured.TryGetValue(key, out var known))
             {
                 Reused++;
@@ -130,7 +135,7 @@ internal static class AccuracyFallback
 
             Made++;
             var started = _clock.Elapsed;
-            var trial = measure(activations, nodes, key);
+            var trial = measure(activations, nodes, float32Weights) with { Key = key };
             _measuring += _clock.Elapsed - started;
             // Keep the figures, not the model: dozens of models of ISNet's size would not fit; a reused set is rebuilt.
             _measured[key] = trial with { Model = null, Summary = null };
@@ -193,22 +198,23 @@ internal static class AccuracyFallback
             + $" ({ranking.Count} place(s) ranked, {inBodies} of them in If/Loop/Scan bodies"
             + (unmeasured > 0 ? $"; {unmeasured} probed value(s) not measured (not routable out of a body, or no validation sample computes them): places reading them rank as exact)" : ")"));
 
-        (ModelProto Model, QuantizationSummary Summary) Build(IReadOnlyList<string> floatActivations, IReadOnlyList<string> floatNodes)
+        (ModelProto Model, QuantizationSummary Summary) Build(IReadOnlyList<string> floatActivations, IReadOnlyList<string> floatNodes, bool float32Weights)
         {
             var excluded = new HashSet<string>(options.ExcludeNodes, StringComparer.Ordinal);
             excluded.UnionWith(floatNodes);
             var model = cleaned.Clone();
             var summary = QdqQuantizer.Quantize(model, calibration, options with { ExcludeNodes = excluded, FloatActivationNodes = floatActivations.ToHashSet(StringComparer.Ordinal) }, ranges);
+            if (!float32Weights) FloatNodeWeights.AsInt16(model, floatNodes, state.WidenedFloat16);
             return (model, summary);
         }
 
-        Trial Measure(IReadOnlyList<string> floatActivations, IReadOnlyList<string> floatNodes, string key)
+        Trial Measure(IReadOnlyList<string> floatActivations, IReadOnlyList<string> floatNodes, bool float32Weights)
         {
-            var (model, summary) = Build(floatActivations, floatNodes);
+            var (model, summary) = Build(floatActivations, floatNodes, float32Weights);
             var accuracy = budget.CompareAsWritten(reference, model, validation, target, ranges);
             state.Report(PlanStepIds.ExcludeSensitiveNodes, string.Create(CultureInfo.InvariantCulture,
                 $"fallback {attempts.Where()}: closest to its budget {budget.Worst(accuracy)}"), attempts.Made, attempts.Cap);
-            return new Trial(key, floatActivations, floatNodes, accuracy) { Model = model, Summary = summary };
+            return new Trial("", floatActivations, floatNodes, accuracy) { Model = model, Summary = summary, Float32Weights = float32Weights };
         }
 
         Trial Attempt(IEnumerable<string> floatActivations, IEnumerable<string> floatNodes) => attempts.Get(floatActivations, floatNodes, Measure);
@@ -217,7 +223,7 @@ internal static class AccuracyFallback
         {
             if (trial.Model is { } model) return (model, trial.Summary!, trial.Accuracy);
             // A reused set: quantization is deterministic, so rebuilding gives the bytes that were measured.
-            var (rebuilt, summary) = Build(trial.FloatActivations, trial.FloatNodes);
+            var (rebuilt, summary) = Build(trial.FloatActivations, trial.FloatNodes, trial.Float32Weights);
             return (rebuilt, summary, trial.Accuracy);
         }
 
@@ -237,7 +243,7 @@ internal static class AccuracyFallback
         {
             var floatActivations = NodesOf(free, activationItems).ToHashSet(StringComparer.Ordinal);
             state.Report(PlanStepIds.ExcludeSensitiveNodes, $"fallback finished after {attempts.Made} attempt(s): {attempts.Stopped()}", attempts.Made, attempts.Made);
-            context.Notes.AddRange(FallbackNotes(floatActivations, floatWeights, activationItems.Count, weightItems, attempts));
+            context.Notes.AddRange(FallbackNotes(floatActivations, floatWeights, activationItems.Count, weightItems, attempts, trial.Float32Weights));
             if (latency is not null) context.Notes.Add(LatencyTrade(latency, floatActivations.Concat(floatWeights), attempts));
             return Answer(trial);
         }
@@ -248,7 +254,7 @@ internal static class AccuracyFallback
             feasibilityFirst: timeBudgetSeconds is not null, floatMacs: floatMacs is null ? null : items => floatMacs(NodesOf(free, items)));
         if (activationTrial is not null) return Finish(activationTrial, activationChoice, [], 0);
 
-        // Resort 2: every free place in float, weights back to float32. Ranked on the weight-only model, where a
+        // Resort 2: every free place in float, weights to int16. Ranked on the weight-only model, where a
         // weight's damage is not hidden under activation noise, by added noise power per byte its float copy costs.
         var allFree = NodesOf(free, Enumerable.Range(0, free.Count)).ToHashSet(StringComparer.Ordinal);
         var weightOnly = allActivations ?? Attempt(allFree, []);
@@ -268,6 +274,19 @@ internal static class AccuracyFallback
             var (trial, activationsKept) = Prune(Enumerable.Range(0, free.Count).ToList(), weightTrial, items => Attempt(NodesOf(free, items), floatWeights), Meets, attempts,
                 floatMacs is null ? null : items => floatMacs(NodesOf(free, items).Concat(floatWeights)));
             return Finish(trial, activationsKept, floatWeights, weightChoice.Count);
+        }
+
+        if (everything is not null && weights.Count > 0)
+        {
+            // int16 is not float32: before failing, the one attempt that keeps every ranked weight exact settles it.
+            var exact = attempts.Get(allFree, everything.FloatNodes, Measure, float32Weights: true);
+            if (Meets(exact))
+            {
+                context.Notes.Add($"every ranked weight in int16 missed the budget ({budget.Worst(everything.Accuracy)}): the fallback's float nodes keep float32 weights");
+                return Finish(exact, Enumerable.Range(0, free.Count).ToList(), everything.FloatNodes, weights.Count);
+            }
+
+            everything = exact;
         }
 
         var last = everything ?? weightOnly;
@@ -320,14 +339,15 @@ internal static class AccuracyFallback
     /// Two notes: the outcome (counts, attempts, why the search stopped), short enough to survive the console's cut, and
     /// the node lists, which the console shortens to their first names (the report keeps them whole).
     /// </summary>
-    private static string[] FallbackNotes(IReadOnlySet<string> floatActivations, IReadOnlyCollection<string> floatWeights, int activationItems, int weightItems, Attempts attempts)
+    private static string[] FallbackNotes(IReadOnlySet<string> floatActivations, IReadOnlyCollection<string> floatWeights, int activationItems, int weightItems, Attempts attempts,
+        bool float32Weights)
     {
         var weightSet = floatWeights.ToHashSet(StringComparer.Ordinal);
         var activationsOnly = floatActivations.Where(n => !weightSet.Contains(n)).Order(StringComparer.Ordinal).ToList();
         var fullyFloat = weightSet.Order(StringComparer.Ordinal).ToList();
         return
         [
-            $"accuracy fallback kept {fullyFloat.Count} node(s) in float and {activationsOnly.Count} node(s) with float activations, their weights (if any) int8 " +
+            $"accuracy fallback kept {fullyFloat.Count} node(s) in float{(fullyFloat.Count > 0 ? $" (their weights {(float32Weights ? "float32" : "int16")})" : "")} and {activationsOnly.Count} node(s) with float activations, their weights (if any) int8 " +
             $"({activationItems} activation place(s), {weightItems} weight place(s)) after {attempts.Made} attempt(s), {attempts.Stopped()}",
             $"accuracy fallback, float: {string.Join(", ", fullyFloat)}; float activations: {string.Join(", ", activationsOnly)}",
         ];

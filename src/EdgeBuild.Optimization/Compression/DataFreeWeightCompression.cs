@@ -20,7 +20,9 @@ public static class DataFreeWeightCompression
     /// <param name="Int16Share">The smallest weights, together at most this share of all compressed weight values, are int16, not int8 (0: none).</param>
     /// <param name="ExcludeNodes">Node names whose weights stay float (a weight shared with such a node too).</param>
     /// <param name="ExcludeTensors">Weight names that stay float.</param>
-    public sealed record Options(int MinElements = 512, bool MseClip = false, IReadOnlySet<string>? ExcludeNodes = null, IReadOnlySet<string>? ExcludeTensors = null, double Int16Share = 0, bool AllFloat16 = false);
+    /// <param name="OnlyNodes">When set, only the weights every reader of which is one of these nodes (the accuracy fallback's float nodes).</param>
+    public sealed record Options(int MinElements = 512, bool MseClip = false, IReadOnlySet<string>? ExcludeNodes = null, IReadOnlySet<string>? ExcludeTensors = null, double Int16Share = 0, bool AllFloat16 = false,
+        IReadOnlySet<string>? OnlyNodes = null);
 
     /// <summary>What was compressed: tensor count (of which inside bodies, float16, int16), their float32 bytes before and bytes after.</summary>
     public sealed record Result(int Tensors, int InSubgraphs, int Float16, long BytesBefore, long BytesAfter, int Int16 = 0);
@@ -93,7 +95,7 @@ public static class DataFreeWeightCompression
         int[]? axes = null;
         foreach (var read in reads)
         {
-            if (read.Node is null || (options.ExcludeNodes?.Contains(read.Node.Name) ?? false)) return null;
+            if (read.Node is null || (options.ExcludeNodes?.Contains(read.Node.Name) ?? false) || !(options.OnlyNodes?.Contains(read.Node.Name) ?? true)) return null;
             if (WeightSlots.ChannelAxes(read.Node, read.Input, tensor.Dims.Count) is { } a)
             {
                 if (axes is not null && !axes.SequenceEqual(a)) return null;

@@ -10,7 +10,7 @@ namespace EdgeBuild.Optimization.Tests.Quantization;
 
 /// <summary>
 /// The accuracy fallback spends size last: activations go back to float on int8 weights first (no bytes), and
-/// weights go back to float32 only when that is not enough, the most damaging per byte first.
+/// weights go back to 16 bits (float32 when even that misses) only when that is not enough, the most damaging per byte first.
 /// </summary>
 public class SizeAwareFallbackTests
 {
@@ -143,6 +143,50 @@ public class SizeAwareFallbackTests
         Assert.Contains(result.Notes, n => n.StartsWith("accuracy fallback kept 1 node(s) in float", StringComparison.Ordinal));
         Assert.Contains(result.Notes, n => n.StartsWith("accuracy fallback, float: first;", StringComparison.Ordinal));
     }
+    /// <summary>The first Conv's weights the fallback keeps out of int8, as the model writes them: Mul(Cast(int16), scale), or float32.</summary>
+    private static int FirstWeightType(ModelProto model)
+    {
+        var g = new OnnxGraph(model.Graph);
+        var weight = g.Nodes.Single(n => n.Name == "first").Input[1];
+        if (g.Initializer(weight) is { } stored) return stored.DataType;
+        var mul = g.Producer(weight)!;
+        Assert.Equal("Mul", mul.OpType);
+        var cast = g.Producer(mul.Input[0])!;
+        Assert.Equal("Cast", cast.OpType);
+        return g.Initializer(cast.Input[0])!.DataType;
+    }
+
+    /// <summary>32 filters, each with one 100 among values of ±1: per-channel int8 rounds the rest with a step of 0.8.</summary>
+    private static float[] OutlierFilters() => OrtRun.Random(32 * 27, 1).Select((v, i) => i % 27 == 4 ? 100f : v).ToArray();
+
+    [Fact]
+    public void Weights_the_fallback_keeps_out_of_int8_are_int16_computed_in_float_half_the_bytes_of_float32()
+    {
+        using var dir = new TempDir();
+
+        var result = Optimize(dir, Chain(OutlierFilters(), [32, 3, 3, 3]), [0.001f, 1f, 1f], minSqnr: 25);
+
+        Assert.True(result.Accuracy.Single().SqnrDb >= 25, $"SQNR {result.Accuracy.Single().SqnrDb:F1} dB");
+        var output = ModelProto.Parser.ParseFrom(File.ReadAllBytes(result.OutputPath));
+        Assert.Equal(DType.Int16, FirstWeightType(output));
+        Assert.Contains(result.Notes, n => n.StartsWith("accuracy fallback kept 1 node(s) in float (their weights int16)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Float32_weights_settle_a_budget_that_int16_weights_miss()
+    {
+        // int16 rounds the ±1 values of an outlier filter with a step of 0.003: about 55 dB, under a 70 dB budget.
+        using var dir = new TempDir();
+
+        var result = Optimize(dir, Chain(OutlierFilters(), [32, 3, 3, 3]), [0.001f, 1f, 1f], minSqnr: 70);
+
+        Assert.True(result.Accuracy.Single().SqnrDb >= 70, $"SQNR {result.Accuracy.Single().SqnrDb:F1} dB");
+        var output = ModelProto.Parser.ParseFrom(File.ReadAllBytes(result.OutputPath));
+        Assert.Equal(DType.Float, FirstWeightType(output));
+        Assert.Contains(result.Notes, n => n.StartsWith("every ranked weight in int16 missed the budget", StringComparison.Ordinal));
+        Assert.Contains(result.Notes, n => n.Contains("node(s) in float (their weights float32)", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Bias_correction_removes_the_mean_shift_of_rounded_weights()
     {
