@@ -84,6 +84,9 @@ internal sealed class PipelineState(OptimizeRequest request, DeviceProfile profi
     /// <summary>The latest check of the model against the reference (empty when no samples were available).</summary>
     public IReadOnlyList<OutputComparison> Accuracy { get; set; } = [];
 
+    /// <summary>The reference's outputs on <see cref="Validation"/>, computed once by the first step that compares against them.</summary>
+    public ReferenceOutputs? ReferenceOutputs { get; set; }
+
     /// <summary>The budget <see cref="Accuracy"/> is judged by (task metrics, default SQNR); set by the step that measured it.</summary>
     public AccuracyBudget? AccuracyBudget { get; set; }
 

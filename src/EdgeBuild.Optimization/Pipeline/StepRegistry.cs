@@ -19,6 +19,7 @@ internal static class StepRegistry
         new CalibrateStep(),
         new QuantizeQdqStep(),
         new ExcludeSensitiveNodesStep(),
+        new CompressRemainingWeightsStep(),
         new MeasureLayerErrorStep(),
         new WeightsAsCastMulStep(),
         new QuantizeDynamicInt8Step(),

@@ -228,6 +228,10 @@ public static class OptimizationPlanner
             + FallbackTimeBudgetReason(request.FallbackTimeBudget ?? plan.FallbackTimeBudget, request.FallbackTimeBudget is null ? profile.Id : null) + ")"
             + (request.FallbackLatencyCost ? "; then the largest float places by MACs handed back to int8, priced by ORT's profiler on this host" : ""),
             new ExcludeSensitiveNodesSettings(request.MinSqnrDb, request.Accuracy, request.FallbackAttempts ?? plan.FallbackAttempts, request.FallbackTimeBudget ?? plan.FallbackTimeBudget, request.FallbackLatencyCost)));
+        steps.Add(PlanStep.Create(PlanStepIds.CompressRemainingWeights,
+            "weights no integer kernel reads (LSTM/GRU/RNN, embedding tables, ops the quantizer leaves float) would stay float32: int8 per channel computed in float (Cast→Mul, as the data-free default), int16 where int8 misses the budget, verified"
+            + (request.ExcludeNodes.Count > 0 ? "; the nodes kept in float as asked keep their weights" : ""),
+            new CompressRemainingWeightsSettings(DataFreeMinElements)));
         steps.Add(PlanStep.Create(PlanStepIds.MeasureLayerError,
             "the report's per-layer error chart: each quantized node's output against the float model's, on the first validation sample", NoSettings.Instance));
         steps.Add(PlanStep.Create(PlanStepIds.WeightsAsCastMul,

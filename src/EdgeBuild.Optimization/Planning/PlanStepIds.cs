@@ -33,6 +33,9 @@ public static class PlanStepIds
     /// <summary>Keep the most damaging quantized places in float until every output meets the budget.</summary>
     public const string ExcludeSensitiveNodes = "exclude-sensitive-nodes";
 
+    /// <summary>Static plan: float weights no integer kernel reads (recurrent cells, embedding tables, ops the quantizer leaves float) int8 computed in float, int16 if that misses the budget.</summary>
+    public const string CompressRemainingWeights = "compress-remaining-weights";
+
     /// <summary>Per-layer error of the quantized nodes, for the report.</summary>
     public const string MeasureLayerError = "measure-layer-error";
 
@@ -71,7 +74,7 @@ public static class PlanStepIds
 
     public static IReadOnlyList<string> All { get; } =
     [
-        Cleanup, WidenFloat16, SynthesizeInputs, FoldAndFuse, CompressWeightsInt8, CorrectWeightBias, Calibrate, QuantizeQdq, ExcludeSensitiveNodes, MeasureLayerError, WeightsAsCastMul, QuantizeDynamicInt8, ConvertFp16,
+        Cleanup, WidenFloat16, SynthesizeInputs, FoldAndFuse, CompressWeightsInt8, CorrectWeightBias, Calibrate, QuantizeQdq, ExcludeSensitiveNodes, CompressRemainingWeights, MeasureLayerError, WeightsAsCastMul, QuantizeDynamicInt8, ConvertFp16,
         QuantizeInt4Weights, RestoreFloat16Weights, CompactEncoding, Verify, CheckSynthetic, Write, ReviewResult, CheckBudgets,
     ];
 }

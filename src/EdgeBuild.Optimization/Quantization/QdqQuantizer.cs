@@ -67,6 +67,7 @@ public static class QdqQuantizer
         {
             BodyActivations = bodyActivations.Order(StringComparer.Ordinal).ToList(),
             KeptFloat = keptFloat,
+            ExcludedNodes = options.ExcludeNodes.Order(StringComparer.Ordinal).ToList(),
         };
     }
 
@@ -291,6 +292,9 @@ public sealed record QuantizationSummary(IReadOnlyList<string> QuantizedNodes, I
 
     /// <summary>Nodes left float because ONNX Runtime's integer kernel would refuse their parameters (<see cref="KernelLimits"/>).</summary>
     public IReadOnlyList<KernelRefusal> KeptFloat { get; init; } = [];
+
+    /// <summary>Nodes the quantizer was told to leave float: the user's ExcludeNodes and the accuracy fallback's float nodes.</summary>
+    public IReadOnlyList<string> ExcludedNodes { get; init; } = [];
 }
 
 /// <summary>A node quantization planned but left float, and why.</summary>

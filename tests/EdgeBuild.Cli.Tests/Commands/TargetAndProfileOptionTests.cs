@@ -108,6 +108,6 @@ public sealed class TargetAndProfileOptionTests : IDisposable
         Assert.True(code == ExitCodes.Ok, stderr);
         Assert.Contains("rpi5: Armv8.2 dotprod (sdot, no saturation) → S8S8 QDQ per-channel, no reduce_range", stdout);
         var steps = stdout.Split('\n').Where(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^  \d+\. ")).Select(l => l.Trim()[(l.Trim().IndexOf(' ') + 1)..]).ToList();
-        Assert.Equal(["cleanup", "calibrate", "quantize-qdq", "exclude-sensitive-nodes", "measure-layer-error", "weights-as-cast-mul", "compact-encoding", "verify", "write", "review-result", "check-budgets"], steps);
+        Assert.Equal(["cleanup", "calibrate", "quantize-qdq", "exclude-sensitive-nodes", "compress-remaining-weights", "measure-layer-error", "weights-as-cast-mul", "compact-encoding", "verify", "write", "review-result", "check-budgets"], steps);
     }
 }

@@ -25,7 +25,7 @@ public class OptimizationPlannerTests
         var plan = Plan("rpi5");
         Assert.Equal(Precision.Int8, plan.Precision);
         Assert.Equal(
-            [PlanStepIds.Cleanup, PlanStepIds.Calibrate, PlanStepIds.QuantizeQdq, PlanStepIds.ExcludeSensitiveNodes, PlanStepIds.MeasureLayerError,
+            [PlanStepIds.Cleanup, PlanStepIds.Calibrate, PlanStepIds.QuantizeQdq, PlanStepIds.ExcludeSensitiveNodes, PlanStepIds.CompressRemainingWeights, PlanStepIds.MeasureLayerError,
              PlanStepIds.WeightsAsCastMul, PlanStepIds.CompactEncoding, PlanStepIds.Verify, PlanStepIds.Write, PlanStepIds.ReviewResult, PlanStepIds.CheckBudgets],
             plan.Steps.Select(s => s.Id));
         var step = plan.Find(PlanStepIds.QuantizeQdq)!;

@@ -28,7 +28,7 @@ internal sealed class ExcludeSensitiveNodesStep : PipelineStep<ExcludeSensitiveN
         var budget = AccuracyBudget.From(settings.MinSqnrDb, settings.Accuracy, state.Request.ModelPath);
         state.AccuracyBudget = budget;
         // The reference's outputs once for every comparison of this step (first check, fallback attempts, last check).
-        var reference = ReferenceOutputs.Of(state.ReferenceBytes, state.Validation!);
+        var reference = state.ReferenceOutputs = ReferenceOutputs.Of(state.ReferenceBytes, state.Validation!);
         // Measured as written (FloatOpWeightsAsCastMul runs at the end): the final check must read what the fallback read.
         state.Accuracy = budget.CompareAsWritten(reference, state.Model, state.Validation!, state.Profile, state.Ranges, state.Request.Progress);
         budget.CheckOutputs(state.Accuracy.Select(a => a.Name).ToList(), state.Request.ModelPath);
