@@ -16,12 +16,11 @@ public static class DataFreeWeightCompression
 {
     /// <param name="MinElements">Smaller weights stay float (bytes they would save are noise; rounding them costs accuracy).</param>
     /// <param name="MseClip">Per channel, the clip of <see cref="SymmetricWeights.Int8"/> that minimises the rounding error.</param>
-    /// <param name="AllFloat16">Every weight float16 (the fallback for a model int8 weights break).</param>
     /// <param name="Int16Share">The smallest weights, together at most this share of all compressed weight values, are int16, not int8 (0: none).</param>
     /// <param name="ExcludeNodes">Node names whose weights stay float (a weight shared with such a node too).</param>
     /// <param name="ExcludeTensors">Weight names that stay float.</param>
     /// <param name="OnlyNodes">When set, only the weights every reader of which is one of these nodes (the accuracy fallback's float nodes).</param>
-    public sealed record Options(int MinElements = 512, bool MseClip = false, IReadOnlySet<string>? ExcludeNodes = null, IReadOnlySet<string>? ExcludeTensors = null, double Int16Share = 0, bool AllFloat16 = false,
+    public sealed record Options(int MinElements = 512, bool MseClip = false, IReadOnlySet<string>? ExcludeNodes = null, IReadOnlySet<string>? ExcludeTensors = null, double Int16Share = 0,
         IReadOnlySet<string>? OnlyNodes = null);
 
     /// <summary>What was compressed: tensor count (of which inside bodies, float16, int16), their float32 bytes before and bytes after.</summary>
@@ -40,7 +39,7 @@ public static class DataFreeWeightCompression
         {
             var axes = channelAxes!;
             var view = views.TryGetValue(definition.Graph, out var v) ? v : views[definition.Graph] = new OnnxGraph(definition.Graph);
-            if (options.AllFloat16 || scopes.ReadsOf(definition).Any(r => r.Node is not null && logInputs.FeedsLog(r.Graph, r.Node)))
+            if (scopes.ReadsOf(definition).Any(r => r.Node is not null && logInputs.FeedsLog(r.Graph, r.Node)))
             {
                 after += RewriteAsFloat16(scopes, view, definition);
                 halves++;

@@ -105,7 +105,7 @@ public static class OptimizationPlanner
                 }
 
                 steps.Add(PlanStep.Create(PlanStepIds.CompressWeightsInt8,
-                    $"auto without CalibrationData: int8 weights per channel (the smallest, an eighth of the values, int16) computed in float (Cast→Mul, folded by ONNX Runtime at load), inside If/Loop/Scan bodies too: about 0.3x the size on float kernels (every weight float16 instead when int8 breaks the model on the made-up inputs); "
+                    $"auto without CalibrationData: int8 weights per channel (the smallest, an eighth of the values, int16) computed in float (Cast→Mul, folded by ONNX Runtime at load), inside If/Loop/Scan bodies too: about 0.3x the size on float kernels (every weight int16 instead when int8 breaks the model on the made-up inputs); "
                     + "integer kernels need activation ranges, which CalibrationData buys",
                     new CompressWeightsInt8Settings(DataFreeMinElements, DataFreeInt16Share, request.ExcludeNodes, request.MinSqnrDb, DataFreeMaxFloatTensors, DataFreeMaxSearchAttempts, SyntheticCheck.WildlyDifferentDb,
                         SearchOnMadeUpInputs: checkWithoutData)));

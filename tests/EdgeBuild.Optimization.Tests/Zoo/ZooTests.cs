@@ -125,7 +125,8 @@ public sealed class ZooTests(ITestOutputHelper output)
 
     /// <summary>
     /// int8 weights break M-LSD (its synthetic check reads the center map "scores" at −1.4 dB; on real held-out photos 9.8 dB):
-    /// the one line then stores every weight float16 (0.50×) and still builds, checked on made-up inputs. With real photos as
+    /// the one line then stores every weight int16 (0.51×) and still builds, checked on made-up inputs: held-out offsets 62.8,
+    /// scores 42.4 dB (float16 storage gave 35.6 / 16.4). With real photos as
     /// ValidationData the check is real, no float16 fallback runs, and the int8 weights miss the default 30 dB; built against a
     /// lowered MinSqnrDb they give the figures in docs/zoo.md. M-LSD is sensitive everywhere (static int8: 4.9 dB).
     /// </summary>
@@ -136,7 +137,7 @@ public sealed class ZooTests(ITestOutputHelper output)
         var oneLine = Log(ZooRunner.OneLine(dir, ZooModels.Mlsd, "rpi5"));
         Assert.Contains(oneLine.Result.Notes, n => n.StartsWith("int8 weights break this model on made-up inputs", StringComparison.Ordinal));
         Assert.InRange(oneLine.SizeRatio, 0.45, 0.55);
-        Assert.All(oneLine.Accuracy, c => Assert.True(c.SqnrDb >= 15, $"{oneLine.Build} {c.Name}: {c.SqnrDb:F1} dB on held-out photos"));
+        Assert.All(oneLine.Accuracy, c => Assert.True(c.SqnrDb >= 35, $"{oneLine.Build} {c.Name}: {c.SqnrDb:F1} dB on held-out photos"));
 
         var validation = ZooModels.Mlsd.Calibration!(dir);
         foreach (var target in Targets)
