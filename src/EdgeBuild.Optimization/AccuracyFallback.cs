@@ -347,7 +347,7 @@ internal static class AccuracyFallback
         var fullyFloat = weightSet.Order(StringComparer.Ordinal).ToList();
         return
         [
-            $"accuracy fallback kept {fullyFloat.Count} node(s) in float{(fullyFloat.Count > 0 ? $" (their weights {(float32Weights ? "float32" : "int16")})" : "")} and {activationsOnly.Count} node(s) with float activations, their weights (if any) int8 " +
+            $"accuracy fallback kept {fullyFloat.Count} node(s) in float{(fullyFloat.Count > 0 ? $" (their weights {(float32Weights ? "float32" : "of 512+ values at 16 bits: int16, or float16 where the source stores it")})" : "")} and {activationsOnly.Count} node(s) with float activations, their weights (if any) int8 " +
             $"({activationItems} activation place(s), {weightItems} weight place(s)) after {attempts.Made} attempt(s), {attempts.Stopped()}",
             $"accuracy fallback, float: {string.Join(", ", fullyFloat)}; float activations: {string.Join(", ", activationsOnly)}",
         ];
