@@ -62,7 +62,7 @@ internal static class AccuracyFallback
     private const int MaxLatencyHandBacks = 16;
 
     /// <summary>One measured set of float places; <see cref="Model"/> is kept only while it may still be the answer.</summary>
-    private sealed record Trial(string Key, IReadOnlyList<string> FloatActivations, IReadOnlyList<string> FloatNodes, IReadOnlyList<OutputComparison> Accuracy)
+    private sealed record Trial(IReadOnlyList<string> FloatActivations, IReadOnlyList<string> FloatNodes, IReadOnlyList<OutputComparison> Accuracy)
     {
         /// <summary>The float nodes' weights kept float32 rather than int16 (the last attempt before EDGE0201).</summary>
         public bool Float32Weights { get; init; }
@@ -135,7 +135,7 @@ internal static class AccuracyFallback
 
             Made++;
             var started = _clock.Elapsed;
-            var trial = measure(activations, nodes, float32Weights) with { Key = key };
+            var trial = measure(activations, nodes, float32Weights);
             _measuring += _clock.Elapsed - started;
             // Keep the figures, not the model: dozens of models of ISNet's size would not fit; a reused set is rebuilt.
             _measured[key] = trial with { Model = null, Summary = null };
@@ -214,7 +214,7 @@ internal static class AccuracyFallback
             var accuracy = budget.CompareAsWritten(reference, model, validation, target, ranges);
             state.Report(PlanStepIds.ExcludeSensitiveNodes, string.Create(CultureInfo.InvariantCulture,
                 $"fallback {attempts.Where()}: closest to its budget {budget.Worst(accuracy)}"), attempts.Made, attempts.Cap);
-            return new Trial("", floatActivations, floatNodes, accuracy) { Model = model, Summary = summary, Float32Weights = float32Weights };
+            return new Trial(floatActivations, floatNodes, accuracy) { Model = model, Summary = summary, Float32Weights = float32Weights };
         }
 
         Trial Attempt(IEnumerable<string> floatActivations, IEnumerable<string> floatNodes) => attempts.Get(floatActivations, floatNodes, Measure);

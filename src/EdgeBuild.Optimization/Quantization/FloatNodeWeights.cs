@@ -16,12 +16,10 @@ internal static class FloatNodeWeights
     /// <summary>
     /// Rewrites the float32 weights read only by <paramref name="floatNodes"/> (main graph and bodies) as int16; weights
     /// named in <paramref name="keepExact"/> (widened from float16: they go back to float16 exactly) stay as they are.
-    /// Returns the number of tensors rewritten.
     /// </summary>
-    public static int AsInt16(ModelProto model, IReadOnlyCollection<string> floatNodes, IReadOnlySet<string> keepExact)
+    public static void AsInt16(ModelProto model, IReadOnlyCollection<string> floatNodes, IReadOnlySet<string> keepExact)
     {
-        if (floatNodes.Count == 0) return 0;
-        var options = new DataFreeWeightCompression.Options(ExcludeTensors: keepExact, Int16Share: 1, OnlyNodes: floatNodes.ToHashSet(StringComparer.Ordinal));
-        return DataFreeWeightCompression.Run(model, options).Tensors;
+        if (floatNodes.Count == 0) return;
+        DataFreeWeightCompression.Run(model, new DataFreeWeightCompression.Options(ExcludeTensors: keepExact, Int16Share: 1, OnlyNodes: floatNodes.ToHashSet(StringComparer.Ordinal)));
     }
 }

@@ -24,8 +24,9 @@ internal sealed class CompressRemainingWeightsStep : PipelineStep<CompressRemain
 
     protected override void Run(PipelineState state, CompressRemainingWeightsSettings settings)
     {
-        var excluded = (state.QuantizationSummary?.ExcludedNodes ?? []).Concat(state.Request.ExcludeNodes).ToHashSet(StringComparer.Ordinal);
-        var options = new DataFreeWeightCompression.Options(settings.MinElements, ExcludeNodes: excluded);
+        // The user's ExcludeNodes and the fallback's float nodes: the quantizer was told to leave both float.
+        var excluded = (state.QuantizationSummary ?? throw new InvalidOperationException("quantize-qdq runs before compress-remaining-weights")).ExcludedNodes;
+        var options = new DataFreeWeightCompression.Options(settings.MinElements, ExcludeNodes: excluded.ToHashSet(StringComparer.Ordinal));
         var budget = state.AccuracyBudget ?? throw new InvalidOperationException("exclude-sensitive-nodes sets the budget before compress-remaining-weights");
         var reference = state.ReferenceOutputs ??= ReferenceOutputs.Of(state.ReferenceBytes, state.Validation!);
         var tried = new List<string>();
